@@ -1,0 +1,25 @@
+# Compiler flags shared by every kit target, applied through the kit_options interface target.
+add_library(kit_options INTERFACE)
+target_compile_options(kit_options INTERFACE
+  -Wall -Wextra -Wpedantic -Wconversion -Wsign-conversion -Wshadow
+  -Wnon-virtual-dtor -Wold-style-cast -Wcast-align -Woverloaded-virtual)
+if(KIT_WERROR)
+  target_compile_options(kit_options INTERFACE -Werror)
+endif()
+if(KIT_SANITIZE)
+  # One sanitizer build runs every test (DESIGN.md, Tests).
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
+# kit_module(<name> SOURCES... [PUBLIC_DEPS ...] [PRIVATE_DEPS ...])
+# Declares the library target kit_<name> with its alias kit::<name>.
+function(kit_module name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;PUBLIC_DEPS;PRIVATE_DEPS" ${ARGN})
+  add_library(kit_${name} STATIC ${ARG_SOURCES})
+  add_library(kit::${name} ALIAS kit_${name})
+  target_include_directories(kit_${name}
+    PUBLIC ${PROJECT_SOURCE_DIR}/include
+    PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+  target_link_libraries(kit_${name} PUBLIC ${ARG_PUBLIC_DEPS} PRIVATE kit_options ${ARG_PRIVATE_DEPS})
+endfunction()

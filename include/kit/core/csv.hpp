@@ -1,0 +1,31 @@
+// kit/core/csv.hpp — RFC 4180 CSV: reading records, quoting fields for writing.
+//
+// Example:
+//   auto rows = kit::core::parse_csv("date,event\n2026-04-01,\"Kickoff, Q2\"\n");
+//   // (*rows)[1].fields == {"2026-04-01", "Kickoff, Q2"}, (*rows)[1].line == 2
+//   kit::core::csv_field("a,b");   // "\"a,b\""
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kit/core/error.hpp"
+
+namespace kit::core {
+
+struct CsvRow {
+  std::vector<std::string> fields;
+  std::size_t line = 0;  // 1-based line where the record starts
+};
+
+// parse_csv(text): every record; CRLF or LF line ends; quoted fields may hold commas, quotes
+// ("") and line breaks. Blank lines are skipped. An unterminated quote or a character after a
+// closing quote is an Error (core.bad_csv) at its line:column. Copies what it returns.
+[[nodiscard]] Result<std::vector<CsvRow>> parse_csv(std::string_view text);
+
+// csv_field(s): s quoted as RFC 4180 requires (only when it holds , " CR or LF).
+[[nodiscard]] std::string csv_field(std::string_view s);
+
+}  // namespace kit::core

@@ -1,0 +1,38 @@
+// kit/core/text.hpp — the few text chores the C++ standard library lacks.
+//
+// Example:
+//   kit::core::is_valid_utf8("caf\xc3\xa9");      // true
+//   kit::core::base64_encode("hi");               // "aGk="
+//   auto n = kit::core::parse_int("2026");        // Result<long long>, 2026
+//   auto lines = kit::core::split_lines("a\r\nb"); // {"a", "b"}
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kit/core/error.hpp"
+
+namespace kit::core {
+
+[[nodiscard]] bool is_valid_utf8(std::string_view s);
+
+[[nodiscard]] std::string base64_encode(std::string_view bytes);
+
+// parse_int(s): a whole decimal integer, optional leading '-' or '+'; nothing else allowed.
+[[nodiscard]] Result<long long> parse_int(std::string_view s);
+
+// split_lines(text): lines without their "\n" or "\r\n"; a final line without "\n" counts.
+[[nodiscard]] std::vector<std::string_view> split_lines(std::string_view text);
+
+// trim(s): s without leading and trailing ASCII whitespace.
+[[nodiscard]] std::string_view trim(std::string_view s);
+
+// html_escape(s): &, <, >, " and ' as character references.
+[[nodiscard]] std::string html_escape(std::string_view s);
+
+// read_file(path): the whole file ("-" is standard input). Errors are ErrorKind::io with a
+// message like "cannot open 'x.json': No such file or directory".
+[[nodiscard]] Result<std::string> read_file(const std::string& path);
+
+}  // namespace kit::core

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs the Debian packages that kit's build, tests and benchmarks need.
+# Idempotent: apt-get runs only when a package is missing. Run as root (or with sudo on PATH).
+set -euo pipefail
+
+packages=(
+  # toolchain
+  build-essential cmake ninja-build ccache pkg-config python3
+  clang libclang-rt-14-dev          # libFuzzer targets (tests/fuzz)
+  # tests and benchmarks
+  googletest libgtest-dev libgmock-dev libbenchmark-dev
+  # core and CLI
+  libcli11-dev libfmt-dev nlohmann-json3-dev libexpected-dev
+  # calendar: iCalendar event files
+  libical-dev
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q '^install ok installed$'; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}" >&2
+sudo=()
+if [ "$(id -u)" -ne 0 ]; then sudo=(sudo); fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq
+"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,24 @@
+// What the `kit` driver and its command files share: the register/run contract and the few
+// option helpers every command uses.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+namespace kit::cli {
+
+// A command's register_<name>(app) adds its options and arguments to `app` (its subcommand),
+// binding them to an options struct it owns, and returns the runner that main calls after
+// parsing: run_<name>(options) -> exit code. No work happens inside CLI11 callbacks.
+using Runner = std::function<int()>;
+
+#define KIT_COMMAND(name, summary) Runner register_##name(CLI::App& app);
+#include "commands.def"
+#undef KIT_COMMAND
+
+// add_json_flag(app, json): the --json switch, worded the same for every command.
+void add_json_flag(CLI::App& app, bool& json);
+
+}  // namespace kit::cli

@@ -1,0 +1,90 @@
+// kit — the driver: builds the command table from commands.def, parses, dispatches.
+#include <cstdio>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include <fmt/core.h>
+
+#include "command.hpp"
+#include "kit/core/output.hpp"
+
+#ifndef KIT_VERSION
+#define KIT_VERSION "0.0.0"
+#endif
+
+namespace kit::cli {
+
+void add_json_flag(CLI::App& app, bool& json) {
+  app.add_flag("--json", json, "Print JSON instead of text (schema: docs/commands/)");
+}
+
+namespace {
+
+struct Command {
+  const char* name;
+  CLI::App* app;
+  Runner run;
+};
+
+// The innermost subcommand that was parsed, for `kit <command>: ...` messages.
+std::string command_path(const CLI::App& app) {
+  for (const CLI::App* sub : app.get_subcommands()) {
+    std::string rest = command_path(*sub);
+    return rest.empty() ? sub->get_name() : sub->get_name() + " " + rest;
+  }
+  return {};
+}
+
+int run(int argc, char** argv) {
+  CLI::App app{"kit — the batteries of Python's standard library as one fast C++ tool.", "kit"};
+  app.set_version_flag("--version", std::string("kit " KIT_VERSION));
+  app.require_subcommand(1);
+  app.footer("Run 'kit <command> --help' for a command's options. Docs: docs/commands/<command>.md");
+
+  std::vector<Command> commands;
+#define KIT_COMMAND(name, summary)                       \
+  {                                                      \
+    CLI::App* sub = app.add_subcommand(#name, summary);  \
+    commands.push_back({#name, sub, register_##name(*sub)}); \
+  }
+#include "commands.def"
+#undef KIT_COMMAND
+
+  if (argc <= 1) {
+    std::fputs(app.help().c_str(), stderr);
+    return core::exit_usage;
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion&) {
+    std::puts("kit " KIT_VERSION);
+    return core::exit_ok;
+  } catch (const CLI::ParseError& e) {
+    std::string where = command_path(app);
+    fmt::print(stderr, "kit{}{}: {}\nRun 'kit {}--help' for usage.\n", where.empty() ? "" : " ",
+               where, e.what(), where.empty() ? "" : where + " ");
+    return core::exit_usage;
+  }
+  for (const Command& c : commands)
+    if (c.app->parsed()) return c.run();
+  return core::exit_usage;
+}
+
+}  // namespace
+}  // namespace kit::cli
+
+int main(int argc, char** argv) {
+  try {
+    return kit::cli::run(argc, argv);
+  } catch (const std::exception& e) {
+    // Last resort: library errors are values; anything thrown here is a bug in kit.
+    std::fflush(stdout);
+    fmt::print(stderr, "kit: internal error: {}\n", e.what());
+    return kit::core::exit_failed;
+  }
+}

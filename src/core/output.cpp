@@ -1,0 +1,93 @@
+// The output layer shared by every command: stdout text or JSON, stderr errors, exit codes.
+#include "kit/core/output.hpp"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+#include "kit/core/text.hpp"
+
+namespace kit::core {
+
+int exit_code(const Error& error) {
+  switch (error.kind) {
+    case ErrorKind::invalid_argument:
+    case ErrorKind::malformed_input:
+    case ErrorKind::io:
+      return exit_usage;
+    case ErrorKind::not_found:
+    case ErrorKind::failed:
+      return exit_failed;
+  }
+  return exit_failed;
+}
+
+int report_error(std::string_view command, const Error& error) {
+  std::string where;
+  if (error.position)
+    where = fmt::format(" (line {}, column {})", error.position->line, error.position->column);
+  else if (error.offset)
+    where = fmt::format(" (at byte {})", *error.offset);
+  std::fflush(stdout);
+  fmt::print(stderr, "kit {}: {}{}\n", command, error.message, where);
+  return exit_code(error);
+}
+
+bool is_terminal(int fd) { return ::isatty(fd) == 1; }
+
+bool use_color(int fd) {
+  if (const char* no = std::getenv("NO_COLOR"); no != nullptr && *no != '\0') return false;
+  if (const char* term = std::getenv("TERM"); term != nullptr && std::strcmp(term, "dumb") == 0)
+    return false;
+  return is_terminal(fd);
+}
+
+Output::Output(OutputOptions options) : options_(options), color_(!options.json && use_color(1)) {}
+
+Output::~Output() { std::fflush(stdout); }
+
+void Output::write(std::string_view s) {
+  if (write_failed_ || s.empty()) return;
+  if (std::fwrite(s.data(), 1, s.size(), stdout) != s.size()) write_failed_ = true;
+}
+
+void Output::text(std::string_view s) { write(s); }
+
+void Output::document(const nlohmann::json& doc) {
+  write(doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
+  write("\n");
+}
+
+void Output::record(const nlohmann::json& data) {
+  nlohmann::json line = {{"type", "record"}, {"data", data}};
+  write(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  write("\n");
+}
+
+void Output::summary(const nlohmann::json& data) {
+  nlohmann::json line = {{"type", "summary"}, {"data", data}};
+  write(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  write("\n");
+}
+
+int Output::finish() {
+  if (std::fflush(stdout) != 0) write_failed_ = true;
+  if (write_failed_) {
+    fmt::print(stderr, "kit: write error: {}\n", std::strerror(errno));
+    return exit_failed;
+  }
+  return exit_ok;
+}
+
+nlohmann::json json_text(std::string_view s) {
+  if (is_valid_utf8(s)) return std::string(s);
+  return nlohmann::json{{"bytes", base64_encode(s)}};
+}
+
+}  // namespace kit::core
