@@ -26,8 +26,12 @@ Result<std::vector<Event>> parse_json_events(std::string_view text, year_month y
   try {
     doc = nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {
+    // nlohmann's what() starts with "[json.exception.parse_error.101] ": keep the rest.
+    std::string_view what = e.what();
+    if (auto bracket = what.find("] "); bracket != std::string_view::npos)
+      what.remove_prefix(bracket + 2);
     Error error{ErrorKind::malformed_input, bad_events,
-                fmt::format("events JSON does not parse: {}", e.what()), {}, {}};
+                fmt::format("events JSON does not parse: {}", what), {}, {}};
     if (e.byte > 0) error.offset = e.byte - 1;
     return tl::unexpected(std::move(error));
   }

@@ -84,7 +84,7 @@ json header_json(const cal::Calendar& c) {
 Result<int> checked(int value, int low, int high, std::string_view what) {
   if (value < low || value > high)
     return fail(ErrorKind::invalid_argument, "cal.bad_option",
-                fmt::format("{} must be {}-{}, got {}", what, low, high, value));
+                fmt::format("{} must be between {} and {}, got {}", what, low, high, value));
   return value;
 }
 
@@ -221,14 +221,16 @@ int run_nth(const CalOptions& o) {
   auto m = cal::parse_month(o.args[3]);
   if (!m) return core::report_error("cal nth", m.error());
   auto date = cal::nth_weekday(*y / *m, *wd, static_cast<int>(*n));
-  if (!date)
+  if (!date) {
+    const long long k = *n < 0 ? -*n : *n;
+    const char* suffix = k == 1 ? "st" : k == 2 ? "nd" : k == 3 ? "rd" : "th";
     return core::report_error(
         "cal nth", Error{ErrorKind::not_found, "cal.no_such_day",
-                         fmt::format("{} {} has no {} {} {}", cal::month_name(*m),
-                                     static_cast<int>(*y), *n < 0 ? "such" : "",
-                                     *n < 0 ? fmt::format("{}th-last", -*n) : fmt::format("#{}", *n),
+                         fmt::format("{} {} has no {}{}{} {}", cal::month_name(*m),
+                                     static_cast<int>(*y), k, suffix, *n < 0 ? "-to-last" : "",
                                      cal::day_name(*wd)),
                          {}, {}});
+  }
   return print_dates(o, {*date});
 }
 

@@ -91,4 +91,14 @@ std::string csv_field(std::string_view s) {
   return out;
 }
 
+std::string csv_record(const std::vector<std::string>& fields) {
+  if (fields.size() == 1 && fields[0].empty()) return "\"\"";
+  std::string out;
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    if (i != 0) out += ',';
+    out += csv_field(fields[i]);
+  }
+  return out;
+}
+
 }  // namespace kit::core

@@ -64,16 +64,17 @@ void Output::document(const nlohmann::json& doc) {
   write("\n");
 }
 
-void Output::record(const nlohmann::json& data) {
-  nlohmann::json line = {{"type", "record"}, {"data", data}};
-  write(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-  write("\n");
-}
+void Output::record(const nlohmann::json& data) { write_line("record", data); }
 
-void Output::summary(const nlohmann::json& data) {
-  nlohmann::json line = {{"type", "summary"}, {"data", data}};
-  write(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-  write("\n");
+void Output::summary(const nlohmann::json& data) { write_line("summary", data); }
+
+// One JSON Lines message, "type" first as ripgrep writes it.
+void Output::write_line(std::string_view type, const nlohmann::json& data) {
+  write("{\"type\":\"");
+  write(type);
+  write("\",\"data\":");
+  write(data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  write("}\n");
 }
 
 int Output::finish() {

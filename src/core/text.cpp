@@ -73,7 +73,10 @@ std::string base64_encode(std::string_view bytes) {
 
 Result<long long> parse_int(std::string_view s) {
   std::string_view digits = s;
-  if (!digits.empty() && digits.front() == '+') digits.remove_prefix(1);
+  if (!digits.empty() && digits.front() == '+') {
+    digits.remove_prefix(1);
+    if (!digits.empty() && digits.front() == '-') digits = {};  // "+-1"
+  }
   long long value = 0;
   const char* end = digits.data() + digits.size();
   auto [ptr, ec] = std::from_chars(digits.data(), end, value);

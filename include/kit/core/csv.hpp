@@ -4,6 +4,7 @@
 //   auto rows = kit::core::parse_csv("date,event\n2026-04-01,\"Kickoff, Q2\"\n");
 //   // (*rows)[1].fields == {"2026-04-01", "Kickoff, Q2"}, (*rows)[1].line == 2
 //   kit::core::csv_field("a,b");   // "\"a,b\""
+//   kit::core::csv_record({"2026-04-01", "Kickoff, Q2"});   // "2026-04-01,\"Kickoff, Q2\""
 #pragma once
 
 #include <cstddef>
@@ -27,5 +28,9 @@ struct CsvRow {
 
 // csv_field(s): s quoted as RFC 4180 requires (only when it holds , " CR or LF).
 [[nodiscard]] std::string csv_field(std::string_view s);
+
+// csv_record(fields): one record without its line end; a lone empty field is written as ""
+// so that the line does not read back as blank.
+[[nodiscard]] std::string csv_record(const std::vector<std::string>& fields);
 
 }  // namespace kit::core

@@ -62,6 +62,7 @@ class Output {
 
  private:
   void write(std::string_view s);
+  void write_line(std::string_view type, const nlohmann::json& data);
   OutputOptions options_;
   bool color_ = false;
   bool write_failed_ = false;

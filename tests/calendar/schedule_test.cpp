@@ -1,0 +1,159 @@
+#include "kit/calendar/schedule.hpp"
+
+#include <gtest/gtest.h>
+
+namespace {
+
+namespace cal = kit::calendar;
+using namespace std::chrono;
+
+constexpr const char* tutorial_events = R"({
+  "1":  ["Quarter kickoff"],
+  "6":  ["Sprint planning", "Architecture review"],
+  "8":  ["Team retrospective"],
+  "13": ["Sprint review", "1:1s", "Product demo"],
+  "15": ["Mid-month sync"],
+  "20": ["Sprint planning"],
+  "27": ["End-of-month report", "Sprint review"],
+  "30": ["Deployment day"]
+})";
+
+// The tutorial's printed report, with one correction: it says "Total events: 11", but its events
+// add up to 12 (1+2+1+3+1+1+2+1) and its own code prints 12. Everything else is as printed
+// (its code's ordering bug, which moves the week headers, is not reproduced).
+constexpr const char* tutorial_report =
+    "=== April 2026 Schedule ===\n"
+    "\n"
+    "Week 1 (1-3):\n"
+    "  Wed  1: Quarter kickoff\n"
+    "\n"
+    "Week 2 (6-10) [BUSY WEEK]:\n"
+    "  Mon  6: Sprint planning, Architecture review\n"
+    "  Wed  8: Team retrospective\n"
+    "\n"
+    "Week 3 (13-17) [BUSY WEEK]:\n"
+    "  Mon 13: Sprint review, 1:1s, Product demo\n"
+    "  Wed 15: Mid-month sync\n"
+    "\n"
+    "Week 4 (20-24):\n"
+    "  Mon 20: Sprint planning\n"
+    "\n"
+    "Week 5 (27-30) [BUSY WEEK]:\n"
+    "  Mon 27: End-of-month report, Sprint review\n"
+    "  Thu 30: Deployment day\n"
+    "\n"
+    "Total working days: 22\n"
+    "Total events: 12\n";
+
+TEST(ScheduleReport, TutorialAprilExactly) {
+  auto events = cal::parse_events(tutorial_events, cal::EventFormat::json, 2026y / April);
+  ASSERT_TRUE(events) << events.error().message;
+  EXPECT_EQ(events->size(), 12u);
+  auto report = cal::schedule_report(2026y / April, *events);
+  EXPECT_EQ(cal::format_report_text(report), tutorial_report);
+}
+
+TEST(ScheduleReport, BusyThresholdAndWeekendEvents) {
+  std::vector<cal::Event> events = {{2026y / April / 4, "Saturday hike"},
+                                    {2026y / April / 7, "Standup"},
+                                    {2026y / May / 1, "Next month"}};
+  auto report = cal::schedule_report(2026y / April, events, 1);
+  EXPECT_EQ(report.total_events, 2u);  // the weekend counts, May does not
+  EXPECT_FALSE(report.weeks[0].busy);  // its only event is on the Saturday
+  EXPECT_TRUE(report.weeks[1].busy);
+  EXPECT_EQ(report.working_days, 22u);
+}
+
+TEST(ScheduleReport, WeekOfWeekendOnlyKeepsNumbering) {
+  // March 2026 starts on a Sunday: the first row holds no weekday, so the report starts at Week 2.
+  auto report = cal::schedule_report(2026y / March, {});
+  ASSERT_FALSE(report.weeks.empty());
+  EXPECT_EQ(report.weeks[0].number, 2u);
+  EXPECT_EQ(report.weeks[0].first_day, 2u);
+}
+
+TEST(ScheduleReport, HtmlPutsEventsInCells) {
+  std::vector<cal::Event> events = {{2026y / April / 6, "Plan <Q2> & more"}};
+  std::string html = cal::format_report_html(cal::schedule_report(2026y / April, events, 1));
+  EXPECT_NE(html.find("<td class=\"mon busy events\">6<ul><li>Plan &lt;Q2&gt; &amp; more</li></ul></td>"),
+            std::string::npos);
+  EXPECT_NE(html.find("<title>April 2026 Schedule</title>"), std::string::npos);
+}
+
+TEST(EventsJson, Errors) {
+  auto bad_day = cal::parse_events(R"({"31": ["x"]})", cal::EventFormat::json, 2026y / April);
+  ASSERT_FALSE(bad_day);
+  EXPECT_EQ(bad_day.error().message, "events JSON key '31' is not a day of April 2026 (1-30)");
+  auto not_list = cal::parse_events(R"({"3": [1]})", cal::EventFormat::json, 2026y / April);
+  ASSERT_FALSE(not_list);
+  auto syntax = cal::parse_events("{\"3\": [\"x\"", cal::EventFormat::json, 2026y / April);
+  ASSERT_FALSE(syntax);
+  EXPECT_EQ(syntax.error().code, "calendar.bad_events");
+  EXPECT_TRUE(syntax.error().offset);
+  EXPECT_FALSE(cal::parse_events("[1, 2]", cal::EventFormat::json, 2026y / April));
+  // A single name instead of a list is accepted.
+  auto single = cal::parse_events(R"({"3": "Solo"})", cal::EventFormat::json, 2026y / April);
+  ASSERT_TRUE(single);
+  EXPECT_EQ(single->at(0).title, "Solo");
+}
+
+TEST(EventsCsv, FiltersToTheMonthAndKeepsQuotes) {
+  auto events = cal::parse_events(
+      "date,event\n2026-04-06,\"Planning, Q2\"\n2026-05-01,May Day\n2026-04-01,Kickoff\n",
+      cal::EventFormat::csv, 2026y / April);
+  ASSERT_TRUE(events);
+  ASSERT_EQ(events->size(), 2u);
+  EXPECT_EQ(events->at(0).title, "Kickoff");  // sorted by date
+  EXPECT_EQ(events->at(1).title, "Planning, Q2");
+}
+
+TEST(EventsCsv, Errors) {
+  auto header = cal::parse_events("day,what\n", cal::EventFormat::csv, 2026y / April);
+  ASSERT_FALSE(header);
+  EXPECT_EQ(header.error().message, "events CSV must start with the header 'date,event'");
+  auto fields = cal::parse_events("date,event\n2026-04-01,a,b\n", cal::EventFormat::csv, 2026y / April);
+  ASSERT_FALSE(fields);
+  EXPECT_EQ(fields.error().position->line, 2u);
+  auto date = cal::parse_events("date,event\n2026-04-31,x\n", cal::EventFormat::csv, 2026y / April);
+  ASSERT_FALSE(date);
+  auto quote = cal::parse_events("date,event\n2026-04-01,\"x\n", cal::EventFormat::csv, 2026y / April);
+  ASSERT_FALSE(quote);
+  EXPECT_EQ(quote.error().code, "calendar.bad_events");
+}
+
+constexpr const char* weekly_ics =
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//kit//test//EN\r\n"
+    "BEGIN:VEVENT\r\nUID:1@kit\r\nDTSTAMP:20260101T000000Z\r\nDTSTART;VALUE=DATE:20260401\r\n"
+    "SUMMARY:Quarter kickoff\r\nEND:VEVENT\r\n"
+    "BEGIN:VEVENT\r\nUID:2@kit\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260302T090000\r\n"
+    "RRULE:FREQ=WEEKLY;BYDAY=MO\r\nEXDATE:20260413T090000\r\nSUMMARY:Standup\r\nEND:VEVENT\r\n"
+    "END:VCALENDAR\r\n";
+
+TEST(EventsIcs, ExpandsRecurrencesWithinTheMonth) {
+  auto events = cal::parse_events(weekly_ics, cal::EventFormat::ics, 2026y / April);
+  ASSERT_TRUE(events) << events.error().message;
+  std::vector<std::string> got;
+  for (const auto& e : *events) got.push_back(cal::format_iso_date(e.date) + " " + e.title);
+  EXPECT_EQ(got, (std::vector<std::string>{"2026-04-01 Quarter kickoff", "2026-04-06 Standup",
+                                           "2026-04-20 Standup", "2026-04-27 Standup"}));
+}
+
+TEST(EventsIcs, Errors) {
+  EXPECT_FALSE(cal::parse_events("hello", cal::EventFormat::ics, 2026y / April));
+  auto no_start = cal::parse_events(
+      "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nSUMMARY:x\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+      cal::EventFormat::ics, 2026y / April);
+  ASSERT_FALSE(no_start);
+  EXPECT_EQ(no_start.error().message, "iCalendar event 1 ('x') has no valid DTSTART");
+}
+
+TEST(EventFormat, DetectedByExtensionThenContent) {
+  EXPECT_EQ(cal::detect_event_format("x.JSON", ""), cal::EventFormat::json);
+  EXPECT_EQ(cal::detect_event_format("x.ics", ""), cal::EventFormat::ics);
+  EXPECT_EQ(cal::detect_event_format("-", "  {\"1\": []}"), cal::EventFormat::json);
+  EXPECT_EQ(cal::detect_event_format("-", "BEGIN:VCALENDAR"), cal::EventFormat::ics);
+  EXPECT_EQ(cal::detect_event_format("-", "date,event"), cal::EventFormat::csv);
+  EXPECT_FALSE(cal::parse_event_format("xml"));
+}
+
+}  // namespace

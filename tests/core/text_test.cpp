@@ -1,0 +1,76 @@
+#include "kit/core/text.hpp"
+
+#include <gtest/gtest.h>
+
+namespace {
+
+using kit::core::base64_encode;
+using kit::core::is_valid_utf8;
+using kit::core::parse_int;
+
+TEST(Utf8, AcceptsWellFormed) {
+  EXPECT_TRUE(is_valid_utf8(""));
+  EXPECT_TRUE(is_valid_utf8("plain ascii"));
+  EXPECT_TRUE(is_valid_utf8("caf\xc3\xa9"));
+  EXPECT_TRUE(is_valid_utf8("\xe2\x82\xac"));      // euro sign
+  EXPECT_TRUE(is_valid_utf8("\xf0\x9f\x98\x80"));  // emoji
+}
+
+TEST(Utf8, RejectsMalformed) {
+  EXPECT_FALSE(is_valid_utf8("\xc3"));              // truncated
+  EXPECT_FALSE(is_valid_utf8("\xc0\xaf"));          // overlong
+  EXPECT_FALSE(is_valid_utf8("\xed\xa0\x80"));      // surrogate
+  EXPECT_FALSE(is_valid_utf8("\xf4\x90\x80\x80"));  // above U+10FFFF
+  EXPECT_FALSE(is_valid_utf8("\xff"));
+  EXPECT_FALSE(is_valid_utf8("ok\x80"));
+}
+
+TEST(Base64, MatchesRfc4648Vectors) {
+  EXPECT_EQ(base64_encode(""), "");
+  EXPECT_EQ(base64_encode("f"), "Zg==");
+  EXPECT_EQ(base64_encode("fo"), "Zm8=");
+  EXPECT_EQ(base64_encode("foo"), "Zm9v");
+  EXPECT_EQ(base64_encode("foob"), "Zm9vYg==");
+  EXPECT_EQ(base64_encode("fooba"), "Zm9vYmE=");
+  EXPECT_EQ(base64_encode("foobar"), "Zm9vYmFy");
+  EXPECT_EQ(base64_encode(std::string_view("\xff\x00", 2)), "/wA=");
+}
+
+TEST(ParseInt, AcceptsWholeIntegers) {
+  EXPECT_EQ(*parse_int("2026"), 2026);
+  EXPECT_EQ(*parse_int("-1"), -1);
+  EXPECT_EQ(*parse_int("+7"), 7);
+}
+
+TEST(ParseInt, RejectsEverythingElse) {
+  for (const char* bad : {"", "-", "+", "abc", "12x", " 12", "1.5", "--1", "+-1"}) {
+    auto r = parse_int(bad);
+    ASSERT_FALSE(r) << bad;
+    EXPECT_EQ(r.error().code, "core.bad_integer");
+  }
+  EXPECT_FALSE(parse_int("99999999999999999999999"));
+}
+
+TEST(SplitLines, HandlesLfCrlfAndNoFinalNewline) {
+  auto lines = kit::core::split_lines("a\r\nb\n\nc");
+  ASSERT_EQ(lines.size(), 4u);
+  EXPECT_EQ(lines[0], "a");
+  EXPECT_EQ(lines[1], "b");
+  EXPECT_EQ(lines[2], "");
+  EXPECT_EQ(lines[3], "c");
+  EXPECT_TRUE(kit::core::split_lines("").empty());
+}
+
+TEST(HtmlEscape, EscapesMarkup) {
+  EXPECT_EQ(kit::core::html_escape("<a href=\"x\">Tom & Jerry's</a>"),
+            "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#x27;s&lt;/a&gt;");
+}
+
+TEST(ReadFile, MissingFileIsAnIoError) {
+  auto r = kit::core::read_file("/nonexistent/kit-test-file");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, kit::ErrorKind::io);
+  EXPECT_EQ(r.error().message, "cannot open '/nonexistent/kit-test-file': No such file or directory");
+}
+
+}  // namespace

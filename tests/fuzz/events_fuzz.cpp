@@ -1,0 +1,28 @@
+// Fuzz target: the event-file parsers behind `kit cal report` (JSON, CSV, iCalendar) and the
+// holiday list of `kit cal add-workdays`. Any input must give events or an Error, never a crash.
+#include <chrono>
+#include <cstdint>
+#include <string_view>
+
+#include "kit/calendar.hpp"
+#include "kit/calendar/schedule.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using namespace std::chrono;
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  const year_month ym = 2026y / April;
+  for (auto format : {kit::calendar::EventFormat::json, kit::calendar::EventFormat::csv,
+                      kit::calendar::EventFormat::ics}) {
+    auto events = kit::calendar::parse_events(text, format, ym);
+    if (events) {
+      auto report = kit::calendar::schedule_report(ym, *events);
+      (void)kit::calendar::format_report_text(report);
+      (void)kit::calendar::format_report_html(report);
+    }
+  }
+  (void)kit::calendar::detect_event_format("events", text);
+  (void)kit::calendar::parse_holidays(text);
+  (void)kit::calendar::parse_iso_date(text);
+  (void)kit::calendar::parse_weekday(text);
+  return 0;
+}
