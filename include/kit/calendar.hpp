@@ -165,6 +165,11 @@ class HtmlCalendar : public Calendar {
   [[nodiscard]] std::string formatyearspage(year first, int count, int width = 3,
                                             std::optional<std::string_view> css = "calendar.css",
                                             std::string_view encoding = "utf-8") const;
+  // write_yearspage(sink, first, count, ...): formatyearspage in pieces of about 64 KiB passed
+  // to sink, so that a long run of years streams instead of piling up in memory.
+  void write_yearspage(const std::function<void(std::string_view)>& sink, year first, int count,
+                       int width = 3, std::optional<std::string_view> css = "calendar.css",
+                       std::string_view encoding = "utf-8") const;
   void append_month(std::string& out, year_month ym, bool withyear = true) const;
   void append_year(std::string& out, year y, int width = 3) const;
 

@@ -4,6 +4,7 @@
 #include <fmt/core.h>
 
 #include "kit/calendar.hpp"
+#include "layout.hpp"
 
 namespace kit::calendar {
 
@@ -81,16 +82,25 @@ void HtmlCalendar::append_year(std::string& out, year y, int width) const {
   out += "\" class=\"year\">";
   append_number(out, static_cast<int>(y));
   out += "</th></tr>";
-  for (unsigned first = 1; first <= 12; first += per_row) {
-    out += "<tr>";
-    for (unsigned k = first; k <= std::min(first + per_row - 1, 12u); ++k) {
-      out += "<td>";
-      append_month(out, y / month{k}, false);
-      out += "</td>";
+  auto lay_out = [&](std::string& body) {
+    for (unsigned first = 1; first <= 12; first += per_row) {
+      body += "<tr>";
+      for (unsigned k = first; k <= std::min(first + per_row - 1, 12u); ++k) {
+        body += "<td>";
+        append_month(body, y / month{k}, false);
+        body += "</td>";
+      }
+      body += "</tr>";
     }
-    out += "</tr>";
+    body += "</table>";
+  };
+  if (hook_) {
+    lay_out(out);  // the hook may decorate each year differently
+  } else {
+    const int first = static_cast<int>(weekday_number(firstweekday()));
+    detail::append_cached_body(out, detail::body_key(y, 1, first, static_cast<int>(per_row)),
+                               lay_out);
   }
-  out += "</table>";
 }
 
 std::string HtmlCalendar::formatyear(year y, int width) const {
@@ -107,11 +117,18 @@ std::string HtmlCalendar::formatyearpage(year y, int width, std::optional<std::s
 std::string HtmlCalendar::formatyearspage(year first, int count, int width,
                                           std::optional<std::string_view> css,
                                           std::string_view encoding) const {
+  std::string out;
+  write_yearspage([&](std::string_view piece) { out += piece; }, first, count, width, css,
+                  encoding);
+  return out;
+}
+
+void HtmlCalendar::write_yearspage(const std::function<void(std::string_view)>& sink, year first,
+                                   int count, int width, std::optional<std::string_view> css,
+                                   std::string_view encoding) const {
   count = std::max(count, 1);
   const int first_year = static_cast<int>(first);
-  std::string out;
-  out.reserve(static_cast<std::size_t>(count) * 20000 + 512);
-  out += fmt::format("<?xml version=\"1.0\" encoding=\"{}\"?>\n", encoding);
+  std::string out = fmt::format("<?xml version=\"1.0\" encoding=\"{}\"?>\n", encoding);
   out +=
       "<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Strict//EN\" "
       "\"http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd\">\n";
@@ -127,9 +144,13 @@ std::string HtmlCalendar::formatyearspage(year first, int count, int width,
   for (int i = 0; i < count; ++i) {
     if (i != 0) out += '\n';
     append_year(out, year{first_year + i}, width);
+    if (out.size() >= (1u << 16)) {
+      sink(out);
+      out.clear();
+    }
   }
   out += "</body>\n</html>\n";
-  return out;
+  sink(out);
 }
 
 }  // namespace kit::calendar

@@ -27,11 +27,19 @@ void rstrip_from(std::string& out, std::size_t start) {
   out.resize(end);
 }
 
+BodyKey body_key(year y, int kind, int a, int b, int c, int d, int e) {
+  const auto jan1 = static_cast<int>(weekday_number(weekday{std::chrono::sys_days{y / 1 / 1}}));
+  return {jan1, y.is_leap() ? 1 : 0, kind, a, b, c, d, e};
+}
+
 }  // namespace detail
 
 namespace {
 
+using detail::append_cached_body;
 using detail::append_centered;
+using detail::body_key;
+using detail::BodyKey;
 using detail::rstrip_from;
 
 // One week's cells for a month: day numbers, 0 for padding.
@@ -95,6 +103,57 @@ std::string week_header(const Calendar& cal, std::size_t w) {
   return out;
 }
 
+// Everything of formatyear below the line naming the year; w, l, c and m are already clamped.
+void append_year_body(std::string& out, const Calendar& cal, year y, int w, int l, int c, int m) {
+  const auto width = static_cast<std::size_t>(w);
+  const auto per_row = static_cast<unsigned>(m);
+  const std::size_t colwidth = (width + 1) * 7 - 1;
+  const std::string spacing(static_cast<std::size_t>(c), ' ');
+  std::size_t start = 0;
+  const std::string header = week_header(cal, width);
+
+  for (unsigned first = 1; first <= 12; first += per_row) {
+    const unsigned last = std::min(first + per_row - 1, 12u);
+    append_newlines(out, l);
+
+    start = out.size();
+    for (unsigned k = first; k <= last; ++k) {
+      if (k != first) out += spacing;
+      append_centered(out, month_name(month{k}), colwidth);
+    }
+    rstrip_from(out, start);
+    append_newlines(out, l);
+
+    start = out.size();
+    for (unsigned k = first; k <= last; ++k) {
+      if (k != first) out += spacing;
+      out += header;
+    }
+    rstrip_from(out, start);
+    append_newlines(out, l);
+
+    MonthGrid grids[12];
+    unsigned height = 0;
+    for (unsigned k = first; k <= last; ++k) {
+      grids[k - first] = grid_of(y / month{k}, cal.firstweekday());
+      height = std::max(height, grids[k - first].weeks);
+    }
+    for (unsigned week = 0; week < height; ++week) {
+      start = out.size();
+      for (unsigned k = first; k <= last; ++k) {
+        if (k != first) out += spacing;
+        const MonthGrid& g = grids[k - first];
+        if (week < g.weeks)
+          append_week(out, g, week, width);
+        else
+          out.append(colwidth, ' ');
+      }
+      rstrip_from(out, start);
+      append_newlines(out, l);
+    }
+  }
+}
+
 }  // namespace
 
 void TextCalendar::append_month(std::string& out, year_month ym, int w, int l) const {
@@ -138,10 +197,8 @@ void TextCalendar::append_year(std::string& out, year y, int w, int l, int c, in
   l = std::max(1, l);
   c = std::max(2, c);
   m = std::max(1, m);
-  const auto width = static_cast<std::size_t>(w);
   const auto per_row = static_cast<unsigned>(m);
-  const std::size_t colwidth = (width + 1) * 7 - 1;
-  const std::string spacing(static_cast<std::size_t>(c), ' ');
+  const std::size_t colwidth = (static_cast<std::size_t>(w) + 1) * 7 - 1;
 
   std::size_t start = out.size();
   char title[16];
@@ -151,47 +208,8 @@ void TextCalendar::append_year(std::string& out, year y, int w, int l, int c, in
   rstrip_from(out, start);
   append_newlines(out, l);
 
-  const std::string header = week_header(*this, width);
-  for (unsigned first = 1; first <= 12; first += per_row) {
-    const unsigned last = std::min(first + per_row - 1, 12u);
-    append_newlines(out, l);
-
-    start = out.size();
-    for (unsigned k = first; k <= last; ++k) {
-      if (k != first) out += spacing;
-      append_centered(out, month_name(month{k}), colwidth);
-    }
-    rstrip_from(out, start);
-    append_newlines(out, l);
-
-    start = out.size();
-    for (unsigned k = first; k <= last; ++k) {
-      if (k != first) out += spacing;
-      out += header;
-    }
-    rstrip_from(out, start);
-    append_newlines(out, l);
-
-    MonthGrid grids[12];
-    unsigned height = 0;
-    for (unsigned k = first; k <= last; ++k) {
-      grids[k - first] = grid_of(y / month{k}, firstweekday());
-      height = std::max(height, grids[k - first].weeks);
-    }
-    for (unsigned week = 0; week < height; ++week) {
-      start = out.size();
-      for (unsigned k = first; k <= last; ++k) {
-        if (k != first) out += spacing;
-        const MonthGrid& g = grids[k - first];
-        if (week < g.weeks)
-          append_week(out, g, week, width);
-        else
-          out.append(colwidth, ' ');
-      }
-      rstrip_from(out, start);
-      append_newlines(out, l);
-    }
-  }
+  const BodyKey key = body_key(y, 0, static_cast<int>(weekday_number(firstweekday())), w, l, c, m);
+  append_cached_body(out, key, [&](std::string& body) { append_year_body(body, *this, y, w, l, c, m); });
 }
 
 std::string TextCalendar::formatyear(year y, int w, int l, int c, int m) const {

@@ -155,17 +155,20 @@ int run_show(const CalOptions& o) {
       for (int i = 0; i < o.count; ++i) c.append_month(text, nth_month(i));
     } else {
       // python3 -m calendar ignores the text-only options (-m included) for HTML.
-      text = c.formatyearspage(*y, o.count, 3, o.css);
+      c.write_yearspage([&](std::string_view piece) { out.text(piece); }, *y, o.count, 3, o.css);
     }
   } else {
     const cal::TextCalendar c(*first);
-    text.reserve(static_cast<std::size_t>(o.count) * (m ? 200 : 2200));
     for (int i = 0; i < o.count; ++i) {
       if (i != 0) text += '\n';
       if (m)
         c.append_month(text, nth_month(i), o.width, o.lines);
       else
         c.append_year(text, nth_year(i), o.width, o.lines, o.spacing, o.months);
+      if (text.size() >= (1u << 16)) {  // stream long runs instead of holding them
+        out.text(text);
+        text.clear();
+      }
     }
   }
   out.text(text);
@@ -389,13 +392,17 @@ Runner register_cal(CLI::App& app) {
                  "First day of the week: mon..sun or 0-6 (0 = Monday; default mon)");
   app.add_option("-n,--count", o->count, "Print N consecutive months (or years) from the one given");
   add_json_flag(app, o->json);
-  app.add_option("args", o->args, "YEAR [MONTH]; the current month when omitted");
+  app.add_option("when", o->args, "The year, or the year and month; this month when omitted")
+      ->type_name("YEAR [MONTH]");
 
   using Action = CalOptions::Action;
   auto tool = [&](const char* name, const char* help, Action action, const char* args_help,
                   std::size_t min_args, std::size_t max_args) {
     CLI::App* sub = app.add_subcommand(name, help);
-    sub->add_option("args", o->args, args_help)->expected(static_cast<int>(min_args), static_cast<int>(max_args))->required();
+    sub->add_option("args", o->args, "Arguments, as the usage line shows")
+        ->type_name(args_help)
+        ->expected(static_cast<int>(min_args), static_cast<int>(max_args))
+        ->required();
     sub->callback([o, action] { o->action = action; });
     add_json_flag(*sub, o->json);
     return sub;

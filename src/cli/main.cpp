@@ -1,4 +1,5 @@
 // kit — the driver: builds the command table from commands.def, parses, dispatches.
+#include <algorithm>
 #include <cstdio>
 #include <exception>
 #include <string>
@@ -36,6 +37,26 @@ std::string command_path(const CLI::App& app) {
   return {};
 }
 
+// CLI11 reads `--opt=` (an empty value) as a missing value and takes the next argument instead;
+// argparse and getopt give the empty string. Spell such arguments as `--opt ""` before parsing.
+std::vector<std::string> normalize_args(int argc, char** argv) {
+  std::vector<std::string> args;
+  bool options_end = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--") options_end = true;
+    if (!options_end && arg.starts_with("--") && arg.size() > 3 && arg.back() == '=' &&
+        arg.find('=') == arg.size() - 1) {
+      args.push_back(arg.substr(0, arg.size() - 1));
+      args.emplace_back();
+    } else {
+      args.push_back(std::move(arg));
+    }
+  }
+  std::reverse(args.begin(), args.end());  // CLI11 parses a vector from its back
+  return args;
+}
+
 int run(int argc, char** argv) {
   CLI::App app{"kit — the batteries of Python's standard library as one fast C++ tool.", "kit"};
   app.set_version_flag("--version", std::string("kit " KIT_VERSION));
@@ -55,8 +76,18 @@ int run(int argc, char** argv) {
     std::fputs(app.help().c_str(), stderr);
     return core::exit_usage;
   }
+  if (const std::string first = argv[1]; !first.starts_with("-")) {
+    bool known = false;
+    for (const Command& c : commands) known = known || first == c.name;
+    if (!known) {
+      fmt::print(stderr, "kit: unknown command '{}'\nRun 'kit --help' for the list of commands.\n",
+                 first);
+      return core::exit_usage;
+    }
+  }
   try {
-    app.parse(argc, argv);
+    std::vector<std::string> args = normalize_args(argc, argv);
+    app.parse(args);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Differential test: `kit cal` against CPython 3.11's `calendar` module.
 
-Usage: cal_vs_python.py --kit PATH GROUP   (GROUP: months, years, random-text,
-html, tools or all)
+Usage: cal_vs_python.py --kit PATH [--jobs 2] [--scale 1] GROUP
+       (GROUP: months, years, random-text, html, tools or all)
 
 Each group builds the expected output in this one python3 process with
 `import calendar` (Python is never run as a subprocess), runs the kit binary
@@ -22,14 +22,18 @@ Groups:
                (w, l, first weekday) options, some with -n, edge years
                1, 1752, 2000, 2100 and 9999 included.
   html         HTMLCalendar(fw).formatyearpage(Y, css=..., encoding='utf-8') for
-               random years, css and first weekdays; one -n 50 multi-year page;
+               random years, css (-c NAME, -c '', --css=) and first weekdays, with -m
+               (ignored for HTML); one -n 50 multi-year page;
                HTMLCalendar(fw).formatmonth tables, some concatenated with -n.
   tools        find, nth, workdays, add-workdays, weekday and leap against small
                Python references (calendar.weekday/monthrange/isleap/leapdays,
                datetime.date + timedelta for add-workdays), with and without a
                holidays file, plus the tutorial's facts as explicit cases.
 
-Random cases come from a fixed seed, so every run checks the same cases. On a
+Random cases come from a fixed seed, so every run checks the same cases;
+--scale multiplies their number (a sanitizer build pays tens of milliseconds
+to start each kit process, so the default stays at a few hundred runs a group).
+On a
 mismatch the script prints the kit command line and the start of a unified diff
 of expected vs actual for the first few mismatches; for the big -n runs it
 locates the first differing month or year and re-runs kit on that one alone.
@@ -53,6 +57,11 @@ SEED = 20261125
 MAX_REPORTS = 5
 DIFF_LINES = 20
 ENV = dict(os.environ, TZ="UTC", LC_ALL="C")
+# Multiplies the number of random cases (--scale). Starting a sanitizer build
+# costs tens of milliseconds a process, so the default keeps to a few hundred
+# small kit runs a group and packs several months or years into many of them
+# with -n.
+SCALE = 1.0
 
 DAY_SHORT = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 DAY_FULL = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
@@ -86,12 +95,13 @@ class Runner:
         self.failed = False
 
     def run(self, args):
-        p = subprocess.run([self.kit, *args], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+        p = subprocess.run([self.kit, *map(str, args)], stdin=subprocess.DEVNULL,
+                           stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, env=ENV)
         return p.returncode, p.stdout, p.stderr
 
     def submit(self, args):
-        return self.pool.submit(self.run, [str(a) for a in args])
+        return self.pool.submit(self.run, args)
 
     def command_line(self, args):
         return shlex.join(["kit", *[str(a) for a in args]])
@@ -147,7 +157,8 @@ def short_diff(expected, actual):
         first += 1
     start = max(0, first - 3)
     window_e, window_a = exp[start:first + 40], act[start:first + 40]
-    lines = [f"expected {len(expected)} bytes, got {len(actual)}; first difference at line {first + 1}"]
+    lines = [f"expected {len(expected)} bytes, got {len(actual)}; "
+             f"first difference at line {first + 1}"]
     diff = difflib.unified_diff(window_e, window_a, "expected (python)", "actual (kit)", n=2)
     for i, line in enumerate(diff):
         if i >= DIFF_LINES:
@@ -174,23 +185,26 @@ def check_joined(runner, args, future, pieces, label, single_args):
         problems.append(f"exit code {rc}, expected 0")
     if err:
         problems.append(f"stderr: {err[:300]!r}")
-    differing, offset = [], 0
+    # A piece matches when it is found where expected counting from the start, or
+    # counting from the end (so that one piece of a different length does not make
+    # every later one differ).
+    differing, offset, shift = [], 0, len(out) - len(joined)
     for i, piece in enumerate(expected):
-        if out[offset:offset + len(piece)] != piece or (
-                i + 1 < len(expected) and out[offset + len(piece):offset + len(piece) + 1] != b"\n"):
+        end = offset + len(piece)
+        sep = b"\n" if i + 1 < len(expected) else b""
+        if (out[offset:end] + out[end:end + len(sep)] != piece + sep
+                and (shift == 0 or out[max(0, offset + shift):max(0, end + shift + len(sep))]
+                     != piece + sep)):
             differing.append(i)
-        offset += len(piece) + 1
-    if len(out) != len(joined):
-        problems.append(f"expected {len(joined)} bytes, got {len(out)}: pieces after the first "
-                        f"difference are shifted, so the count below may include them")
+        offset = end + 1
+    if shift:
+        problems.append(f"expected {len(joined)} bytes, got {len(out)}")
     if differing:
-        first = differing[0]
-        problems.append(f"{len(differing)} of {len(expected)} {label}s differ; the first is "
-                        f"{label} #{first + 1}; alone:")
-        single = single_args(first)
-        srcs = runner.run(single)
-        problems.append(f"  {runner.command_line(single)} -> exit {srcs[0]}")
-        problems.extend("  " + line for line in short_diff(expected[first], srcs[1]))
+        single = single_args(differing[0])
+        problems.append(f"{len(differing)} of {len(expected)} {label}s differ; the first alone:")
+        rc1, out1, err1 = runner.run(single)
+        problems.append(f"  {runner.command_line(single)} -> exit {rc1}, stderr {err1[:200]!r}")
+        problems.extend("  " + line for line in short_diff(expected[differing[0]], out1))
     runner.report(args, problems)
     return max(1, len(differing))
 
@@ -206,6 +220,10 @@ def weekday_arg(rng, wd):
     """A random spelling of weekday wd (0 = Monday) that kit accepts."""
     return rng.choice([DAY_SHORT[wd], DAY_FULL[wd], str(wd), DAY_SHORT[wd].upper(),
                        DAY_FULL[wd].capitalize()])
+
+
+def scaled(n):
+    return max(1, round(n * SCALE))
 
 
 def month_index(y, m):
@@ -248,7 +266,7 @@ def group_years(runner, rng):
              Case(["cal", "-f", "sun", "-n", 3, 2026], "\n".join(
                  calendar.TextCalendar(6).formatyear(y) for y in (2026, 2027, 2028)))]
     diffs += runner.check_cases(plain)
-    print(f"years: {len(years) + len(plain)} years compared, {diffs} differences")
+    print(f"years: {len(years)} years compared (plus {len(plain)} plain runs), {diffs} differences")
     return diffs
 
 
@@ -279,12 +297,13 @@ def random_year(rng):
 
 
 def group_random_text(runner, rng):
-    cases = []
+    cases, n_years, n_months = [], 0, 0
     # formatyear
-    years = EDGE_YEARS * 2 + [random_year(rng) for _ in range(290)]
+    years = EDGE_YEARS * 2 + [random_year(rng) for _ in range(scaled(110))]
     for y in years:
         f_args, fw = first_weekday_option(rng)
-        w, l, c, m = rng.randint(-3, 12), rng.randint(-1, 4), rng.randint(-2, 12), rng.randint(1, 14)
+        w, l = rng.randint(-3, 12), rng.randint(-1, 4)
+        c, m = rng.randint(-2, 12), rng.randint(1, 14)
         args = ["cal", *f_args]
         kw = {}
         # Leave some options at their defaults (w=2 l=1 c=6 m=3).
@@ -295,14 +314,15 @@ def group_random_text(runner, rng):
                 kw[key] = value
         tc = calendar.TextCalendar(fw)
         count = 1
-        if rng.random() < 0.1:
+        if rng.random() < 0.3:
             count = rng.randint(2, 4)
             y = min(y, 10000 - count)
             args += ["-n", count]
+        n_years += count
         cases.append(Case(args + [y], "\n".join(tc.formatyear(y + i, **kw) for i in range(count))))
     # formatmonth
     months = [(y, rng.randint(1, 12)) for y in EDGE_YEARS] + [(1, 1), (9999, 12), (1752, 9)]
-    months += [(random_year(rng), rng.randint(1, 12)) for _ in range(292)]
+    months += [(random_year(rng), rng.randint(1, 12)) for _ in range(scaled(122))]
     for y, m in months:
         f_args, fw = first_weekday_option(rng)
         w, l = rng.randint(-3, 12), rng.randint(-1, 4)
@@ -315,17 +335,18 @@ def group_random_text(runner, rng):
             args += option(rng, "-l", "--lines", l)
             kw["l"] = l
         count = 1
-        if rng.random() < 0.15:
-            count = rng.randint(2, 30)
+        if rng.random() < 0.4:
+            count = rng.randint(2, 24)
             count = min(count, 10000 * 12 - month_index(y, m))
             args += ["-n", count]
         tc = calendar.TextCalendar(fw)
         first = month_index(y, m)
+        n_months += count
         text = "\n".join(tc.formatmonth(*from_index(first + i), **kw) for i in range(count))
         cases.append(Case(args + [y, m], text))
     diffs = runner.check_cases(cases)
-    print(f"random-text: {len(cases)} calendars compared "
-          f"({len(years)} years, {len(months)} months), {diffs} differences")
+    print(f"random-text: {len(cases)} calendars compared ({n_years} years in {len(years)} runs, "
+          f"{n_months} months in {len(months)} runs), {diffs} differences")
     return diffs
 
 
@@ -336,11 +357,13 @@ def year_page(fw, y, css):
 def group_html(runner, rng):
     cases = []
     css_choices = [None, None, "my.css", "", "style/site.css", "a b&c.css", "ünï.css"]
-    years = EDGE_YEARS + [random_year(rng) for _ in range(195)]
+    years = EDGE_YEARS + [random_year(rng) for _ in range(scaled(95))]
     for y in years:
         args = ["cal", *option(rng, "-t", "--type", "html")]
         css = rng.choice(css_choices)
-        if css is not None:
+        if css == "":
+            args += rng.choice([["-c", ""], ["--css", ""]])
+        elif css is not None:
             args += option(rng, "-c", "--css", css)
         if rng.random() < 0.35:
             args += ["-f", "sun"]
@@ -351,6 +374,9 @@ def group_html(runner, rng):
         if rng.random() < 0.15:
             args += ["-m", rng.randint(1, 12)]  # ignored for HTML, as by python3 -m calendar
         cases.append(Case(args + [y], year_page(fw, y, "calendar.css" if css is None else css)))
+    # An empty value given as --css= is the empty string, as for python3 -m calendar.
+    years.append(2026)
+    cases.append(Case(["cal", "-t", "html", "--css=", 2026], year_page(0, 2026, "")))
     # One page of 50 years.
     y1, fw, css = rng.randint(1, 9950), 6, "my.css"
     hc = calendar.HTMLCalendar(fw)
@@ -362,12 +388,13 @@ def group_html(runner, rng):
         single_body, "\n".join(hc.formatyear(y) for y in range(y1, y1 + 50)))
     cases.append(Case(["cal", "-t", "html", "-c", css, "-f", "sun", "-n", 50, y1], page))
     # Month tables.
-    months = [(1, 1), (9999, 12)] + [(random_year(rng), rng.randint(1, 12)) for _ in range(98)]
+    months = [(1, 1), (9999, 12)]
+    months += [(random_year(rng), rng.randint(1, 12)) for _ in range(scaled(48))]
     for y, m in months:
         fw = rng.randrange(7)
         args = ["cal", "-t", "html", "-f", weekday_arg(rng, fw)]
         count = 1
-        if rng.random() < 0.2:
+        if rng.random() < 0.3:
             count = min(rng.randint(2, 15), 10000 * 12 - month_index(y, m))
             args += ["-n", count]
         hc = calendar.HTMLCalendar(fw)
@@ -483,7 +510,7 @@ def group_tools(runner, rng):
     add("leap", Case(["cal", "leap", 2000, 2100], "25\n"))
 
     # find: months and whole years
-    for i in range(200):
+    for i in range(scaled(60)):
         wd = rng.randrange(7)
         y = tool_year(rng) if i % 4 else rng.choice(EDGE_YEARS + [random_year(rng)])
         if i % 4 == 0:
@@ -498,7 +525,7 @@ def group_tools(runner, rng):
     nth_cases = [(5, 0, 2026, 2), (-5, 6, 2026, 2), (5, 4, 2026, 7), (-5, 4, 2026, 7),
                  (-1, 4, 2026, 10), (1, 0, 1, 1), (-1, 4, 9999, 12)]
     nth_cases += [(rng.choice([1, 2, 3, 4, 5, 5, 5, -1, -2, -3, -4, -5, -5, -5]), rng.randrange(7),
-                   tool_year(rng), rng.randint(1, 12)) for _ in range(193)]
+                   tool_year(rng), rng.randint(1, 12)) for _ in range(scaled(73))]
     for n, wd, y, m in nth_cases:
         args = ["cal", "nth", n, weekday_arg(rng, wd), y, m]
         d = nth_weekday(y, m, wd, n)
@@ -508,7 +535,7 @@ def group_tools(runner, rng):
             add("nth", Case(args, iso(d) + "\n"))
 
     # workdays: month or year, with and without holidays
-    for i in range(200):
+    for i in range(scaled(60)):
         with_file = i % 2 == 0
         y = rng.randint(2024, 2027) if with_file and i % 3 else tool_year(rng)
         months = list(range(1, 13)) if i % 5 == 0 else [rng.randint(1, 12)]
@@ -517,11 +544,19 @@ def group_tools(runner, rng):
             args += ["--holidays", hol_path]
         add("workdays", Case(args, f"{workdays(y, months, holidays if with_file else set())}\n"))
 
-    # add-workdays: many starts on weekends or holidays; N positive, negative and 0
+    # add-workdays: many starts on weekends or holidays; N positive, negative and 0;
+    # the walk may end exactly on 0001-01-01 or 9999-12-31, or run past them (an error)
+    date = datetime.date
+    aw_cases = [(date(2026, 7, 4), 1, False), (date(2026, 7, 4), -1, False),
+                (date(2026, 7, 5), 0, False), (date(2026, 7, 2), 1, True),
+                (date(2026, 7, 6), -1, True), (date(2026, 7, 4), 0, True),
+                (date(9999, 12, 30), 1, False), (date(9999, 12, 30), 2, False),
+                (date(9999, 12, 31), 0, False), (date(9999, 12, 31), -1, False),
+                (date(9999, 12, 29), 1, True), (date(9999, 12, 30), 0, True),
+                (date(1, 1, 2), -1, False), (date(1, 1, 1), -1, False),
+                (date(1, 1, 1), 0, False), (date(1, 1, 3), -1, True)]
     sorted_holidays = sorted(holidays)
-    starts = [datetime.date(2026, 7, 4), datetime.date(2026, 7, 5), datetime.date(2026, 7, 3),
-              datetime.date(9999, 12, 30), datetime.date(1, 1, 2)]
-    for _ in range(195):
+    for i in range(scaled(75)):
         r = rng.random()
         if r < 0.3:
             d = rng.choice(sorted_holidays)
@@ -529,40 +564,37 @@ def group_tools(runner, rng):
             d = random_date(rng, 2024, 2027) if r < 0.7 else random_date(rng)
         if rng.random() < 0.5:  # move to the following Saturday or Sunday
             shift = (5 - d.weekday()) % 7 + rng.randrange(2)
-            if d + datetime.timedelta(days=shift) <= datetime.date(9999, 12, 31):
+            if d.toordinal() + shift <= date.max.toordinal():
                 d += datetime.timedelta(days=shift)
-        starts.append(d)
-    fixed_n = {datetime.date(9999, 12, 30): [1, 2, 0], datetime.date(1, 1, 2): [-1, -2, 0]}
-    for i, d in enumerate(starts):
-        for n in fixed_n.get(d, [rng.choice([0, rng.randint(1, 30), -rng.randint(1, 30),
-                                              rng.randint(-600, 600)])]):
-            with_file = i % 2 == 0 or d in holidays
-            args = ["cal", "add-workdays", iso(d), n]
-            if with_file:
-                args += ["--holidays", hol_path]
-            try:
-                expected = iso(add_workdays(d, n, holidays if with_file else set())) + "\n"
-                add("add-workdays", Case(args, expected))
-            except OverflowError:
-                add("add-workdays", Case(args, error=(None, b"kit cal add-workdays: ")))
+        n = rng.choice([0, rng.randint(1, 30), -rng.randint(1, 30), rng.randint(-600, 600)])
+        aw_cases.append((d, n, i % 2 == 0 or d in holidays))
+    for d, n, with_file in aw_cases:
+        args = ["cal", "add-workdays", iso(d), n]
+        if with_file:
+            args += ["--holidays", hol_path]
+        try:
+            expected = iso(add_workdays(d, n, holidays if with_file else set())) + "\n"
+            add("add-workdays", Case(args, expected))
+        except OverflowError:
+            add("add-workdays", Case(args, error=(None, b"kit cal add-workdays: ")))
 
     # weekday
     dates = [datetime.date(1, 1, 1), datetime.date(9999, 12, 31), datetime.date(1752, 9, 3),
              datetime.date(2000, 2, 29), datetime.date(2100, 3, 1)]
-    dates += [random_date(rng) for _ in range(145)]
+    dates += [random_date(rng) for _ in range(scaled(35))]
     for d in dates:
         add("weekday", Case(["cal", "weekday", iso(d)],
                             calendar.day_name[calendar.weekday(d.year, d.month, d.day)] + "\n"))
 
     # leap: single years and [Y1, Y2) ranges
     singles = [1, 4, 100, 400, 1900, 2000, 2024, 2026, 2100, 9996, 9999]
-    singles += [random_year(rng) for _ in range(89)]
+    singles += [random_year(rng) for _ in range(scaled(19))]
     for y in singles:
         add("leap", Case(["cal", "leap", y],
                          f"{y}: {'leap year' if calendar.isleap(y) else 'not a leap year'}\n"))
     ranges = [(1, 10000), (2100, 2000), (9999, 10000), (2024, 2024), (1, 1), (2024, 2025),
               (9999, 1), (400, 10000)]
-    for _ in range(92):
+    for _ in range(scaled(22)):
         r = rng.random()
         y1 = random_year(rng)
         y2 = 10000 if r < 0.15 else random_year(rng)
@@ -592,8 +624,12 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kit", required=True, help="path to the kit binary")
     parser.add_argument("--jobs", type=int, default=2, help="kit processes at a time (default 2)")
+    parser.add_argument("--scale", type=float, default=1.0,
+                        help="multiply the number of random cases (default 1)")
     parser.add_argument("group", choices=[*GROUPS, "all"])
     options = parser.parse_args()
+    global SCALE
+    SCALE = options.scale
     if sys.version_info[:2] != (3, 11):
         print(f"warning: the reference is CPython 3.11, this is {sys.version.split()[0]}",
               file=sys.stderr)
