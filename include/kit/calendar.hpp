@@ -78,10 +78,10 @@ struct MonthRange {
 [[nodiscard]] MonthRange monthrange(year_month ym);
 
 // Names in English (CPython under the C locale). Index by weekday or month.
-[[nodiscard]] std::string_view day_name(weekday wd);    // "Monday"
-[[nodiscard]] std::string_view day_abbr(weekday wd);    // "Mon"
-[[nodiscard]] std::string_view month_name(month m);     // "January"
-[[nodiscard]] std::string_view month_abbr(month m);     // "Jan"
+[[nodiscard]] std::string_view day_name(weekday wd);  // "Monday"
+[[nodiscard]] std::string_view day_abbr(weekday wd);  // "Mon"
+[[nodiscard]] std::string_view month_name(month m);   // "January"
+[[nodiscard]] std::string_view month_abbr(month m);   // "Jan"
 
 // A week as day numbers; 0 pads days of the neighbouring months.
 using Week = std::array<unsigned, 7>;

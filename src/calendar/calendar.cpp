@@ -18,7 +18,9 @@ constexpr std::array<std::string_view, 12> month_names = {
     "January", "February", "March",     "April",   "May",      "June",
     "July",    "August",   "September", "October", "November", "December"};
 
-unsigned month_index(month m) { return static_cast<unsigned>(m) - 1; }
+unsigned month_index(month m) {
+  return static_cast<unsigned>(m) - 1;
+}
 
 std::string lowercase(std::string_view s) {
   std::string out(s);
@@ -105,7 +107,9 @@ std::string format_iso_date(year_month_day d) {
                      static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day()));
 }
 
-bool isleap(year y) { return y.is_leap(); }
+bool isleap(year y) {
+  return y.is_leap();
+}
 
 int leapdays(int y1, int y2) {
   // Floor division, as CPython's // (the range may start below year 1).
@@ -116,21 +120,35 @@ int leapdays(int y1, int y2) {
          (floordiv(y2, 400) - floordiv(y1, 400));
 }
 
-unsigned weekday_number(weekday wd) { return wd.iso_encoding() - 1; }
+unsigned weekday_number(weekday wd) {
+  return wd.iso_encoding() - 1;
+}
 
-weekday weekday_from_number(unsigned n) { return weekday{(n % 7) + 1}; }
+weekday weekday_from_number(unsigned n) {
+  return weekday{(n % 7) + 1};
+}
 
-weekday weekday_of(year_month_day d) { return weekday{std::chrono::sys_days{d}}; }
+weekday weekday_of(year_month_day d) {
+  return weekday{std::chrono::sys_days{d}};
+}
 
 MonthRange monthrange(year_month ym) {
   return {weekday{std::chrono::sys_days{ym / 1}},
           static_cast<unsigned>((ym / std::chrono::last).day())};
 }
 
-std::string_view day_name(weekday wd) { return day_names[weekday_number(wd)]; }
-std::string_view day_abbr(weekday wd) { return day_names[weekday_number(wd)].substr(0, 3); }
-std::string_view month_name(month m) { return month_names[month_index(m)]; }
-std::string_view month_abbr(month m) { return month_names[month_index(m)].substr(0, 3); }
+std::string_view day_name(weekday wd) {
+  return day_names[weekday_number(wd)];
+}
+std::string_view day_abbr(weekday wd) {
+  return day_names[weekday_number(wd)].substr(0, 3);
+}
+std::string_view month_name(month m) {
+  return month_names[month_index(m)];
+}
+std::string_view month_abbr(month m) {
+  return month_names[month_index(m)].substr(0, 3);
+}
 
 std::array<weekday, 7> Calendar::iterweekdays() const {
   std::array<weekday, 7> days;
@@ -172,6 +190,8 @@ std::vector<DateWeek> Calendar::monthdatescalendar(year_month ym) const {
   return weeks;
 }
 
-std::vector<Week> monthcalendar(year_month ym) { return Calendar().monthdayscalendar(ym); }
+std::vector<Week> monthcalendar(year_month ym) {
+  return Calendar().monthdayscalendar(ym);
+}
 
 }  // namespace kit::calendar

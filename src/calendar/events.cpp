@@ -30,8 +30,11 @@ Result<std::vector<Event>> parse_json_events(std::string_view text, year_month y
     std::string_view what = e.what();
     if (auto bracket = what.find("] "); bracket != std::string_view::npos)
       what.remove_prefix(bracket + 2);
-    Error error{ErrorKind::malformed_input, bad_events,
-                fmt::format("events JSON does not parse: {}", what), {}, {}};
+    Error error{ErrorKind::malformed_input,
+                bad_events,
+                fmt::format("events JSON does not parse: {}", what),
+                {},
+                {}};
     if (e.byte > 0) error.offset = e.byte - 1;
     return tl::unexpected(std::move(error));
   }
@@ -205,7 +208,8 @@ Result<EventFormat> parse_event_format(std::string_view name) {
 EventFormat detect_event_format(std::string_view path, std::string_view text) {
   std::string p = lowercase(path);
   auto ends_with = [&](std::string_view suffix) {
-    return p.size() >= suffix.size() && p.compare(p.size() - suffix.size(), suffix.size(), suffix) == 0;
+    return p.size() >= suffix.size() &&
+           p.compare(p.size() - suffix.size(), suffix.size(), suffix) == 0;
   };
   if (ends_with(".json")) return EventFormat::json;
   if (ends_with(".csv")) return EventFormat::csv;
@@ -216,13 +220,18 @@ EventFormat detect_event_format(std::string_view path, std::string_view text) {
   return EventFormat::csv;
 }
 
-Result<std::vector<Event>> parse_events(std::string_view text, EventFormat format,
-                                        year_month ym) {
+Result<std::vector<Event>> parse_events(std::string_view text, EventFormat format, year_month ym) {
   Result<std::vector<Event>> events;
   switch (format) {
-    case EventFormat::json: events = parse_json_events(text, ym); break;
-    case EventFormat::csv: events = parse_csv_events(text, ym); break;
-    case EventFormat::ics: events = parse_ics_events(text, ym); break;
+    case EventFormat::json:
+      events = parse_json_events(text, ym);
+      break;
+    case EventFormat::csv:
+      events = parse_csv_events(text, ym);
+      break;
+    case EventFormat::ics:
+      events = parse_ics_events(text, ym);
+      break;
   }
   if (events)
     std::stable_sort(events->begin(), events->end(),

@@ -62,7 +62,9 @@ MonthGrid grid_of(year_month ym, weekday first) {
   return g;
 }
 
-void append_newlines(std::string& out, int l) { out.append(static_cast<std::size_t>(l), '\n'); }
+void append_newlines(std::string& out, int l) {
+  out.append(static_cast<std::size_t>(l), '\n');
+}
 
 // formatday: '%2i' % day centered in w; blank for padding.
 void append_day(std::string& out, unsigned d, std::size_t w) {
@@ -164,10 +166,9 @@ void TextCalendar::append_month(std::string& out, year_month ym, int w, int l) c
 
   std::size_t start = out.size();
   char title[32];
-  auto n = static_cast<std::size_t>(std::snprintf(title, sizeof title, "%.*s %d",
-                                                  static_cast<int>(month_name(ym.month()).size()),
-                                                  month_name(ym.month()).data(),
-                                                  static_cast<int>(ym.year())));
+  auto n = static_cast<std::size_t>(
+      std::snprintf(title, sizeof title, "%.*s %d", static_cast<int>(month_name(ym.month()).size()),
+                    month_name(ym.month()).data(), static_cast<int>(ym.year())));
   append_centered(out, std::string_view(title, n), line_width);
   rstrip_from(out, start);
   append_newlines(out, l);
@@ -209,7 +210,8 @@ void TextCalendar::append_year(std::string& out, year y, int w, int l, int c, in
   append_newlines(out, l);
 
   const BodyKey key = body_key(y, 0, static_cast<int>(weekday_number(firstweekday())), w, l, c, m);
-  append_cached_body(out, key, [&](std::string& body) { append_year_body(body, *this, y, w, l, c, m); });
+  append_cached_body(out, key,
+                     [&](std::string& body) { append_year_body(body, *this, y, w, l, c, m); });
 }
 
 std::string TextCalendar::formatyear(year y, int w, int l, int c, int m) const {

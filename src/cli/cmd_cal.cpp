@@ -92,8 +92,9 @@ int run_show(const CalOptions& o) {
   auto first = cal::parse_weekday(o.first_weekday);
   if (!first) return core::report_error("cal", first.error());
   if (o.args.size() > 2)
-    return core::report_error("cal", Error{ErrorKind::invalid_argument, "cal.usage",
-                                           "expected at most YEAR and MONTH", {}, {}});
+    return core::report_error(
+        "cal",
+        Error{ErrorKind::invalid_argument, "cal.usage", "expected at most YEAR and MONTH", {}, {}});
   for (auto check : {checked(o.width, -max_layout_option, max_layout_option, "--width"),
                      checked(o.lines, -max_layout_option, max_layout_option, "--lines"),
                      checked(o.spacing, -max_layout_option, max_layout_option, "--spacing"),
@@ -101,9 +102,12 @@ int run_show(const CalOptions& o) {
                      checked(o.count, 1, cal::max_year * 12, "--count")})
     if (!check) return core::report_error("cal", check.error());
   if (o.type != "text" && o.type != "html")
-    return core::report_error("cal", Error{ErrorKind::invalid_argument, "cal.bad_type",
-                                           fmt::format("--type must be text or html, got '{}'",
-                                                       o.type), {}, {}});
+    return core::report_error("cal",
+                              Error{ErrorKind::invalid_argument,
+                                    "cal.bad_type",
+                                    fmt::format("--type must be text or html, got '{}'", o.type),
+                                    {},
+                                    {}});
 
   const Today now = today();
   Result<cal::year> y = o.args.empty() ? cal::make_year(now.year) : cal::parse_year(o.args[0]);
@@ -115,13 +119,15 @@ int run_show(const CalOptions& o) {
     if (!parsed) return core::report_error("cal", parsed.error());
     m = *parsed;
   }
-  const int last_index = m ? static_cast<int>(*y) * 12 + static_cast<int>(unsigned{*m}) - 1 +
-                                 o.count - 1
-                           : static_cast<int>(*y) + o.count - 1;
+  const int last_index =
+      m ? static_cast<int>(*y) * 12 + static_cast<int>(unsigned{*m}) - 1 + o.count - 1
+        : static_cast<int>(*y) + o.count - 1;
   if ((m && last_index >= (cal::max_year + 1) * 12) || (!m && last_index > cal::max_year))
     return core::report_error(
-        "cal", Error{ErrorKind::invalid_argument, "cal.bad_count",
-                     fmt::format("--count {} runs past the year {}", o.count, cal::max_year), {},
+        "cal", Error{ErrorKind::invalid_argument,
+                     "cal.bad_count",
+                     fmt::format("--count {} runs past the year {}", o.count, cal::max_year),
+                     {},
                      {}});
   auto nth_month = [&](int i) {
     const int index = static_cast<int>(*y) * 12 + static_cast<int>(unsigned{*m}) - 1 + i;
@@ -140,7 +146,8 @@ int run_show(const CalOptions& o) {
       } else {
         doc["year"] = static_cast<int>(nth_year(i));
         doc["months"] = json::array();
-        for (unsigned k = 1; k <= 12; ++k) doc["months"].push_back(month_json(c, nth_year(i) / cal::month{k}));
+        for (unsigned k = 1; k <= 12; ++k)
+          doc["months"].push_back(month_json(c, nth_year(i) / cal::month{k}));
       }
       docs.push_back(std::move(doc));
     }
@@ -213,10 +220,13 @@ int run_find(const CalOptions& o) {
 int run_nth(const CalOptions& o) {
   auto n = core::parse_int(o.args[0]);
   if (!n || *n == 0 || *n < -5 || *n > 5)
-    return core::report_error("cal nth", Error{ErrorKind::invalid_argument, "cal.bad_nth",
+    return core::report_error("cal nth", Error{ErrorKind::invalid_argument,
+                                               "cal.bad_nth",
                                                fmt::format("N must be 1-5 or -1 to -5 (-1 is "
-                                                           "the last), got '{}'", o.args[0]),
-                                               {}, {}});
+                                                           "the last), got '{}'",
+                                                           o.args[0]),
+                                               {},
+                                               {}});
   auto wd = cal::parse_weekday(o.args[1]);
   if (!wd) return core::report_error("cal nth", wd.error());
   auto y = cal::parse_year(o.args[2]);
@@ -228,11 +238,13 @@ int run_nth(const CalOptions& o) {
     const long long k = *n < 0 ? -*n : *n;
     const char* suffix = k == 1 ? "st" : k == 2 ? "nd" : k == 3 ? "rd" : "th";
     return core::report_error(
-        "cal nth", Error{ErrorKind::not_found, "cal.no_such_day",
-                         fmt::format("{} {} has no {}{}{} {}", cal::month_name(*m),
-                                     static_cast<int>(*y), k, suffix, *n < 0 ? "-to-last" : "",
-                                     cal::day_name(*wd)),
-                         {}, {}});
+        "cal nth",
+        Error{ErrorKind::not_found,
+              "cal.no_such_day",
+              fmt::format("{} {} has no {}{}{} {}", cal::month_name(*m), static_cast<int>(*y), k,
+                          suffix, *n < 0 ? "-to-last" : "", cal::day_name(*wd)),
+              {},
+              {}});
   }
   return print_dates(o, {*date});
 }
@@ -297,16 +309,20 @@ int run_leap(const CalOptions& o) {
     if (o.json)
       out.document({{"year", static_cast<int>(*y1)}, {"leap", leap}});
     else
-      out.text(fmt::format("{}: {}\n", static_cast<int>(*y1), leap ? "leap year" : "not a leap year"));
+      out.text(
+          fmt::format("{}: {}\n", static_cast<int>(*y1), leap ? "leap year" : "not a leap year"));
     return out.finish();
   }
   // The end of [Y1, Y2) may be 10000, one past the last year.
   auto y2 = core::parse_int(o.args[1]);
   if (!y2 || *y2 < cal::min_year || *y2 > cal::max_year + 1)
     return core::report_error("cal leap",
-                              Error{ErrorKind::invalid_argument, "calendar.bad_year",
+                              Error{ErrorKind::invalid_argument,
+                                    "calendar.bad_year",
                                     fmt::format("Y2 must be {}-{}, got '{}'", cal::min_year,
-                                                cal::max_year + 1, o.args[1]), {}, {}});
+                                                cal::max_year + 1, o.args[1]),
+                                    {},
+                                    {}});
   const int count = cal::leapdays(static_cast<int>(*y1), static_cast<int>(*y2));
   if (o.json)
     out.document({{"from", static_cast<int>(*y1)}, {"to", *y2}, {"leap_years", count}});
@@ -321,8 +337,12 @@ json report_json(const cal::ScheduleReport& r) {
     json days = json::array();
     for (const cal::ScheduleDay& d : w.days)
       days.push_back({{"day", d.day}, {"weekday", cal::day_abbr(d.wd)}, {"events", d.events}});
-    weeks.push_back({{"week", w.number}, {"first_day", w.first_day}, {"last_day", w.last_day},
-                     {"events", w.event_count}, {"busy", w.busy}, {"days", days}});
+    weeks.push_back({{"week", w.number},
+                     {"first_day", w.first_day},
+                     {"last_day", w.last_day},
+                     {"events", w.event_count},
+                     {"busy", w.busy},
+                     {"days", days}});
   }
   return {{"year", static_cast<int>(r.month.year())},
           {"month", static_cast<unsigned>(r.month.month())},
@@ -340,8 +360,11 @@ int run_report(const CalOptions& o) {
   if (!m) return core::report_error("cal report", m.error());
   if (o.busy < 1)
     return core::report_error("cal report",
-                              Error{ErrorKind::invalid_argument, "cal.bad_busy",
-                                    fmt::format("--busy must be at least 1, got {}", o.busy), {}, {}});
+                              Error{ErrorKind::invalid_argument,
+                                    "cal.bad_busy",
+                                    fmt::format("--busy must be at least 1, got {}", o.busy),
+                                    {},
+                                    {}});
   auto text = core::read_file(o.events);
   if (!text) return core::report_error("cal report", text.error());
   auto format = o.events_format.empty()
@@ -366,14 +389,22 @@ int run_report(const CalOptions& o) {
 int run_cal(const CalOptions& o) {
   using Action = CalOptions::Action;
   switch (o.action) {
-    case Action::show: return run_show(o);
-    case Action::find: return run_find(o);
-    case Action::nth: return run_nth(o);
-    case Action::workdays: return run_workdays(o);
-    case Action::add_workdays: return run_add_workdays(o);
-    case Action::weekday: return run_weekday(o);
-    case Action::leap: return run_leap(o);
-    case Action::report: return run_report(o);
+    case Action::show:
+      return run_show(o);
+    case Action::find:
+      return run_find(o);
+    case Action::nth:
+      return run_nth(o);
+    case Action::workdays:
+      return run_workdays(o);
+    case Action::add_workdays:
+      return run_add_workdays(o);
+    case Action::weekday:
+      return run_weekday(o);
+    case Action::leap:
+      return run_leap(o);
+    case Action::report:
+      return run_report(o);
   }
   return core::exit_usage;
 }
@@ -390,7 +421,8 @@ Runner register_cal(CLI::App& app) {
   app.add_option("-c,--css", o->css, "CSS file linked from the HTML page (default calendar.css)");
   app.add_option("-f,--first-weekday", o->first_weekday,
                  "First day of the week: mon..sun or 0-6 (0 = Monday; default mon)");
-  app.add_option("-n,--count", o->count, "Print N consecutive months (or years) from the one given");
+  app.add_option("-n,--count", o->count,
+                 "Print N consecutive months (or years) from the one given");
   add_json_flag(app, o->json);
   app.add_option("when", o->args, "The year, or the year and month; this month when omitted")
       ->type_name("YEAR [MONTH]");
@@ -417,15 +449,16 @@ Runner register_cal(CLI::App& app) {
   tool("add-workdays", "DATE plus N working days, skipping weekends and holidays",
        Action::add_workdays, "DATE N", 2, 2)
       ->add_option("--holidays", o->holidays, "File of holiday dates, one YYYY-MM-DD a line");
-  tool("weekday", "The weekday of a date (kit cal weekday 2026-07-04)", Action::weekday, "DATE",
-       1, 1);
-  tool("leap", "Whether YEAR is a leap year, or the count of leap years in [Y1, Y2)",
-       Action::leap, "YEAR | Y1 Y2", 1, 2);
+  tool("weekday", "The weekday of a date (kit cal weekday 2026-07-04)", Action::weekday, "DATE", 1,
+       1);
+  tool("leap", "Whether YEAR is a leap year, or the count of leap years in [Y1, Y2)", Action::leap,
+       "YEAR | Y1 Y2", 1, 2);
   CLI::App* report = tool("report", "The monthly schedule report from a JSON, CSV or .ics file",
                           Action::report, "YEAR MONTH", 2, 2);
   report->add_option("--events", o->events, "Events file (- for standard input)")->required();
-  report->add_option("--format", o->events_format, "Events format: json, csv or ics (default: "
-                                                   "by extension, then content)");
+  report->add_option("--format", o->events_format,
+                     "Events format: json, csv or ics (default: "
+                     "by extension, then content)");
   report->add_option("--busy", o->busy, "Events that make a week busy (default 3)");
   report->add_flag("--html", o->html, "An HTML page with the events in the month's cells");
   return [o] { return run_cal(*o); };

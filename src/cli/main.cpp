@@ -61,12 +61,13 @@ int run(int argc, char** argv) {
   CLI::App app{"kit — the batteries of Python's standard library as one fast C++ tool.", "kit"};
   app.set_version_flag("--version", std::string("kit " KIT_VERSION));
   app.require_subcommand(1);
-  app.footer("Run 'kit <command> --help' for a command's options. Docs: docs/commands/<command>.md");
+  app.footer(
+      "Run 'kit <command> --help' for a command's options. Docs: docs/commands/<command>.md");
 
   std::vector<Command> commands;
-#define KIT_COMMAND(name, summary)                       \
-  {                                                      \
-    CLI::App* sub = app.add_subcommand(#name, summary);  \
+#define KIT_COMMAND(name, summary)                           \
+  {                                                          \
+    CLI::App* sub = app.add_subcommand(#name, summary);      \
     commands.push_back({#name, sub, register_##name(*sub)}); \
   }
 #include "commands.def"

@@ -27,8 +27,16 @@ Result<std::vector<CsvRow>> parse_csv(std::string_view text) {
   const std::size_t n = text.size();
   while (i < n) {
     // A blank line (LF or CRLF) is no record.
-    if (text[i] == '\n') { ++i; ++line; continue; }
-    if (text[i] == '\r' && i + 1 < n && text[i + 1] == '\n') { i += 2; ++line; continue; }
+    if (text[i] == '\n') {
+      ++i;
+      ++line;
+      continue;
+    }
+    if (text[i] == '\r' && i + 1 < n && text[i + 1] == '\n') {
+      i += 2;
+      ++line;
+      continue;
+    }
 
     CsvRow row;
     row.line = line;
@@ -52,7 +60,8 @@ Result<std::vector<CsvRow>> parse_csv(std::string_view text) {
           if (text[i] == '\n') ++line;
           field += text[i++];
         }
-        if (i < n && text[i] != ',' && text[i] != '\n' && !(text[i] == '\r' && i + 1 < n && text[i + 1] == '\n'))
+        if (i < n && text[i] != ',' && text[i] != '\n' &&
+            !(text[i] == '\r' && i + 1 < n && text[i + 1] == '\n'))
           return fail_at(ErrorKind::malformed_input, "core.bad_csv",
                          "unexpected character after a closing quote", position_of(text, i));
       } else {
@@ -74,7 +83,10 @@ Result<std::vector<CsvRow>> parse_csv(std::string_view text) {
       break;
     }
     if (i < n && text[i] == '\r') ++i;
-    if (i < n && text[i] == '\n') { ++i; ++line; }
+    if (i < n && text[i] == '\n') {
+      ++i;
+      ++line;
+    }
     rows.push_back(std::move(row));
   }
   return rows;

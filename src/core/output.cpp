@@ -39,7 +39,9 @@ int report_error(std::string_view command, const Error& error) {
   return exit_code(error);
 }
 
-bool is_terminal(int fd) { return ::isatty(fd) == 1; }
+bool is_terminal(int fd) {
+  return ::isatty(fd) == 1;
+}
 
 bool use_color(int fd) {
   if (const char* no = std::getenv("NO_COLOR"); no != nullptr && *no != '\0') return false;
@@ -50,23 +52,31 @@ bool use_color(int fd) {
 
 Output::Output(OutputOptions options) : options_(options), color_(!options.json && use_color(1)) {}
 
-Output::~Output() { std::fflush(stdout); }
+Output::~Output() {
+  std::fflush(stdout);
+}
 
 void Output::write(std::string_view s) {
   if (write_failed_ || s.empty()) return;
   if (std::fwrite(s.data(), 1, s.size(), stdout) != s.size()) write_failed_ = true;
 }
 
-void Output::text(std::string_view s) { write(s); }
+void Output::text(std::string_view s) {
+  write(s);
+}
 
 void Output::document(const nlohmann::json& doc) {
   write(doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
   write("\n");
 }
 
-void Output::record(const nlohmann::json& data) { write_line("record", data); }
+void Output::record(const nlohmann::json& data) {
+  write_line("record", data);
+}
 
-void Output::summary(const nlohmann::json& data) { write_line("summary", data); }
+void Output::summary(const nlohmann::json& data) {
+  write_line("summary", data);
+}
 
 // One JSON Lines message, "type" first as ripgrep writes it.
 void Output::write_line(std::string_view type, const nlohmann::json& data) {

@@ -131,7 +131,8 @@ TEST(IsoDates, ParseAndFormat) {
   EXPECT_EQ(*cal::parse_iso_date("0042-03-05"), 42y / March / 5);
   EXPECT_EQ(cal::format_iso_date(42y / March / 5), "0042-03-05");
   EXPECT_EQ(cal::format_iso_date(9999y / December / 31), "9999-12-31");
-  EXPECT_EQ(cal::parse_iso_date("2026-02-30").error().message, "'2026-02-30': February 2026 has 28 days");
+  EXPECT_EQ(cal::parse_iso_date("2026-02-30").error().message,
+            "'2026-02-30': February 2026 has 28 days");
   for (const char* bad : {"2026-7-4", "2026/07/04", "0000-01-01", "2026-13-01", "2026-00-10",
                           "2026-07-04T", "", "abcd-ef-gh", "2026-07-00"})
     EXPECT_FALSE(cal::parse_iso_date(bad)) << bad;

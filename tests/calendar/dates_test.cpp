@@ -38,7 +38,8 @@ TEST(NthWeekday, FirstLastAndMissing) {
   EXPECT_FALSE(cal::nth_weekday(2026y / October, Monday, 5));  // four Mondays
   EXPECT_FALSE(cal::nth_weekday(2026y / October, Friday, 0));
   EXPECT_FALSE(cal::nth_weekday(2026y / October, Friday, 6));
-  EXPECT_EQ(*cal::nth_weekday(2026y / November, Thursday, 4), 2026y / November / 26);  // Thanksgiving
+  EXPECT_EQ(*cal::nth_weekday(2026y / November, Thursday, 4),
+            2026y / November / 26);  // Thanksgiving
 }
 
 TEST(Workdays, TutorialJuly) {
@@ -49,7 +50,8 @@ TEST(Workdays, TutorialJuly) {
 }
 
 TEST(Holidays, ParseSkipsCommentsAndBlanks) {
-  auto h = cal::parse_holidays("# US 2026\n2026-07-03\n\n  2026-12-25  # Christmas\r\n2026-07-03\n");
+  auto h =
+      cal::parse_holidays("# US 2026\n2026-07-03\n\n  2026-12-25  # Christmas\r\n2026-07-03\n");
   ASSERT_TRUE(h);
   EXPECT_EQ(h->size(), 2u);
   EXPECT_TRUE(h->contains(2026y / December / 25));
@@ -64,8 +66,8 @@ TEST(Holidays, BadLineIsNamed) {
 }
 
 TEST(AddWorkdays, StepsOverWeekendsAndHolidays) {
-  EXPECT_EQ(*cal::add_workdays(2026y / July / 4, 1), 2026y / July / 6);   // Saturday + 1 = Monday
-  EXPECT_EQ(*cal::add_workdays(2026y / July / 3, 1), 2026y / July / 6);   // Friday + 1 = Monday
+  EXPECT_EQ(*cal::add_workdays(2026y / July / 4, 1), 2026y / July / 6);  // Saturday + 1 = Monday
+  EXPECT_EQ(*cal::add_workdays(2026y / July / 3, 1), 2026y / July / 6);  // Friday + 1 = Monday
   EXPECT_EQ(*cal::add_workdays(2026y / July / 1, 10), 2026y / July / 15);
   EXPECT_EQ(*cal::add_workdays(2026y / July / 4, 0), 2026y / July / 4);   // no step at all
   EXPECT_EQ(*cal::add_workdays(2026y / July / 6, -1), 2026y / July / 3);  // backwards

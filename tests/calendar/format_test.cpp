@@ -67,8 +67,10 @@ TEST(HtmlCalendar, MonthTable) {
             "<tr><th class=\"mon\">Mon</th><th class=\"tue\">Tue</th><th class=\"wed\">Wed</th>"
             "<th class=\"thu\">Thu</th><th class=\"fri\">Fri</th><th class=\"sat\">Sat</th>"
             "<th class=\"sun\">Sun</th></tr>\n");
-  EXPECT_NE(s.find("<tr><td class=\"mon\">29</td><td class=\"tue\">30</td><td class=\"noday\">&nbsp;</td>"),
-            std::string::npos);
+  EXPECT_NE(
+      s.find(
+          "<tr><td class=\"mon\">29</td><td class=\"tue\">30</td><td class=\"noday\">&nbsp;</td>"),
+      std::string::npos);
   EXPECT_TRUE(s.ends_with("</table>\n"));
 }
 

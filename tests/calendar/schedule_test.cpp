@@ -75,8 +75,9 @@ TEST(ScheduleReport, WeekOfWeekendOnlyKeepsNumbering) {
 TEST(ScheduleReport, HtmlPutsEventsInCells) {
   std::vector<cal::Event> events = {{2026y / April / 6, "Plan <Q2> & more"}};
   std::string html = cal::format_report_html(cal::schedule_report(2026y / April, events, 1));
-  EXPECT_NE(html.find("<td class=\"mon busy events\">6<ul><li>Plan &lt;Q2&gt; &amp; more</li></ul></td>"),
-            std::string::npos);
+  EXPECT_NE(
+      html.find("<td class=\"mon busy events\">6<ul><li>Plan &lt;Q2&gt; &amp; more</li></ul></td>"),
+      std::string::npos);
   EXPECT_NE(html.find("<title>April 2026 Schedule</title>"), std::string::npos);
 }
 
@@ -111,12 +112,14 @@ TEST(EventsCsv, Errors) {
   auto header = cal::parse_events("day,what\n", cal::EventFormat::csv, 2026y / April);
   ASSERT_FALSE(header);
   EXPECT_EQ(header.error().message, "events CSV must start with the header 'date,event'");
-  auto fields = cal::parse_events("date,event\n2026-04-01,a,b\n", cal::EventFormat::csv, 2026y / April);
+  auto fields =
+      cal::parse_events("date,event\n2026-04-01,a,b\n", cal::EventFormat::csv, 2026y / April);
   ASSERT_FALSE(fields);
   EXPECT_EQ(fields.error().position->line, 2u);
   auto date = cal::parse_events("date,event\n2026-04-31,x\n", cal::EventFormat::csv, 2026y / April);
   ASSERT_FALSE(date);
-  auto quote = cal::parse_events("date,event\n2026-04-01,\"x\n", cal::EventFormat::csv, 2026y / April);
+  auto quote =
+      cal::parse_events("date,event\n2026-04-01,\"x\n", cal::EventFormat::csv, 2026y / April);
   ASSERT_FALSE(quote);
   EXPECT_EQ(quote.error().code, "calendar.bad_events");
 }

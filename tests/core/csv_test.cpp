@@ -8,7 +8,8 @@ using kit::core::parse_csv;
 using Fields = std::vector<std::string>;
 
 TEST(Csv, ReadsPlainAndQuotedFields) {
-  auto rows = parse_csv("date,event\r\n2026-04-01,\"Kickoff, Q2\"\n2026-04-02,\"say \"\"hi\"\"\"\n");
+  auto rows =
+      parse_csv("date,event\r\n2026-04-01,\"Kickoff, Q2\"\n2026-04-02,\"say \"\"hi\"\"\"\n");
   ASSERT_TRUE(rows);
   ASSERT_EQ(rows->size(), 3u);
   EXPECT_EQ((*rows)[0].fields, (Fields{"date", "event"}));

@@ -45,8 +45,9 @@ TEST(Output, JsonLinesRecordsEndWithSummary) {
     out.summary({{"count", 1}});
     EXPECT_EQ(out.finish(), 0);
   }
-  EXPECT_EQ(testing::internal::GetCapturedStdout(),
-            "{\"type\":\"record\",\"data\":{\"n\":1}}\n{\"type\":\"summary\",\"data\":{\"count\":1}}\n");
+  EXPECT_EQ(
+      testing::internal::GetCapturedStdout(),
+      "{\"type\":\"record\",\"data\":{\"n\":1}}\n{\"type\":\"summary\",\"data\":{\"count\":1}}\n");
 }
 
 }  // namespace

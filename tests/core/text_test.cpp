@@ -70,7 +70,8 @@ TEST(ReadFile, MissingFileIsAnIoError) {
   auto r = kit::core::read_file("/nonexistent/kit-test-file");
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().kind, kit::ErrorKind::io);
-  EXPECT_EQ(r.error().message, "cannot open '/nonexistent/kit-test-file': No such file or directory");
+  EXPECT_EQ(r.error().message,
+            "cannot open '/nonexistent/kit-test-file': No such file or directory");
 }
 
 }  // namespace

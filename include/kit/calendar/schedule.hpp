@@ -51,8 +51,8 @@ struct ScheduleWeek {
   unsigned number = 0;     // row of monthcalendar(), from 1 (weeks start on Monday)
   unsigned first_day = 0;  // first and last Monday-Friday day of the month in this week
   unsigned last_day = 0;
-  std::size_t event_count = 0;  // events on its weekdays
-  bool busy = false;            // event_count >= the busy threshold
+  std::size_t event_count = 0;    // events on its weekdays
+  bool busy = false;              // event_count >= the busy threshold
   std::vector<ScheduleDay> days;  // the weekdays that have events
 };
 

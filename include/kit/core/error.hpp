@@ -41,10 +41,10 @@ struct TextPosition {
 
 struct Error {
   ErrorKind kind = ErrorKind::failed;
-  std::string code;                       // stable, "module.what": "calendar.bad_month"
-  std::string message;                    // for people; no trailing period
-  std::optional<std::uint64_t> offset;    // byte offset in the input, when it applies
-  std::optional<TextPosition> position;   // line:column in text input, when it applies
+  std::string code;                      // stable, "module.what": "calendar.bad_month"
+  std::string message;                   // for people; no trailing period
+  std::optional<std::uint64_t> offset;   // byte offset in the input, when it applies
+  std::optional<TextPosition> position;  // line:column in text input, when it applies
 };
 
 // Functions that return a Result are declared [[nodiscard]] (tl::expected 1.0 is not).
