@@ -121,9 +121,20 @@ class Calendar {
 
 // --- Text and HTML layouts, byte-identical to CPython 3.11 -------------------------------------
 
+// One day of a text calendar to set apart, as cal(1) shows today in reverse video on a
+// terminal: the day's cell is written between `on` and `off`.
+struct DayMark {
+  year_month_day date;
+  std::string on;
+  std::string off;
+};
+
 class TextCalendar : public Calendar {
  public:
   using Calendar::Calendar;
+  // mark(m): set apart one day (CPython has no such option; unmarked output is CPython's).
+  void mark(DayMark m) { mark_ = std::move(m); }
+  [[nodiscard]] const std::optional<DayMark>& marked() const { return mark_; }
   // formatmonth(ym, w, l): TextCalendar.formatmonth; w is the day column width (at least 2),
   // l the lines per week (at least 1).
   [[nodiscard]] std::string formatmonth(year_month ym, int w = 0, int l = 0) const;
@@ -133,6 +144,9 @@ class TextCalendar : public Calendar {
   // The same, appending to out (no temporary strings when formatting many years).
   void append_month(std::string& out, year_month ym, int w = 0, int l = 0) const;
   void append_year(std::string& out, year y, int w = 2, int l = 1, int c = 6, int m = 3) const;
+
+ private:
+  std::optional<DayMark> mark_;
 };
 
 // What a day hook adds to one <td> of an HTML calendar.

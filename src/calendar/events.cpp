@@ -185,6 +185,16 @@ Result<std::vector<Event>> parse_ics_events(std::string_view text, year_month ym
     if (!it)
       return fail(ErrorKind::malformed_input, bad_events,
                   fmt::format("iCalendar event {} ('{}') has an invalid RRULE", index, title));
+    // Skip ahead to the month (libical can only when the rule has no COUNT), so that a
+    // frequent rule started long ago still reaches it within the step cap.
+    if (icalproperty_get_rrule(rrule).count == 0 && *start < month_start) {
+      icaltimetype from = icalcomponent_get_dtstart(ev);
+      from.year = static_cast<int>(ym.year());
+      from.month = static_cast<int>(static_cast<unsigned>(ym.month()));
+      from.day = 1;
+      from.hour = from.minute = from.second = 0;
+      icalrecur_iterator_set_start(it.get(), from);
+    }
     for (int step = 0; step < max_recurrence_steps; ++step) {
       auto d = date_of(icalrecur_iterator_next(it.get()));
       if (!d || *d > month_end) break;

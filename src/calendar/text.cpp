@@ -47,15 +47,22 @@ struct MonthGrid {
   unsigned before = 0;  // padding cells before the 1st
   unsigned days = 0;
   unsigned weeks = 0;
+  unsigned marked = 0;              // the day to set apart, 0 for none
+  const DayMark* mark = nullptr;
   [[nodiscard]] unsigned day_at(unsigned week, unsigned col) const {
     const unsigned i = week * 7 + col;
     return (i >= before && i < before + days) ? i - before + 1 : 0;
   }
 };
 
-MonthGrid grid_of(year_month ym, weekday first) {
+MonthGrid grid_of(year_month ym, const TextCalendar& cal) {
   const MonthRange r = monthrange(ym);
+  const weekday first = cal.firstweekday();
   MonthGrid g;
+  if (const auto& mark = cal.marked(); mark && mark->date.year() / mark->date.month() == ym) {
+    g.marked = static_cast<unsigned>(mark->date.day());
+    g.mark = &*mark;
+  }
   g.before = static_cast<unsigned>((r.first - first).count());
   g.days = r.days;
   g.weeks = (g.before + g.days + 6) / 7;
@@ -88,7 +95,14 @@ void append_day(std::string& out, unsigned d, std::size_t w) {
 void append_week(std::string& out, const MonthGrid& g, unsigned week, std::size_t w) {
   for (unsigned col = 0; col < 7; ++col) {
     if (col != 0) out += ' ';
-    append_day(out, g.day_at(week, col), w);
+    const unsigned d = g.day_at(week, col);
+    if (d != 0 && d == g.marked) {
+      out += g.mark->on;
+      append_day(out, d, w);
+      out += g.mark->off;
+    } else {
+      append_day(out, d, w);
+    }
   }
 }
 
@@ -106,7 +120,7 @@ std::string week_header(const Calendar& cal, std::size_t w) {
 }
 
 // Everything of formatyear below the line naming the year; w, l, c and m are already clamped.
-void append_year_body(std::string& out, const Calendar& cal, year y, int w, int l, int c, int m) {
+void append_year_body(std::string& out, const TextCalendar& cal, year y, int w, int l, int c, int m) {
   const auto width = static_cast<std::size_t>(w);
   const auto per_row = static_cast<unsigned>(m);
   const std::size_t colwidth = (width + 1) * 7 - 1;
@@ -137,7 +151,7 @@ void append_year_body(std::string& out, const Calendar& cal, year y, int w, int 
     MonthGrid grids[12];
     unsigned height = 0;
     for (unsigned k = first; k <= last; ++k) {
-      grids[k - first] = grid_of(y / month{k}, cal.firstweekday());
+      grids[k - first] = grid_of(y / month{k}, cal);
       height = std::max(height, grids[k - first].weeks);
     }
     for (unsigned week = 0; week < height; ++week) {
@@ -178,7 +192,7 @@ void TextCalendar::append_month(std::string& out, year_month ym, int w, int l) c
   rstrip_from(out, start);
   append_newlines(out, l);
 
-  const MonthGrid g = grid_of(ym, firstweekday());
+  const MonthGrid g = grid_of(ym, *this);
   for (unsigned week = 0; week < g.weeks; ++week) {
     start = out.size();
     append_week(out, g, week, width);
@@ -209,9 +223,12 @@ void TextCalendar::append_year(std::string& out, year y, int w, int l, int c, in
   rstrip_from(out, start);
   append_newlines(out, l);
 
+  if (mark_ && mark_->date.year() == y) {  // a marked year is not the shared body
+    append_year_body(out, *this, y, w, l, c, m);
+    return;
+  }
   const BodyKey key = body_key(y, 0, static_cast<int>(weekday_number(firstweekday())), w, l, c, m);
-  append_cached_body(out, key,
-                     [&](std::string& body) { append_year_body(body, *this, y, w, l, c, m); });
+  append_cached_body(out, key, [&](std::string& body) { append_year_body(body, *this, y, w, l, c, m); });
 }
 
 std::string TextCalendar::formatyear(year y, int w, int l, int c, int m) const {

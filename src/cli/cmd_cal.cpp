@@ -39,7 +39,7 @@ struct CalOptions {
   std::vector<std::string> args;  // the action's positional arguments, checked by run_cal
   // show, as python3 -m calendar
   int width = 2, lines = 1, spacing = 6, months = 3, count = 1;
-  std::string type = "text", css = "calendar.css", first_weekday = "mon";
+  std::string type = "text", css = "calendar.css", first_weekday = "mon", color = "auto";
   // date tools and report
   std::string holidays, events, events_format;
   int busy = 3;
@@ -53,13 +53,15 @@ constexpr int max_layout_option = 100;
 struct Today {
   int year;
   unsigned month;
+  unsigned day;
 };
 
 Today today() {
   std::time_t now = std::time(nullptr);
   std::tm local{};
   localtime_r(&now, &local);
-  return {local.tm_year + 1900, static_cast<unsigned>(local.tm_mon + 1)};
+  return {local.tm_year + 1900, static_cast<unsigned>(local.tm_mon + 1),
+          static_cast<unsigned>(local.tm_mday)};
 }
 
 json weeks_json(const cal::Calendar& c, cal::year_month ym) {
@@ -135,7 +137,9 @@ int run_show(const CalOptions& o) {
   };
   auto nth_year = [&](int i) { return cal::year{static_cast<int>(*y) + i}; };
 
-  core::Output out({.json = o.json});
+  auto color = core::parse_color_mode(o.color);
+  if (!color) return core::report_error("cal", color.error());
+  core::Output out({.json = o.json, .color = *color});
   if (o.json) {
     const cal::Calendar c(*first);
     json docs = json::array();
@@ -165,7 +169,11 @@ int run_show(const CalOptions& o) {
       c.write_yearspage([&](std::string_view piece) { out.text(piece); }, *y, o.count, 3, o.css);
     }
   } else {
-    const cal::TextCalendar c(*first);
+    cal::TextCalendar c(*first);
+    // Today in reverse video on a terminal, as cal(1) does; piped output stays CPython's.
+    if (out.color())
+      c.mark({cal::year{now.year} / cal::month{now.month} / cal::day{now.day}, "\x1b[7m",
+              "\x1b[0m"});
     for (int i = 0; i < o.count; ++i) {
       if (i != 0) text += '\n';
       if (m)
@@ -424,6 +432,7 @@ Runner register_cal(CLI::App& app) {
   app.add_option("-n,--count", o->count,
                  "Print N consecutive months (or years) from the one given");
   add_json_flag(app, o->json);
+  add_color_option(app, o->color);
   app.add_option("when", o->args, "The year, or the year and month; this month when omitted")
       ->type_name("YEAR [MONTH]");
 

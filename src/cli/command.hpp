@@ -21,4 +21,7 @@ using Runner = std::function<int()>;
 // add_json_flag(app, json): the --json switch, worded the same for every command.
 void add_json_flag(CLI::App& app, bool& json);
 
+// add_color_option(app, color): --color auto|always|never (parse with core::parse_color_mode).
+void add_color_option(CLI::App& app, std::string& color);
+
 }  // namespace kit::cli

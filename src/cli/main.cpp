@@ -20,6 +20,11 @@ void add_json_flag(CLI::App& app, bool& json) {
   app.add_flag("--json", json, "Print JSON instead of text (schema: docs/commands/)");
 }
 
+void add_color_option(CLI::App& app, std::string& color) {
+  app.add_option("--color", color, "Colour and highlighting: auto (on a terminal), always, never")
+      ->default_str("auto");
+}
+
 namespace {
 
 struct Command {

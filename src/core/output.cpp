@@ -50,7 +50,18 @@ bool use_color(int fd) {
   return is_terminal(fd);
 }
 
-Output::Output(OutputOptions options) : options_(options), color_(!options.json && use_color(1)) {}
+Result<ColorMode> parse_color_mode(std::string_view s) {
+  if (s == "auto") return ColorMode::automatic;
+  if (s == "always") return ColorMode::always;
+  if (s == "never") return ColorMode::never;
+  return fail(ErrorKind::invalid_argument, "core.bad_color",
+              fmt::format("--color must be auto, always or never, got '{}'", s));
+}
+
+Output::Output(OutputOptions options)
+    : options_(options),
+      color_(!options.json && (options.color == ColorMode::always ||
+                               (options.color == ColorMode::automatic && use_color(1)))) {}
 
 Output::~Output() {
   std::fflush(stdout);

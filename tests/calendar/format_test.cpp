@@ -109,3 +109,19 @@ TEST(HtmlCalendar, YearsPageTitleSpansTheRange) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(TextCalendar, MarkSetsApartOneDay) {
+  cal::TextCalendar plain, marked;
+  marked.mark({2026y / April / 15, "[", "]"});
+  std::string s = marked.formatmonth(2026y / April);
+  EXPECT_NE(s.find("13 14 [15] 16 17 18 19\n"), std::string::npos);
+  EXPECT_EQ(marked.formatmonth(2026y / May), plain.formatmonth(2026y / May));
+  EXPECT_NE(marked.formatyear(2026y).find("[15]"), std::string::npos);
+  // Years that share 2026's shape still come out unmarked (the body cache is not poisoned).
+  EXPECT_EQ(marked.formatyear(2037y), plain.formatyear(2037y));
+  EXPECT_EQ(plain.formatyear(2026y).find('['), std::string::npos);
+}
+
+}  // namespace

@@ -160,3 +160,25 @@ TEST(EventFormat, DetectedByExtensionThenContent) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(EventsIcs, OldFrequentRuleStillReachesTheMonth) {
+  // Daily since 2020, and hourly since 2010: the latter has ~143,000 occurrences before April
+  // 2026, more than the step cap, so it reaches April only because the iterator skips ahead.
+  auto events = cal::parse_events(
+      "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART:20200101T000000\r\n"
+      "RRULE:FREQ=DAILY\r\nSUMMARY:Daily\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+      cal::EventFormat::ics, 2026y / April);
+  ASSERT_TRUE(events) << events.error().message;
+  EXPECT_EQ(events->size(), 30u);
+  auto hourly = cal::parse_events(
+      "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART:20100101T000000\r\n"
+      "RRULE:FREQ=HOURLY\r\nSUMMARY:Hourly\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+      cal::EventFormat::ics, 2026y / April);
+  ASSERT_TRUE(hourly) << hourly.error().message;
+  EXPECT_EQ(hourly->size(), 30u * 24);
+  EXPECT_EQ(hourly->front().date, 2026y / April / 1);
+}
+
+}  // namespace

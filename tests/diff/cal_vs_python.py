@@ -265,6 +265,9 @@ def group_years(runner, rng):
              Case(["cal", 2026, 7], tc.formatmonth(2026, 7, w=2, l=1)),
              Case(["cal", "-f", "sun", "-n", 3, 2026], "\n".join(
                  calendar.TextCalendar(6).formatyear(y) for y in (2026, 2027, 2028)))]
+    # No argument: this month (kit runs with TZ=UTC).
+    today = datetime.datetime.now(datetime.timezone.utc).date()
+    plain.append(Case(["cal"], tc.formatmonth(today.year, today.month, w=2, l=1)))
     diffs += runner.check_cases(plain)
     print(f"years: {len(years)} years compared (plus {len(plain)} plain runs), {diffs} differences")
     return diffs

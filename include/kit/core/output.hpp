@@ -36,8 +36,13 @@ int report_error(std::string_view command, const Error& error);
 // use_color(fd): colour only on a terminal, and never when NO_COLOR is set or TERM=dumb.
 [[nodiscard]] bool use_color(int fd);
 
+// --color: auto (only on a terminal, not with NO_COLOR or TERM=dumb), always or never.
+enum class ColorMode { automatic, always, never };
+[[nodiscard]] Result<ColorMode> parse_color_mode(std::string_view s);
+
 struct OutputOptions {
   bool json = false;
+  ColorMode color = ColorMode::automatic;
 };
 
 // Output collects a command's stdout; text goes out as is, JSON as one pretty document or as
