@@ -18,9 +18,22 @@ void BM_TextFormatYear(benchmark::State& state) {
     benchmark::DoNotOptimize(out.data());
     y = y % 9999 + 1;
   }
-  state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * 2000);
 }
 BENCHMARK(BM_TextFormatYear);
+
+// The same without the 14-shape body cache: a marked year (with empty marks, so the same bytes)
+// is always laid out afresh.
+void BM_TextFormatYearUncached(benchmark::State& state) {
+  int y = 1;
+  for (auto _ : state) {
+    cal::TextCalendar c;
+    c.mark({year{y} / January / 1, "", ""});
+    std::string out = c.formatyear(year{y});
+    benchmark::DoNotOptimize(out.data());
+    y = y % 9999 + 1;
+  }
+}
+BENCHMARK(BM_TextFormatYearUncached);
 
 void BM_TextFormatMonth(benchmark::State& state) {
   cal::TextCalendar c;
