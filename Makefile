@@ -12,9 +12,8 @@ deps:
 	@scripts/install-deps.sh
 
 release: deps
-	@cmake -S . -B build/release $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Release -DKIT_BUILD_TESTS=OFF \
-	  -DKIT_BUILD_BENCH=ON >/dev/null
-	@cmake --build build/release -j $(JOBS)
+	@cmake -S . -B build/release $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Release -DKIT_BUILD_TESTS=OFF >/dev/null
+	@cmake --build build/release -j $(JOBS) --target kit
 
 run: release
 	@./build/release/kit $(ARGS)
@@ -26,11 +25,15 @@ test: deps
 	@cmake --build build/asan -j $(JOBS)
 	@cd build/asan && ctest --output-on-failure -j $(JOBS)
 
-bench: release
+bench: deps
+	@cmake -S . -B build/release $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Release -DKIT_BUILD_TESTS=OFF \
+	  -DKIT_BUILD_BENCH=ON >/dev/null
+	@cmake --build build/release -j $(JOBS)
 	@set -e; for b in bench/compare/*.sh; do KIT=$(CURDIR)/build/release/kit $$b; done
 
 # Coverage-guided fuzzing with clang's libFuzzer; `make test` only replays the corpora.
-fuzz: deps
+fuzz:
+	@scripts/install-deps.sh fuzz
 	@CXX=clang++ cmake -S . -B build/fuzz $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKIT_FUZZ=ON \
 	  -DKIT_BUILD_TESTS=ON >/dev/null
 	@cmake --build build/fuzz -j $(JOBS) --target fuzz_targets

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages that kit's build, tests and benchmarks need.
 # Idempotent: apt-get runs only when a package is missing. Run as root (or with sudo on PATH).
+# usage: scripts/install-deps.sh [fuzz]    (fuzz: also clang and its libFuzzer runtime)
 set -euo pipefail
 
 packages=(
   # toolchain
   build-essential cmake ninja-build ccache pkg-config python3
-  clang libclang-rt-14-dev          # libFuzzer targets (tests/fuzz)
   # tests and benchmarks
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   # core and CLI
@@ -14,6 +14,9 @@ packages=(
   # calendar: iCalendar event files
   libical-dev
 )
+if [ "${1:-}" = fuzz ]; then
+  packages+=(clang libclang-rt-14-dev)  # `make fuzz`: libFuzzer targets (tests/fuzz)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -67,7 +67,8 @@ inline constexpr int max_year = 9999;
 [[nodiscard]] unsigned weekday_number(weekday wd);
 // weekday_from_number(0) == Monday.
 [[nodiscard]] weekday weekday_from_number(unsigned n);
-// weekday(2026y / July / 4) == Saturday.
+// weekday_of(2026y / July / 4) == Saturday; weekday_number() of it is CPython's
+// calendar.weekday(2026, 7, 4) == 5.
 [[nodiscard]] weekday weekday_of(year_month_day d);
 
 struct MonthRange {
@@ -169,8 +170,9 @@ class HtmlCalendar : public Calendar {
   [[nodiscard]] std::string formatmonth(year_month ym, bool withyear = true) const;
   // formatyear(y, width): HTMLCalendar.formatyear, width months per row (at least 1).
   [[nodiscard]] std::string formatyear(year y, int width = 3) const;
-  // formatyearpage(y, width, css, encoding): HTMLCalendar.formatyearpage as bytes; no css link
-  // when css is nullopt. Non-ASCII characters become &#NNN; unless encoding is UTF-8.
+  // formatyearpage(y, width, css, encoding): HTMLCalendar.formatyearpage; no css link when css
+  // is nullopt. The page is UTF-8; encoding is only the name written into it (CPython would
+  // also re-encode the page, which matters only for a non-ASCII css name).
   [[nodiscard]] std::string formatyearpage(year y, int width = 3,
                                            std::optional<std::string_view> css = "calendar.css",
                                            std::string_view encoding = "utf-8") const;
@@ -198,7 +200,7 @@ class HtmlCalendar : public Calendar {
 // weekdays_in(2026y, Friday): every date of the year on that weekday.
 [[nodiscard]] std::vector<year_month_day> weekdays_in(year y, weekday wd);
 // nth_weekday(ym, wd, n): the n-th (1-5) or, for negative n, the n-th last (-1 = last) such
-// weekday; nullopt when the month has none (a 5th Friday, n == 0).
+// weekday; nullopt when the month has none (a 5th Friday) or n is not in ±1..5.
 [[nodiscard]] std::optional<year_month_day> nth_weekday(year_month ym, weekday wd, int n);
 
 // A set of holiday dates (one ISO date a line in files).
@@ -212,14 +214,16 @@ class Holidays {
  private:
   std::vector<std::chrono::sys_days> days_;  // sorted, unique
 };
-// parse_holidays(text): one YYYY-MM-DD a line; blank lines and '#' comments ignored; an error
-// names the line (calendar.bad_holiday).
+// parse_holidays(text): one YYYY-MM-DD a line (LF or CRLF, a UTF-8 BOM allowed); blank lines
+// and '#' comments ignored; an error names the line (calendar.bad_holiday).
 [[nodiscard]] Result<Holidays> parse_holidays(std::string_view text);
 
 // is_workday(d, holidays): Monday to Friday and not a holiday.
 [[nodiscard]] bool is_workday(year_month_day d, const Holidays& holidays = {});
 // workdays(ym, holidays): how many days of the month are workdays (July 2026: 23).
 [[nodiscard]] unsigned workdays(year_month ym, const Holidays& holidays = {});
+// workdays(y, holidays): the same for the whole year.
+[[nodiscard]] unsigned workdays(year y, const Holidays& holidays = {});
 // add_workdays(d, n, holidays): steps one day at a time from d (backwards for n < 0), counting
 // only workdays, and returns the day where the count reaches |n| (d itself when n == 0). From a
 // Saturday, +1 is the Monday. An error when the walk leaves years 1-9999.

@@ -2,7 +2,6 @@
 #include "kit/calendar.hpp"
 
 #include <algorithm>
-#include <cctype>
 
 #include <fmt/core.h>
 
@@ -20,12 +19,6 @@ constexpr std::array<std::string_view, 12> month_names = {
 
 unsigned month_index(month m) {
   return static_cast<unsigned>(m) - 1;
-}
-
-std::string lowercase(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 }  // namespace
@@ -61,11 +54,11 @@ Result<month> parse_month(std::string_view s) {
 }
 
 Result<weekday> parse_weekday(std::string_view s) {
-  std::string name = lowercase(core::trim(s));
+  std::string name = core::ascii_lower(core::trim(s));
   if (name.size() == 1 && name[0] >= '0' && name[0] <= '6')
     return weekday_from_number(static_cast<unsigned>(name[0] - '0'));
   for (unsigned i = 0; i < 7; ++i) {
-    std::string full = lowercase(day_names[i]);
+    std::string full = core::ascii_lower(day_names[i]);
     if (name == full || name == std::string_view(full).substr(0, 3)) return weekday_from_number(i);
   }
   return fail(ErrorKind::invalid_argument, "calendar.bad_weekday",
@@ -112,12 +105,14 @@ bool isleap(year y) {
 }
 
 int leapdays(int y1, int y2) {
-  // Floor division, as CPython's // (the range may start below year 1).
-  auto floordiv = [](int a, int b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); };
-  --y1;
-  --y2;
-  return (floordiv(y2, 4) - floordiv(y1, 4)) - (floordiv(y2, 100) - floordiv(y1, 100)) +
-         (floordiv(y2, 400) - floordiv(y1, 400));
+  // Floor division, as CPython's // (the range may start below year 1); long long so that no
+  // int year can overflow.
+  auto floordiv = [](long long a, long long b) {
+    return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+  };
+  const long long a = y1 - 1LL, b = y2 - 1LL;
+  return static_cast<int>((floordiv(b, 4) - floordiv(a, 4)) - (floordiv(b, 100) - floordiv(a, 100)) +
+                          (floordiv(b, 400) - floordiv(a, 400)));
 }
 
 unsigned weekday_number(weekday wd) {

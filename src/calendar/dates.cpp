@@ -30,6 +30,7 @@ std::vector<year_month_day> weekdays_in(year y, weekday wd) {
 }
 
 std::optional<year_month_day> nth_weekday(year_month ym, weekday wd, int n) {
+  if (n == 0 || n < -5 || n > 5) return std::nullopt;
   const std::vector<year_month_day> dates = weekdays_in(ym, wd);
   const auto count = static_cast<int>(dates.size());
   if (n >= 1 && n <= count) return dates[static_cast<std::size_t>(n - 1)];
@@ -51,7 +52,7 @@ bool Holidays::contains(year_month_day d) const {
 Result<Holidays> parse_holidays(std::string_view text) {
   std::vector<year_month_day> dates;
   std::size_t line_number = 0;
-  for (std::string_view line : core::split_lines(text)) {
+  for (std::string_view line : core::split_lines(core::strip_bom(text))) {
     ++line_number;
     std::string_view content = core::trim(line.substr(0, line.find('#')));
     if (content.empty()) continue;
@@ -77,6 +78,12 @@ unsigned workdays(year_month ym, const Holidays& holidays) {
   return count;
 }
 
+unsigned workdays(year y, const Holidays& holidays) {
+  unsigned count = 0;
+  for (unsigned m = 1; m <= 12; ++m) count += workdays(y / month{m}, holidays);
+  return count;
+}
+
 Result<year_month_day> add_workdays(year_month_day d, long long n, const Holidays& holidays) {
   const sys_days lowest{year{min_year} / 1 / 1}, highest{year{max_year} / 12 / 31};
   auto out_of_range = [&] {
@@ -84,8 +91,10 @@ Result<year_month_day> add_workdays(year_month_day d, long long n, const Holiday
                 fmt::format("{} {:+} workdays is outside years {}-{}", format_iso_date(d), n,
                             min_year, max_year));
   };
-  // More workdays than the whole range holds can never land inside it.
-  if (n > (highest - lowest).count() || -n > (highest - lowest).count()) return out_of_range();
+  // More workdays than the whole range holds can never land inside it (and, checked first,
+  // -n cannot overflow below).
+  const long long span = (highest - lowest).count();
+  if (n > span || n < -span) return out_of_range();
   const days step{n < 0 ? -1 : 1};
   sys_days at{d};
   for (long long left = n < 0 ? -n : n; left > 0;) {

@@ -1,7 +1,10 @@
 // Event file parsers behind `kit cal report`: JSON (the tutorial's dict), CSV, iCalendar.
 #include <algorithm>
+#include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <set>
 
 #include <fmt/core.h>
 #include <libical/ical.h>
@@ -22,33 +25,45 @@ std::string month_label(year_month ym) {
 }
 
 Result<std::vector<Event>> parse_json_events(std::string_view text, year_month ym) {
+  // nlohmann keeps the last of two equal keys; a day given twice would lose events silently.
+  std::optional<std::string> repeated;
+  std::set<std::string> keys;
+  auto watch_keys = [&](int depth, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+    if (event == nlohmann::json::parse_event_t::key && depth == 1 &&
+        !keys.insert(parsed.get<std::string>()).second && !repeated)
+      repeated = parsed.get<std::string>();
+    return true;
+  };
   nlohmann::json doc;
   try {
-    doc = nlohmann::json::parse(text);
+    doc = nlohmann::json::parse(text, watch_keys);
   } catch (const nlohmann::json::parse_error& e) {
-    // nlohmann's what() starts with "[json.exception.parse_error.101] ": keep the rest.
+    // nlohmann's what() reads "[json.exception.parse_error.101] parse error at line 1, column
+    // 51: …": keep the part after the bracket, which already says where.
     std::string_view what = e.what();
     if (auto bracket = what.find("] "); bracket != std::string_view::npos)
       what.remove_prefix(bracket + 2);
-    Error error{ErrorKind::malformed_input,
-                bad_events,
-                fmt::format("events JSON does not parse: {}", what),
-                {},
-                {}};
-    if (e.byte > 0) error.offset = e.byte - 1;
-    return tl::unexpected(std::move(error));
+    return fail(ErrorKind::malformed_input, bad_events,
+                fmt::format("events JSON does not parse: {}", what));
   }
   if (!doc.is_object())
     return fail(ErrorKind::malformed_input, bad_events,
                 "events JSON must be an object mapping day numbers to lists of event names");
+  if (repeated)
+    return fail(ErrorKind::malformed_input, bad_events,
+                fmt::format("events JSON has the day '{}' twice", *repeated));
   const unsigned ndays = monthrange(ym).days;
   std::vector<Event> events;
+  std::set<long long> days_seen;
   for (const auto& [key, value] : doc.items()) {
     auto number = core::parse_int(core::trim(key));
     if (!number || *number < 1 || *number > ndays)
       return fail(ErrorKind::malformed_input, bad_events,
                   fmt::format("events JSON key '{}' is not a day of {} (1-{})", key,
                               month_label(ym), ndays));
+    if (!days_seen.insert(*number).second)
+      return fail(ErrorKind::malformed_input, bad_events,
+                  fmt::format("events JSON has day {} twice (key '{}')", *number, key));
     const year_month_day date = ym / day{static_cast<unsigned>(*number)};
     auto add = [&](const nlohmann::json& title) -> bool {
       if (!title.is_string()) return false;
@@ -63,12 +78,6 @@ Result<std::vector<Event>> parse_json_events(std::string_view text, year_month y
   return events;
 }
 
-std::string lowercase(std::string_view s) {
-  std::string out(core::trim(s));
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 Result<std::vector<Event>> parse_csv_events(std::string_view text, year_month ym) {
   auto rows = core::parse_csv(text);
   if (!rows) {
@@ -79,8 +88,10 @@ Result<std::vector<Event>> parse_csv_events(std::string_view text, year_month ym
   }
   if (rows->empty()) return std::vector<Event>{};
   const core::CsvRow& header = rows->front();
-  if (header.fields.size() != 2 || lowercase(header.fields[0]) != "date" ||
-      lowercase(header.fields[1]) != "event")
+  auto header_is = [&](std::size_t i, std::string_view name) {
+    return core::ascii_lower(core::trim(header.fields[i])) == name;
+  };
+  if (header.fields.size() != 2 || !header_is(0, "date") || !header_is(1, "event"))
     return fail_at(ErrorKind::malformed_input, bad_events,
                    "events CSV must start with the header 'date,event'", {header.line, 1});
   std::vector<Event> events;
@@ -124,22 +135,22 @@ std::optional<year_month_day> date_of(const icaltimetype& t) {
 // A cap on recurrence steps, so that a pathological RRULE cannot hang the parser.
 constexpr int max_recurrence_steps = 100000;
 
+std::string ics_text(const char* s) { return s != nullptr ? s : ""; }
+
 Result<std::vector<Event>> parse_ics_events(std::string_view text, year_month ym) {
   quiet_libical();
   std::string buffer(text);  // libical wants a NUL-terminated string
   std::unique_ptr<icalcomponent, IcalFree> root(icalparser_parse_string(buffer.c_str()));
-  if (!root)
-    return fail(ErrorKind::malformed_input, bad_events,
-                "events file is not iCalendar (no BEGIN:VCALENDAR or BEGIN:VEVENT)");
-  const icalcomponent_kind kind = icalcomponent_isa(root.get());
+  const icalcomponent_kind kind = root ? icalcomponent_isa(root.get()) : ICAL_NO_COMPONENT;
   if (kind != ICAL_VCALENDAR_COMPONENT && kind != ICAL_VEVENT_COMPONENT &&
       kind != ICAL_XROOT_COMPONENT)
     return fail(ErrorKind::malformed_input, bad_events,
                 "events file is not iCalendar (no BEGIN:VCALENDAR or BEGIN:VEVENT)");
 
+  // VEVENTs may sit in a VCALENDAR, or in several (an XROOT); keep the file's order.
   std::vector<icalcomponent*> vevents;
   std::vector<icalcomponent*> pending{root.get()};
-  while (!pending.empty()) {  // VEVENTs may sit in a VCALENDAR, or several VCALENDARs (XROOT)
+  while (!pending.empty()) {
     icalcomponent* c = pending.back();
     pending.pop_back();
     if (icalcomponent_isa(c) == ICAL_VEVENT_COMPONENT) {
@@ -152,42 +163,57 @@ Result<std::vector<Event>> parse_ics_events(std::string_view text, year_month ym
   }
   std::reverse(vevents.begin(), vevents.end());
 
+  // An instance moved or cancelled by an override (a VEVENT with RECURRENCE-ID and the series'
+  // UID) leaves the series; the override stands on its own date unless it is cancelled.
+  std::map<std::string, std::vector<year_month_day>> overridden;
+  for (icalcomponent* ev : vevents)
+    if (auto rid = date_of(icalcomponent_get_recurrenceid(ev)))
+      overridden[ics_text(icalcomponent_get_uid(ev))].push_back(*rid);
+
   const year_month_day month_start = ym / 1, month_end = ym / std::chrono::last;
   std::vector<Event> events;
   std::size_t index = 0;
   for (icalcomponent* ev : vevents) {
     ++index;
-    const char* summary = icalcomponent_get_summary(ev);
-    std::string title = summary != nullptr ? summary : "";
+    const std::string title = ics_text(icalcomponent_get_summary(ev));
     auto start = date_of(icalcomponent_get_dtstart(ev));
     if (!start)
       return fail(ErrorKind::malformed_input, bad_events,
                   fmt::format("iCalendar event {} ('{}') has no valid DTSTART", index, title));
+    if (icalcomponent_get_status(ev) == ICAL_STATUS_CANCELLED) continue;
 
     std::vector<year_month_day> excluded;
     for (icalproperty* p = icalcomponent_get_first_property(ev, ICAL_EXDATE_PROPERTY); p;
          p = icalcomponent_get_next_property(ev, ICAL_EXDATE_PROPERTY))
       if (auto d = date_of(icalproperty_get_exdate(p))) excluded.push_back(*d);
+    const bool is_override = date_of(icalcomponent_get_recurrenceid(ev)).has_value();
+    if (!is_override)
+      if (auto it = overridden.find(ics_text(icalcomponent_get_uid(ev))); it != overridden.end())
+        excluded.insert(excluded.end(), it->second.begin(), it->second.end());
+    // One entry a day: an hourly rule is one event on each of its days, not 24.
+    std::optional<year_month_day> last_added;
     auto add = [&](year_month_day d) {
-      if (d >= month_start && d <= month_end &&
-          std::find(excluded.begin(), excluded.end(), d) == excluded.end())
-        events.push_back({d, title});
+      if (d < month_start || d > month_end || d == last_added) return;
+      if (std::find(excluded.begin(), excluded.end(), d) != excluded.end()) return;
+      events.push_back({d, title});
+      last_added = d;
     };
 
     icalproperty* rrule = icalcomponent_get_first_property(ev, ICAL_RRULE_PROPERTY);
-    if (rrule == nullptr) {
+    if (rrule == nullptr || is_override) {
       add(*start);
       continue;
     }
     if (*start > month_end) continue;
+    const icalrecurrencetype rule = icalproperty_get_rrule(rrule);
     std::unique_ptr<icalrecur_iterator, RecurFree> it(
-        icalrecur_iterator_new(icalproperty_get_rrule(rrule), icalcomponent_get_dtstart(ev)));
+        icalrecur_iterator_new(rule, icalcomponent_get_dtstart(ev)));
     if (!it)
       return fail(ErrorKind::malformed_input, bad_events,
                   fmt::format("iCalendar event {} ('{}') has an invalid RRULE", index, title));
     // Skip ahead to the month (libical can only when the rule has no COUNT), so that a
     // frequent rule started long ago still reaches it within the step cap.
-    if (icalproperty_get_rrule(rrule).count == 0 && *start < month_start) {
+    if (rule.count == 0 && *start < month_start) {
       icaltimetype from = icalcomponent_get_dtstart(ev);
       from.year = static_cast<int>(ym.year());
       from.month = static_cast<int>(static_cast<unsigned>(ym.month()));
@@ -195,11 +221,17 @@ Result<std::vector<Event>> parse_ics_events(std::string_view text, year_month ym
       from.hour = from.minute = from.second = 0;
       icalrecur_iterator_set_start(it.get(), from);
     }
-    for (int step = 0; step < max_recurrence_steps; ++step) {
+    bool finished = false;
+    for (int step = 0; step < max_recurrence_steps && !finished; ++step) {
       auto d = date_of(icalrecur_iterator_next(it.get()));
-      if (!d || *d > month_end) break;
-      add(*d);
+      finished = !d || *d > month_end;
+      if (!finished) add(*d);
     }
+    if (!finished)
+      return fail(ErrorKind::malformed_input, bad_events,
+                  fmt::format("iCalendar event {} ('{}') recurs more than {} times before the "
+                              "end of {}; kit does not expand it",
+                              index, title, max_recurrence_steps, month_label(ym)));
   }
   return events;
 }
@@ -207,7 +239,7 @@ Result<std::vector<Event>> parse_ics_events(std::string_view text, year_month ym
 }  // namespace
 
 Result<EventFormat> parse_event_format(std::string_view name) {
-  std::string n = lowercase(name);
+  std::string n = core::ascii_lower(core::trim(name));
   if (n == "json") return EventFormat::json;
   if (n == "csv") return EventFormat::csv;
   if (n == "ics" || n == "ical" || n == "icalendar") return EventFormat::ics;
@@ -216,7 +248,7 @@ Result<EventFormat> parse_event_format(std::string_view name) {
 }
 
 EventFormat detect_event_format(std::string_view path, std::string_view text) {
-  std::string p = lowercase(path);
+  std::string p = core::ascii_lower(path);
   auto ends_with = [&](std::string_view suffix) {
     return p.size() >= suffix.size() &&
            p.compare(p.size() - suffix.size(), suffix.size(), suffix) == 0;
@@ -224,13 +256,14 @@ EventFormat detect_event_format(std::string_view path, std::string_view text) {
   if (ends_with(".json")) return EventFormat::json;
   if (ends_with(".csv")) return EventFormat::csv;
   if (ends_with(".ics") || ends_with(".ical") || ends_with(".ifb")) return EventFormat::ics;
-  std::string_view head = core::trim(text.substr(0, 64));
+  std::string_view head = core::trim(core::strip_bom(text).substr(0, 64));
   if (head.starts_with("{")) return EventFormat::json;
-  if (lowercase(head.substr(0, 6)) == "begin:") return EventFormat::ics;
+  if (core::ascii_lower(head.substr(0, 6)) == "begin:") return EventFormat::ics;
   return EventFormat::csv;
 }
 
 Result<std::vector<Event>> parse_events(std::string_view text, EventFormat format, year_month ym) {
+  text = core::strip_bom(text);
   Result<std::vector<Event>> events;
   switch (format) {
     case EventFormat::json:

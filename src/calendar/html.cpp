@@ -1,5 +1,6 @@
 // CPython's HTMLCalendar layouts, plus a day hook in place of subclassing formatday.
 #include <algorithm>
+#include <cstdio>
 
 #include <fmt/core.h>
 

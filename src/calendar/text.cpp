@@ -1,5 +1,6 @@
 // CPython's TextCalendar layouts, built by appending into one string (no per-cell temporaries).
 #include <algorithm>
+#include <cstdio>
 
 #include "kit/calendar.hpp"
 #include "layout.hpp"

@@ -5,15 +5,15 @@
 // Table row: KIT_COMMAND(cal, …) in commands.def. Docs: docs/commands/cal.md.
 //
 // usage: kit cal [-w W] [-l L] [-s S] [-m M] [-t text|html] [-c CSS] [-f DAY] [-n N] [--json]
-//                [YEAR [MONTH]]
+//                [--color WHEN] [YEAR [MONTH]]
 //        kit cal find WEEKDAY YEAR [MONTH]
 //        kit cal nth N WEEKDAY YEAR MONTH
 //        kit cal workdays YEAR [MONTH] [--holidays FILE]
 //        kit cal add-workdays DATE N [--holidays FILE]
 //        kit cal weekday DATE
-//        kit cal leap YEAR | kit cal leap Y1 Y2
+//        kit cal leap YEAR [Y2]
 //        kit cal report YEAR MONTH --events FILE [--format json|csv|ics] [--busy N] [--html]
-#include <ctime>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +23,7 @@
 #include "command.hpp"
 #include "kit/calendar.hpp"
 #include "kit/calendar/schedule.hpp"
+#include "kit/core/clock.hpp"
 #include "kit/core/output.hpp"
 #include "kit/core/text.hpp"
 
@@ -36,12 +37,16 @@ namespace {
 struct CalOptions {
   enum class Action { show, find, nth, workdays, add_workdays, weekday, leap, report };
   Action action = Action::show;
-  std::vector<std::string> args;  // the action's positional arguments, checked by run_cal
+  std::string name = "cal";  // for messages: "cal", "cal find", …
   // show, as python3 -m calendar
+  std::vector<std::string> when;  // [YEAR [MONTH]]
   int width = 2, lines = 1, spacing = 6, months = 3, count = 1;
   std::string type = "text", css = "calendar.css", first_weekday = "mon", color = "auto";
-  // date tools and report
-  std::string holidays, events, events_format;
+  std::size_t layout_options_given = 0;  // how many of the options above were given
+  // the tools' arguments, named as in their usage lines; run_cal checks them
+  std::string weekday, year, n, date;
+  std::optional<std::string> month, year2, holidays;
+  std::string events, events_format;
   int busy = 3;
   bool html = false;
   bool json = false;
@@ -50,18 +55,15 @@ struct CalOptions {
 // Upper bounds that keep a typo from asking for gigabytes; CPython has none.
 constexpr int max_layout_option = 100;
 
-struct Today {
-  int year;
-  unsigned month;
-  unsigned day;
-};
+Error usage_error(std::string message) {
+  return make_error(ErrorKind::invalid_argument, "cal.usage", std::move(message));
+}
 
-Today today() {
-  std::time_t now = std::time(nullptr);
-  std::tm local{};
-  localtime_r(&now, &local);
-  return {local.tm_year + 1900, static_cast<unsigned>(local.tm_mon + 1),
-          static_cast<unsigned>(local.tm_mday)};
+Result<int> checked(int value, int low, int high, std::string_view what) {
+  if (value < low || value > high)
+    return tl::unexpected(
+        usage_error(fmt::format("{} must be between {} and {}, got {}", what, low, high, value)));
+  return value;
 }
 
 json weeks_json(const cal::Calendar& c, cal::year_month ym) {
@@ -83,125 +85,119 @@ json header_json(const cal::Calendar& c) {
   return {{"first_weekday", cal::day_name(c.firstweekday())}, {"weekdays", names}};
 }
 
-Result<int> checked(int value, int low, int high, std::string_view what) {
-  if (value < low || value > high)
-    return fail(ErrorKind::invalid_argument, "cal.bad_option",
-                fmt::format("{} must be between {} and {}, got {}", what, low, high, value));
-  return value;
+// What `kit cal [YEAR [MONTH]]` shows: count months from a month, or count years.
+struct Span {
+  cal::year first_year;
+  std::optional<cal::month> first_month;
+  int count;
+  [[nodiscard]] cal::year_month month_at(int i) const {
+    return cal::year_month{first_year, *first_month} + std::chrono::months{i};
+  }
+  [[nodiscard]] cal::year year_at(int i) const { return first_year + std::chrono::years{i}; }
+};
+
+Result<Span> span_of(const CalOptions& o, const core::LocalDate& today) {
+  if (o.when.size() > 2) return tl::unexpected(usage_error("expected at most YEAR and MONTH"));
+  auto count = checked(o.count, 1, cal::max_year * 12, "--count");
+  if (!count) return tl::unexpected(count.error());
+  auto y = o.when.empty() ? cal::make_year(today.year) : cal::parse_year(o.when[0]);
+  if (!y) return tl::unexpected(y.error());
+  Span span{*y, std::nullopt, o.count};
+  if (o.when.size() != 1) {  // no argument shows this month
+    auto m = o.when.empty() ? cal::make_month(today.month) : cal::parse_month(o.when[1]);
+    if (!m) return tl::unexpected(m.error());
+    span.first_month = *m;
+  }
+  const bool past_end = span.first_month ? span.month_at(o.count - 1).year() > cal::year{cal::max_year}
+                                         : span.year_at(o.count - 1) > cal::year{cal::max_year};
+  if (past_end)
+    return tl::unexpected(usage_error(
+        fmt::format("--count {} runs past the year {}", o.count, cal::max_year)));
+  return span;
 }
 
 int run_show(const CalOptions& o) {
   auto first = cal::parse_weekday(o.first_weekday);
-  if (!first) return core::report_error("cal", first.error());
-  if (o.args.size() > 2)
-    return core::report_error(
-        "cal",
-        Error{ErrorKind::invalid_argument, "cal.usage", "expected at most YEAR and MONTH", {}, {}});
+  if (!first) return core::report_error(o.name, first.error());
   for (auto check : {checked(o.width, -max_layout_option, max_layout_option, "--width"),
                      checked(o.lines, -max_layout_option, max_layout_option, "--lines"),
                      checked(o.spacing, -max_layout_option, max_layout_option, "--spacing"),
-                     checked(o.months, 1, max_layout_option, "--months"),
-                     checked(o.count, 1, cal::max_year * 12, "--count")})
-    if (!check) return core::report_error("cal", check.error());
+                     checked(o.months, 1, max_layout_option, "--months")})
+    if (!check) return core::report_error(o.name, check.error());
   if (o.type != "text" && o.type != "html")
-    return core::report_error("cal",
-                              Error{ErrorKind::invalid_argument,
-                                    "cal.bad_type",
-                                    fmt::format("--type must be text or html, got '{}'", o.type),
-                                    {},
-                                    {}});
-
-  const Today now = today();
-  Result<cal::year> y = o.args.empty() ? cal::make_year(now.year) : cal::parse_year(o.args[0]);
-  if (!y) return core::report_error("cal", y.error());
-  // No argument shows this month; a year alone shows the year.
-  std::optional<cal::month> m;
-  if (o.args.size() == 2 || o.args.empty()) {
-    auto parsed = o.args.empty() ? cal::make_month(now.month) : cal::parse_month(o.args[1]);
-    if (!parsed) return core::report_error("cal", parsed.error());
-    m = *parsed;
-  }
-  const int last_index =
-      m ? static_cast<int>(*y) * 12 + static_cast<int>(unsigned{*m}) - 1 + o.count - 1
-        : static_cast<int>(*y) + o.count - 1;
-  if ((m && last_index >= (cal::max_year + 1) * 12) || (!m && last_index > cal::max_year))
     return core::report_error(
-        "cal", Error{ErrorKind::invalid_argument,
-                     "cal.bad_count",
-                     fmt::format("--count {} runs past the year {}", o.count, cal::max_year),
-                     {},
-                     {}});
-  auto nth_month = [&](int i) {
-    const int index = static_cast<int>(*y) * 12 + static_cast<int>(unsigned{*m}) - 1 + i;
-    return cal::year{index / 12} / cal::month{static_cast<unsigned>(index % 12 + 1)};
-  };
-  auto nth_year = [&](int i) { return cal::year{static_cast<int>(*y) + i}; };
-
+        o.name, usage_error(fmt::format("--type must be text or html, got '{}'", o.type)));
   auto color = core::parse_color_mode(o.color);
-  if (!color) return core::report_error("cal", color.error());
-  core::Output out({.json = o.json, .color = *color});
+  if (!color) return core::report_error(o.name, color.error());
+  const core::LocalDate today = core::local_today();
+  auto span = span_of(o, today);
+  if (!span) return core::report_error(o.name, span.error());
+
+  core::Output out({.json = o.json, .color = *color, .command = o.name});
   if (o.json) {
     const cal::Calendar c(*first);
     json docs = json::array();
-    for (int i = 0; i < o.count; ++i) {
+    for (int i = 0; i < span->count; ++i) {
       json doc = header_json(c);
-      if (m) {
-        doc.update(month_json(c, nth_month(i)));
+      if (span->first_month) {
+        doc.update(month_json(c, span->month_at(i)));
       } else {
-        doc["year"] = static_cast<int>(nth_year(i));
+        doc["year"] = static_cast<int>(span->year_at(i));
         doc["months"] = json::array();
         for (unsigned k = 1; k <= 12; ++k)
-          doc["months"].push_back(month_json(c, nth_year(i) / cal::month{k}));
+          doc["months"].push_back(month_json(c, span->year_at(i) / cal::month{k}));
       }
       docs.push_back(std::move(doc));
     }
-    out.document(o.count == 1 ? docs[0] : docs);
+    out.document(span->count == 1 ? docs[0] : docs);
     return out.finish();
   }
 
+  auto emit = [&](std::string_view piece) { out.text(piece); };
+  if (o.type == "html" && !span->first_month) {
+    // python3 -m calendar ignores the text-only options (-m included) for HTML.
+    cal::HtmlCalendar(*first).write_yearspage(emit, span->first_year, span->count, 3, o.css);
+    return out.finish();
+  }
   std::string text;
+  auto flush_if_long = [&] {  // stream long runs instead of holding them
+    if (text.size() < (1u << 16)) return;
+    out.text(text);
+    text.clear();
+  };
   if (o.type == "html") {
     const cal::HtmlCalendar c(*first);
-    if (m) {
-      for (int i = 0; i < o.count; ++i) c.append_month(text, nth_month(i));
-    } else {
-      // python3 -m calendar ignores the text-only options (-m included) for HTML.
-      c.write_yearspage([&](std::string_view piece) { out.text(piece); }, *y, o.count, 3, o.css);
-    }
+    for (int i = 0; i < span->count; ++i, flush_if_long()) c.append_month(text, span->month_at(i));
   } else {
     cal::TextCalendar c(*first);
     // Today in reverse video on a terminal, as cal(1) does; piped output stays CPython's.
     if (out.color())
-      c.mark({cal::year{now.year} / cal::month{now.month} / cal::day{now.day}, "\x1b[7m",
+      c.mark({cal::year{today.year} / cal::month{today.month} / cal::day{today.day}, "\x1b[7m",
               "\x1b[0m"});
-    for (int i = 0; i < o.count; ++i) {
+    for (int i = 0; i < span->count; ++i, flush_if_long()) {
       if (i != 0) text += '\n';
-      if (m)
-        c.append_month(text, nth_month(i), o.width, o.lines);
+      if (span->first_month)
+        c.append_month(text, span->month_at(i), o.width, o.lines);
       else
-        c.append_year(text, nth_year(i), o.width, o.lines, o.spacing, o.months);
-      if (text.size() >= (1u << 16)) {  // stream long runs instead of holding them
-        out.text(text);
-        text.clear();
-      }
+        c.append_year(text, span->year_at(i), o.width, o.lines, o.spacing, o.months);
     }
   }
   out.text(text);
   return out.finish();
 }
 
-Result<cal::Holidays> load_holidays(const std::string& path) {
-  if (path.empty()) return cal::Holidays{};
-  auto text = core::read_file(path);
+Result<cal::Holidays> load_holidays(const std::optional<std::string>& path) {
+  if (!path) return cal::Holidays{};
+  auto text = core::read_file(*path);
   if (!text) return tl::unexpected(text.error());
   auto holidays = cal::parse_holidays(*text);
-  if (!holidays) holidays.error().message = path + ": " + holidays.error().message;
+  if (!holidays) holidays.error().message = *path + ": " + holidays.error().message;
   return holidays;
 }
 
 // Prints one ISO date a line, or {"dates": [...]}.
 int print_dates(const CalOptions& o, const std::vector<cal::year_month_day>& dates) {
-  core::Output out({.json = o.json});
+  core::Output out({.json = o.json, .command = o.name});
   if (o.json) {
     json list = json::array();
     for (auto d : dates) list.push_back(cal::format_iso_date(d));
@@ -215,63 +211,53 @@ int print_dates(const CalOptions& o, const std::vector<cal::year_month_day>& dat
 }
 
 int run_find(const CalOptions& o) {
-  auto wd = cal::parse_weekday(o.args[0]);
-  if (!wd) return core::report_error("cal find", wd.error());
-  auto y = cal::parse_year(o.args[1]);
-  if (!y) return core::report_error("cal find", y.error());
-  if (o.args.size() == 2) return print_dates(o, cal::weekdays_in(*y, *wd));
-  auto m = cal::parse_month(o.args[2]);
-  if (!m) return core::report_error("cal find", m.error());
+  auto wd = cal::parse_weekday(o.weekday);
+  if (!wd) return core::report_error(o.name, wd.error());
+  auto y = cal::parse_year(o.year);
+  if (!y) return core::report_error(o.name, y.error());
+  if (!o.month) return print_dates(o, cal::weekdays_in(*y, *wd));
+  auto m = cal::parse_month(*o.month);
+  if (!m) return core::report_error(o.name, m.error());
   return print_dates(o, cal::weekdays_in(*y / *m, *wd));
 }
 
 int run_nth(const CalOptions& o) {
-  auto n = core::parse_int(o.args[0]);
+  auto n = core::parse_int(o.n);
   if (!n || *n == 0 || *n < -5 || *n > 5)
-    return core::report_error("cal nth", Error{ErrorKind::invalid_argument,
-                                               "cal.bad_nth",
-                                               fmt::format("N must be 1-5 or -1 to -5 (-1 is "
-                                                           "the last), got '{}'",
-                                                           o.args[0]),
-                                               {},
-                                               {}});
-  auto wd = cal::parse_weekday(o.args[1]);
-  if (!wd) return core::report_error("cal nth", wd.error());
-  auto y = cal::parse_year(o.args[2]);
-  if (!y) return core::report_error("cal nth", y.error());
-  auto m = cal::parse_month(o.args[3]);
-  if (!m) return core::report_error("cal nth", m.error());
+    return core::report_error(
+        o.name, usage_error(fmt::format("N must be 1-5 or -1 to -5 (-1 is the last), got '{}'", o.n)));
+  auto wd = cal::parse_weekday(o.weekday);
+  if (!wd) return core::report_error(o.name, wd.error());
+  auto y = cal::parse_year(o.year);
+  if (!y) return core::report_error(o.name, y.error());
+  auto m = cal::parse_month(o.month.value_or(""));
+  if (!m) return core::report_error(o.name, m.error());
   auto date = cal::nth_weekday(*y / *m, *wd, static_cast<int>(*n));
   if (!date) {
     const long long k = *n < 0 ? -*n : *n;
     const char* suffix = k == 1 ? "st" : k == 2 ? "nd" : k == 3 ? "rd" : "th";
     return core::report_error(
-        "cal nth",
-        Error{ErrorKind::not_found,
-              "cal.no_such_day",
-              fmt::format("{} {} has no {}{}{} {}", cal::month_name(*m), static_cast<int>(*y), k,
-                          suffix, *n < 0 ? "-to-last" : "", cal::day_name(*wd)),
-              {},
-              {}});
+        o.name, make_error(ErrorKind::not_found, "cal.no_such_day",
+                           fmt::format("{} {} has no {}{}{} {}", cal::month_name(*m),
+                                       static_cast<int>(*y), k, suffix, *n < 0 ? "-to-last" : "",
+                                       cal::day_name(*wd))));
   }
   return print_dates(o, {*date});
 }
 
 int run_workdays(const CalOptions& o) {
-  auto y = cal::parse_year(o.args[0]);
-  if (!y) return core::report_error("cal workdays", y.error());
+  auto y = cal::parse_year(o.year);
+  if (!y) return core::report_error(o.name, y.error());
   std::optional<cal::month> m;
-  if (o.args.size() == 2) {
-    auto parsed = cal::parse_month(o.args[1]);
-    if (!parsed) return core::report_error("cal workdays", parsed.error());
+  if (o.month) {
+    auto parsed = cal::parse_month(*o.month);
+    if (!parsed) return core::report_error(o.name, parsed.error());
     m = *parsed;
   }
   auto holidays = load_holidays(o.holidays);
-  if (!holidays) return core::report_error("cal workdays", holidays.error());
-  unsigned count = 0;
-  for (unsigned k = 1; k <= 12; ++k)
-    if (!m || *m == cal::month{k}) count += cal::workdays(*y / cal::month{k}, *holidays);
-  core::Output out({.json = o.json});
+  if (!holidays) return core::report_error(o.name, holidays.error());
+  const unsigned count = m ? cal::workdays(*y / *m, *holidays) : cal::workdays(*y, *holidays);
+  core::Output out({.json = o.json, .command = o.name});
   if (o.json) {
     json doc = {{"year", static_cast<int>(*y)}, {"workdays", count}};
     if (m) doc["month"] = static_cast<unsigned>(*m);
@@ -283,22 +269,22 @@ int run_workdays(const CalOptions& o) {
 }
 
 int run_add_workdays(const CalOptions& o) {
-  auto date = cal::parse_iso_date(o.args[0]);
-  if (!date) return core::report_error("cal add-workdays", date.error());
-  auto n = core::parse_int(o.args[1]);
-  if (!n) return core::report_error("cal add-workdays", n.error());
+  auto date = cal::parse_iso_date(o.date);
+  if (!date) return core::report_error(o.name, date.error());
+  auto n = core::parse_int(o.n);
+  if (!n) return core::report_error(o.name, n.error());
   auto holidays = load_holidays(o.holidays);
-  if (!holidays) return core::report_error("cal add-workdays", holidays.error());
+  if (!holidays) return core::report_error(o.name, holidays.error());
   auto result = cal::add_workdays(*date, *n, *holidays);
-  if (!result) return core::report_error("cal add-workdays", result.error());
+  if (!result) return core::report_error(o.name, result.error());
   return print_dates(o, {*result});
 }
 
 int run_weekday(const CalOptions& o) {
-  auto date = cal::parse_iso_date(o.args[0]);
-  if (!date) return core::report_error("cal weekday", date.error());
+  auto date = cal::parse_iso_date(o.date);
+  if (!date) return core::report_error(o.name, date.error());
   const cal::weekday wd = cal::weekday_of(*date);
-  core::Output out({.json = o.json});
+  core::Output out({.json = o.json, .command = o.name});
   if (o.json)
     out.document({{"date", cal::format_iso_date(*date)},
                   {"weekday", cal::day_name(wd)},
@@ -309,28 +295,24 @@ int run_weekday(const CalOptions& o) {
 }
 
 int run_leap(const CalOptions& o) {
-  auto y1 = cal::parse_year(o.args[0]);
-  if (!y1) return core::report_error("cal leap", y1.error());
-  core::Output out({.json = o.json});
-  if (o.args.size() == 1) {
+  auto y1 = cal::parse_year(o.year);
+  if (!y1) return core::report_error(o.name, y1.error());
+  core::Output out({.json = o.json, .command = o.name});
+  if (!o.year2) {
     const bool leap = cal::isleap(*y1);
     if (o.json)
       out.document({{"year", static_cast<int>(*y1)}, {"leap", leap}});
     else
-      out.text(
-          fmt::format("{}: {}\n", static_cast<int>(*y1), leap ? "leap year" : "not a leap year"));
+      out.text(fmt::format("{}: {}\n", static_cast<int>(*y1), leap ? "leap year" : "not a leap year"));
     return out.finish();
   }
   // The end of [Y1, Y2) may be 10000, one past the last year.
-  auto y2 = core::parse_int(o.args[1]);
+  auto y2 = core::parse_int(*o.year2);
   if (!y2 || *y2 < cal::min_year || *y2 > cal::max_year + 1)
-    return core::report_error("cal leap",
-                              Error{ErrorKind::invalid_argument,
-                                    "calendar.bad_year",
-                                    fmt::format("Y2 must be {}-{}, got '{}'", cal::min_year,
-                                                cal::max_year + 1, o.args[1]),
-                                    {},
-                                    {}});
+    return core::report_error(
+        o.name, make_error(ErrorKind::invalid_argument, "calendar.bad_year",
+                           fmt::format("Y2 must be {}-{}, got '{}'", cal::min_year,
+                                       cal::max_year + 1, *o.year2)));
   const int count = cal::leapdays(static_cast<int>(*y1), static_cast<int>(*y2));
   if (o.json)
     out.document({{"from", static_cast<int>(*y1)}, {"to", *y2}, {"leap_years", count}});
@@ -343,14 +325,13 @@ json report_json(const cal::ScheduleReport& r) {
   json weeks = json::array();
   for (const cal::ScheduleWeek& w : r.weeks) {
     json days = json::array();
-    for (const cal::ScheduleDay& d : w.days)
-      days.push_back({{"day", d.day}, {"weekday", cal::day_abbr(d.wd)}, {"events", d.events}});
-    weeks.push_back({{"week", w.number},
-                     {"first_day", w.first_day},
-                     {"last_day", w.last_day},
-                     {"events", w.event_count},
-                     {"busy", w.busy},
-                     {"days", days}});
+    for (const cal::ScheduleDay& d : w.days) {
+      json names = json::array();
+      for (const std::string& e : d.events) names.push_back(core::json_text(e));
+      days.push_back({{"day", d.day}, {"weekday", cal::day_abbr(d.wd)}, {"events", names}});
+    }
+    weeks.push_back({{"week", w.number}, {"first_day", w.first_day}, {"last_day", w.last_day},
+                     {"events", w.event_count}, {"busy", w.busy}, {"days", days}});
   }
   return {{"year", static_cast<int>(r.month.year())},
           {"month", static_cast<unsigned>(r.month.month())},
@@ -362,31 +343,27 @@ json report_json(const cal::ScheduleReport& r) {
 }
 
 int run_report(const CalOptions& o) {
-  auto y = cal::parse_year(o.args[0]);
-  if (!y) return core::report_error("cal report", y.error());
-  auto m = cal::parse_month(o.args[1]);
-  if (!m) return core::report_error("cal report", m.error());
+  auto y = cal::parse_year(o.year);
+  if (!y) return core::report_error(o.name, y.error());
+  auto m = cal::parse_month(o.month.value_or(""));
+  if (!m) return core::report_error(o.name, m.error());
   if (o.busy < 1)
-    return core::report_error("cal report",
-                              Error{ErrorKind::invalid_argument,
-                                    "cal.bad_busy",
-                                    fmt::format("--busy must be at least 1, got {}", o.busy),
-                                    {},
-                                    {}});
+    return core::report_error(o.name,
+                              usage_error(fmt::format("--busy must be at least 1, got {}", o.busy)));
   auto text = core::read_file(o.events);
-  if (!text) return core::report_error("cal report", text.error());
+  if (!text) return core::report_error(o.name, text.error());
   auto format = o.events_format.empty()
                     ? Result<cal::EventFormat>(cal::detect_event_format(o.events, *text))
                     : cal::parse_event_format(o.events_format);
-  if (!format) return core::report_error("cal report", format.error());
+  if (!format) return core::report_error(o.name, format.error());
   auto events = cal::parse_events(*text, *format, *y / *m);
   if (!events) {
     events.error().message = o.events + ": " + events.error().message;
-    return core::report_error("cal report", events.error());
+    return core::report_error(o.name, events.error());
   }
   const cal::ScheduleReport report =
       cal::schedule_report(*y / *m, *events, static_cast<unsigned>(o.busy));
-  core::Output out({.json = o.json});
+  core::Output out({.json = o.json, .command = o.name});
   if (o.json)
     out.document(report_json(report));
   else
@@ -396,23 +373,20 @@ int run_report(const CalOptions& o) {
 
 int run_cal(const CalOptions& o) {
   using Action = CalOptions::Action;
+  if (o.action != Action::show && (!o.when.empty() || o.layout_options_given > 0))
+    return core::report_error(
+        "cal", usage_error(fmt::format("'{}' takes its own arguments: YEAR, MONTH and the "
+                                       "calendar options go with `kit cal` alone",
+                                       o.name.substr(4))));
   switch (o.action) {
-    case Action::show:
-      return run_show(o);
-    case Action::find:
-      return run_find(o);
-    case Action::nth:
-      return run_nth(o);
-    case Action::workdays:
-      return run_workdays(o);
-    case Action::add_workdays:
-      return run_add_workdays(o);
-    case Action::weekday:
-      return run_weekday(o);
-    case Action::leap:
-      return run_leap(o);
-    case Action::report:
-      return run_report(o);
+    case Action::show: return run_show(o);
+    case Action::find: return run_find(o);
+    case Action::nth: return run_nth(o);
+    case Action::workdays: return run_workdays(o);
+    case Action::add_workdays: return run_add_workdays(o);
+    case Action::weekday: return run_weekday(o);
+    case Action::leap: return run_leap(o);
+    case Action::report: return run_report(o);
   }
   return core::exit_usage;
 }
@@ -421,56 +395,88 @@ int run_cal(const CalOptions& o) {
 
 Runner register_cal(CLI::App& app) {
   auto o = std::make_shared<CalOptions>();
-  app.add_option("-w,--width", o->width, "Width of a date column (default 2)");
-  app.add_option("-l,--lines", o->lines, "Lines per week (default 1)");
-  app.add_option("-s,--spacing", o->spacing, "Spaces between months of a year (default 6)");
-  app.add_option("-m,--months", o->months, "Months per row of a year (default 3)");
-  app.add_option("-t,--type", o->type, "Output type: text or html (default text)");
-  app.add_option("-c,--css", o->css, "CSS file linked from the HTML page (default calendar.css)");
-  app.add_option("-f,--first-weekday", o->first_weekday,
-                 "First day of the week: mon..sun or 0-6 (0 = Monday; default mon)");
-  app.add_option("-n,--count", o->count,
-                 "Print N consecutive months (or years) from the one given");
+  std::vector<CLI::Option*> layout = {
+      app.add_option("-w,--width", o->width, "Width of a date column (default 2)"),
+      app.add_option("-l,--lines", o->lines, "Lines per week (default 1)"),
+      app.add_option("-s,--spacing", o->spacing, "Spaces between months of a year (default 6)"),
+      app.add_option("-m,--months", o->months, "Months per row of a year (default 3)"),
+      app.add_option("-t,--type", o->type, "Output type: text or html (default text)"),
+      app.add_option("-c,--css", o->css, "CSS file linked from the HTML page (default calendar.css)"),
+      app.add_option("-f,--first-weekday", o->first_weekday,
+                     "First day of the week: mon..sun or 0-6 (0 = Monday; default mon)"),
+      app.add_option("-n,--count", o->count,
+                     "Print N consecutive months (or years) from the one given"),
+  };
   add_json_flag(app, o->json);
   add_color_option(app, o->color);
-  app.add_option("when", o->args, "The year, or the year and month; this month when omitted")
+  app.add_option("when", o->when, "The year, or the year and month; this month when omitted")
       ->type_name("YEAR [MONTH]");
 
   using Action = CalOptions::Action;
-  auto tool = [&](const char* name, const char* help, Action action, const char* args_help,
-                  std::size_t min_args, std::size_t max_args) {
+  std::vector<std::pair<CLI::App*, Action>> tools;
+  auto tool = [&](const char* name, const char* help, Action action) {
     CLI::App* sub = app.add_subcommand(name, help);
-    sub->add_option("args", o->args, "Arguments, as the usage line shows")
-        ->type_name(args_help)
-        ->expected(static_cast<int>(min_args), static_cast<int>(max_args))
-        ->required();
-    sub->callback([o, action] { o->action = action; });
     add_json_flag(*sub, o->json);
+    tools.emplace_back(sub, action);
     return sub;
   };
-  tool("find", "Every date of a month or year on a weekday (kit cal find fri 2026 10)",
-       Action::find, "WEEKDAY YEAR [MONTH]", 2, 3);
-  tool("nth", "The N-th (or with -1, the last) weekday of a month (kit cal nth -1 fri 2026 10)",
-       Action::nth, "N WEEKDAY YEAR MONTH", 4, 4);
-  tool("workdays", "Count of Monday-Friday days in a month or year, less holidays",
-       Action::workdays, "YEAR [MONTH]", 1, 2)
-      ->add_option("--holidays", o->holidays, "File of holiday dates, one YYYY-MM-DD a line");
-  tool("add-workdays", "DATE plus N working days, skipping weekends and holidays",
-       Action::add_workdays, "DATE N", 2, 2)
-      ->add_option("--holidays", o->holidays, "File of holiday dates, one YYYY-MM-DD a line");
-  tool("weekday", "The weekday of a date (kit cal weekday 2026-07-04)", Action::weekday, "DATE", 1,
-       1);
-  tool("leap", "Whether YEAR is a leap year, or the count of leap years in [Y1, Y2)", Action::leap,
-       "YEAR | Y1 Y2", 1, 2);
+  auto holidays = [&](CLI::App* sub) {
+    sub->add_option("--holidays", o->holidays, "File of holiday dates, one YYYY-MM-DD a line");
+  };
+
+  CLI::App* find = tool("find", "Every date of a month or year on a weekday (kit cal find fri 2026 10)",
+                        Action::find);
+  find->add_option("WEEKDAY", o->weekday, "mon..sun, a full name, or 0-6")->required();
+  find->add_option("YEAR", o->year, "1-9999")->required();
+  find->add_option("MONTH", o->month, "1-12; the whole year when omitted");
+
+  CLI::App* nth = tool("nth", "The N-th weekday of a month, or with -1 the last (kit cal nth -1 fri 2026 10)",
+                       Action::nth);
+  nth->add_option("N", o->n, "1 to 5, or -1 (the last) to -5")->required();
+  nth->add_option("WEEKDAY", o->weekday, "mon..sun, a full name, or 0-6")->required();
+  nth->add_option("YEAR", o->year, "1-9999")->required();
+  nth->add_option("MONTH", o->month, "1-12")->required();
+
+  CLI::App* workdays = tool("workdays", "Count of Monday-Friday days in a month or year, less holidays",
+                            Action::workdays);
+  workdays->add_option("YEAR", o->year, "1-9999")->required();
+  workdays->add_option("MONTH", o->month, "1-12; the whole year when omitted");
+  holidays(workdays);
+
+  CLI::App* add = tool("add-workdays", "DATE plus N working days, skipping weekends and holidays",
+                       Action::add_workdays);
+  add->add_option("DATE", o->date, "YYYY-MM-DD")->required();
+  add->add_option("N", o->n, "working days to add (negative: go back)")->required();
+  holidays(add);
+
+  tool("weekday", "The weekday of a date (kit cal weekday 2026-07-04)", Action::weekday)
+      ->add_option("DATE", o->date, "YYYY-MM-DD")
+      ->required();
+
+  CLI::App* leap = tool("leap", "Whether YEAR is a leap year, or the count of leap years in [YEAR, Y2)",
+                        Action::leap);
+  leap->add_option("YEAR", o->year, "1-9999")->required();
+  leap->add_option("Y2", o->year2, "end of the range, excluded (up to 10000)");
+
   CLI::App* report = tool("report", "The monthly schedule report from a JSON, CSV or .ics file",
-                          Action::report, "YEAR MONTH", 2, 2);
+                          Action::report);
+  report->add_option("YEAR", o->year, "1-9999")->required();
+  report->add_option("MONTH", o->month, "1-12")->required();
   report->add_option("--events", o->events, "Events file (- for standard input)")->required();
   report->add_option("--format", o->events_format,
-                     "Events format: json, csv or ics (default: "
-                     "by extension, then content)");
+                     "Events format: json, csv or ics (default: by extension, then content)");
   report->add_option("--busy", o->busy, "Events that make a week busy (default 3)");
   report->add_flag("--html", o->html, "An HTML page with the events in the month's cells");
-  return [o] { return run_cal(*o); };
+
+  return [o, layout, tools] {
+    for (const auto& [sub, action] : tools)
+      if (sub->parsed()) {
+        o->action = action;
+        o->name = "cal " + sub->get_name();
+      }
+    for (const CLI::Option* option : layout) o->layout_options_given += option->count();
+    return run_cal(*o);
+  };
 }
 
 }  // namespace kit::cli

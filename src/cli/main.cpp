@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <exception>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -42,16 +43,25 @@ std::string command_path(const CLI::App& app) {
   return {};
 }
 
+// Long options that take a value, in the app and all its subcommands.
+void collect_valued_options(const CLI::App& app, std::set<std::string>& names) {
+  for (const CLI::Option* opt : app.get_options())
+    if (opt->get_type_size() != 0)
+      for (const std::string& name : opt->get_lnames()) names.insert("--" + name);
+  for (const CLI::App* sub : app.get_subcommands({})) collect_valued_options(*sub, names);
+}
+
 // CLI11 reads `--opt=` (an empty value) as a missing value and takes the next argument instead;
 // argparse and getopt give the empty string. Spell such arguments as `--opt ""` before parsing.
-std::vector<std::string> normalize_args(int argc, char** argv) {
+std::vector<std::string> normalize_args(const CLI::App& app, int argc, char** argv) {
+  std::set<std::string> valued;
+  collect_valued_options(app, valued);
   std::vector<std::string> args;
   bool options_end = false;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--") options_end = true;
-    if (!options_end && arg.starts_with("--") && arg.size() > 3 && arg.back() == '=' &&
-        arg.find('=') == arg.size() - 1) {
+    if (!options_end && arg.ends_with('=') && valued.count(arg.substr(0, arg.size() - 1)) > 0) {
       args.push_back(arg.substr(0, arg.size() - 1));
       args.emplace_back();
     } else {
@@ -92,7 +102,7 @@ int run(int argc, char** argv) {
     }
   }
   try {
-    std::vector<std::string> args = normalize_args(argc, argv);
+    std::vector<std::string> args = normalize_args(app, argc, argv);
     app.parse(args);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);

@@ -68,8 +68,8 @@ Output::~Output() {
 }
 
 void Output::write(std::string_view s) {
-  if (write_failed_ || s.empty()) return;
-  if (std::fwrite(s.data(), 1, s.size(), stdout) != s.size()) write_failed_ = true;
+  if (write_errno_ != 0 || s.empty()) return;
+  if (std::fwrite(s.data(), 1, s.size(), stdout) != s.size()) write_errno_ = errno ? errno : EIO;
 }
 
 void Output::text(std::string_view s) {
@@ -99,12 +99,11 @@ void Output::write_line(std::string_view type, const nlohmann::json& data) {
 }
 
 int Output::finish() {
-  if (std::fflush(stdout) != 0) write_failed_ = true;
-  if (write_failed_) {
-    fmt::print(stderr, "kit: write error: {}\n", std::strerror(errno));
-    return exit_failed;
-  }
-  return exit_ok;
+  if (std::fflush(stdout) != 0 && write_errno_ == 0) write_errno_ = errno ? errno : EIO;
+  if (write_errno_ == 0) return exit_ok;
+  fmt::print(stderr, "kit{}{}: write error: {}\n", options_.command.empty() ? "" : " ",
+             options_.command, std::strerror(write_errno_));
+  return exit_failed;
 }
 
 nlohmann::json json_text(std::string_view s) {

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "kit/calendar.hpp"
 
 namespace {
@@ -81,6 +83,29 @@ TEST(AddWorkdays, LeavingTheRangeIsAnError) {
   EXPECT_EQ(r.error().code, "calendar.out_of_range");
   EXPECT_FALSE(cal::add_workdays(1y / January / 3, -5));
   EXPECT_FALSE(cal::add_workdays(2026y / July / 4, 1'000'000'000'000LL));
+}
+
+}  // namespace
+
+namespace {
+
+TEST(Extremes, NoOverflowAtTheEdgesOfTheIntegers) {
+  EXPECT_FALSE(cal::add_workdays(1y / January / 1, std::numeric_limits<long long>::min()));
+  EXPECT_FALSE(cal::add_workdays(1y / January / 1, std::numeric_limits<long long>::max()));
+  EXPECT_FALSE(cal::nth_weekday(2026y / October, Friday, std::numeric_limits<int>::min()));
+  EXPECT_EQ(cal::leapdays(std::numeric_limits<int>::min(), std::numeric_limits<int>::min()), 0);
+}
+
+TEST(Workdays, WholeYear) {
+  EXPECT_EQ(cal::workdays(2026y), 261u);
+  cal::Holidays h({2026y / December / 25, 2026y / December / 26});  // a Friday and a Saturday
+  EXPECT_EQ(cal::workdays(2026y, h), 260u);
+}
+
+TEST(Holidays, ByteOrderMarkAndCrlf) {
+  auto h = cal::parse_holidays("\xEF\xBB\xBF" "2026-07-03\r\n\r\n2026-07-06\r\n");
+  ASSERT_TRUE(h) << h.error().message;
+  EXPECT_EQ(h->size(), 2u);
 }
 
 }  // namespace

@@ -90,7 +90,8 @@ TEST(EventsJson, Errors) {
   auto syntax = cal::parse_events("{\"3\": [\"x\"", cal::EventFormat::json, 2026y / April);
   ASSERT_FALSE(syntax);
   EXPECT_EQ(syntax.error().code, "calendar.bad_events");
-  EXPECT_TRUE(syntax.error().offset);
+  EXPECT_NE(syntax.error().message.find("line 1, column 11"), std::string::npos)
+      << syntax.error().message;
   EXPECT_FALSE(cal::parse_events("[1, 2]", cal::EventFormat::json, 2026y / April));
   // A single name instead of a list is accepted.
   auto single = cal::parse_events(R"({"3": "Solo"})", cal::EventFormat::json, 2026y / April);
@@ -177,8 +178,56 @@ TEST(EventsIcs, OldFrequentRuleStillReachesTheMonth) {
       "RRULE:FREQ=HOURLY\r\nSUMMARY:Hourly\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
       cal::EventFormat::ics, 2026y / April);
   ASSERT_TRUE(hourly) << hourly.error().message;
-  EXPECT_EQ(hourly->size(), 30u * 24);
+  EXPECT_EQ(hourly->size(), 30u);  // one entry a day
   EXPECT_EQ(hourly->front().date, 2026y / April / 1);
+}
+
+}  // namespace
+
+namespace {
+
+TEST(EventsJson, ADayGivenTwiceIsAnErrorNotALoss) {
+  auto same_key = cal::parse_events(R"({"6": ["a"], "6": ["b"]})", cal::EventFormat::json, 2026y / April);
+  ASSERT_FALSE(same_key);
+  EXPECT_EQ(same_key.error().message, "events JSON has the day '6' twice");
+  auto same_day = cal::parse_events(R"({"6": ["a"], "06": ["b"]})", cal::EventFormat::json, 2026y / April);
+  ASSERT_FALSE(same_day);
+}
+
+TEST(Events, ByteOrderMarkIsIgnored) {
+  auto csv = cal::parse_events("\xEF\xBB\xBF" "date,event\r\n2026-04-01,x\r\n", cal::EventFormat::csv,
+                               2026y / April);
+  ASSERT_TRUE(csv) << csv.error().message;
+  EXPECT_EQ(csv->size(), 1u);
+  EXPECT_EQ(cal::detect_event_format("-", "\xEF\xBB\xBF{}"), cal::EventFormat::json);
+}
+
+TEST(EventsIcs, OverridesMoveAndCancelInstances) {
+  auto events = cal::parse_events(
+      "BEGIN:VCALENDAR\r\n"
+      "BEGIN:VEVENT\r\nUID:s\r\nDTSTART:20260302T093000\r\nRRULE:FREQ=WEEKLY;BYDAY=MO\r\n"
+      "SUMMARY:Standup\r\nEND:VEVENT\r\n"
+      "BEGIN:VEVENT\r\nUID:s\r\nRECURRENCE-ID:20260406T093000\r\nDTSTART:20260407T100000\r\n"
+      "SUMMARY:Standup (moved)\r\nEND:VEVENT\r\n"
+      "BEGIN:VEVENT\r\nUID:s\r\nRECURRENCE-ID:20260420T093000\r\nDTSTART:20260420T093000\r\n"
+      "STATUS:CANCELLED\r\nSUMMARY:Standup\r\nEND:VEVENT\r\n"
+      "BEGIN:VEVENT\r\nUID:p\r\nDTSTART;VALUE=DATE:20260424\r\nSTATUS:CANCELLED\r\n"
+      "SUMMARY:Party\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+      cal::EventFormat::ics, 2026y / April);
+  ASSERT_TRUE(events) << events.error().message;
+  std::vector<std::string> got;
+  for (const auto& e : *events) got.push_back(cal::format_iso_date(e.date) + " " + e.title);
+  EXPECT_EQ(got, (std::vector<std::string>{"2026-04-07 Standup (moved)", "2026-04-13 Standup",
+                                           "2026-04-27 Standup"}));
+}
+
+TEST(EventsIcs, TooFrequentRuleIsAnError) {
+  auto events = cal::parse_events(
+      "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART:20260401T000000\r\nRRULE:FREQ=SECONDLY\r\n"
+      "SUMMARY:Tick\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+      cal::EventFormat::ics, 2026y / April);
+  ASSERT_FALSE(events);
+  EXPECT_EQ(events.error().code, "calendar.bad_events");
 }
 
 }  // namespace

@@ -2,7 +2,7 @@
 """Golden CLI tests: run the built `kit` as a user runs it and compare with recorded results.
 
 A case is tests/e2e/<command>/<case>.args (one shell-quoted line of arguments) with optional
-<case>.in (stdin), <case>.out (stdout; empty when absent), <case>.err (stderr; empty when absent)
+<case>.env (KEY=VALUE lines added to the environment, e.g. SOURCE_DATE_EPOCH), <case>.in (stdin), <case>.out (stdout; empty when absent), <case>.err (stderr; empty when absent)
 and <case>.code (exit status; 0 when absent). Cases run in their own directory, so fixtures
 beside them are named by relative paths, under TZ=UTC and LC_ALL=C.
 
@@ -24,6 +24,12 @@ def run_case(kit, args_file):
     stdin_file = case.with_suffix(".in")
     stdin = stdin_file.read_bytes() if stdin_file.exists() else b""
     env = dict(os.environ, TZ="UTC", LC_ALL="C", NO_COLOR="1")
+    env_file = case.with_suffix(".env")
+    if env_file.exists():
+        for line in env_file.read_text().splitlines():
+            if line.strip():
+                key, _, value = line.partition("=")
+                env[key.strip()] = value
     proc = subprocess.run([kit] + args, input=stdin, capture_output=True, cwd=case.parent,
                           env=env, timeout=60)
     return case, proc

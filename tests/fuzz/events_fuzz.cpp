@@ -9,8 +9,14 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace std::chrono;
+  // The first byte picks the month of the report (2000-01 to 2021-04), the rest is the file.
+  year_month ym = 2026y / April;
+  if (size > 0) {
+    ym = year{2000 + data[0] / 12} / month{static_cast<unsigned>(data[0] % 12 + 1)};
+    ++data;
+    --size;
+  }
   const std::string_view text(reinterpret_cast<const char*>(data), size);
-  const year_month ym = 2026y / April;
   for (auto format : {kit::calendar::EventFormat::json, kit::calendar::EventFormat::csv,
                       kit::calendar::EventFormat::ics}) {
     auto events = kit::calendar::parse_events(text, format, ym);

@@ -35,9 +35,13 @@ enum class EventFormat { json, csv, ics };
 [[nodiscard]] EventFormat detect_event_format(std::string_view path, std::string_view text);
 
 // parse_events(text, format, ym): the events that fall in ym, ordered by date (and, within a
-// day, as the file lists them). JSON days must exist in ym; CSV and iCalendar events of other
-// months are left out. Malformed input is an Error (calendar.bad_events) with its line:column
-// or byte offset.
+// day, as the file lists them); a leading UTF-8 BOM is ignored.
+// - JSON: days must exist in ym, and a day may appear once.
+// - CSV: rows of other months are left out.
+// - iCalendar: RRULEs are expanded within ym (one entry a day per event), EXDATEs and
+//   overrides (RECURRENCE-ID, matched by UID) move or remove instances, cancelled events are
+//   left out. A rule with more than 100,000 occurrences before the end of ym is an error.
+// Malformed input is an Error (calendar.bad_events), with its line:column where known.
 [[nodiscard]] Result<std::vector<Event>> parse_events(std::string_view text, EventFormat format,
                                                       year_month ym);
 

@@ -51,10 +51,15 @@ struct Error {
 template <class T>
 using Result = tl::expected<T, Error>;
 
+// make_error(kind, code, message): an Error without a position.
+[[nodiscard]] inline Error make_error(ErrorKind kind, std::string code, std::string message) {
+  return Error{kind, std::move(code), std::move(message), {}, {}};
+}
+
 // fail(kind, code, message): the error value to return from a function returning Result<T>.
 [[nodiscard]] inline tl::unexpected<Error> fail(ErrorKind kind, std::string code,
                                                 std::string message) {
-  return tl::unexpected<Error>(Error{kind, std::move(code), std::move(message), {}, {}});
+  return tl::unexpected<Error>(make_error(kind, std::move(code), std::move(message)));
 }
 
 // fail_at(...): the same, for an error at a line:column of text input.

@@ -43,6 +43,7 @@ enum class ColorMode { automatic, always, never };
 struct OutputOptions {
   bool json = false;
   ColorMode color = ColorMode::automatic;
+  std::string_view command = "";  // for `kit <command>: write error: …`
 };
 
 // Output collects a command's stdout; text goes out as is, JSON as one pretty document or as
@@ -62,7 +63,8 @@ class Output {
   void record(const nlohmann::json& data);
   void summary(const nlohmann::json& data);
 
-  // finish(): flushes stdout; exit_ok, or exit_failed after reporting a write error.
+  // finish(): flushes stdout; exit_ok, or exit_failed after reporting a write error (a full
+  // disk, a closed pipe) as `kit <command>: write error: …`.
   [[nodiscard]] int finish();
 
  private:
@@ -70,7 +72,7 @@ class Output {
   void write_line(std::string_view type, const nlohmann::json& data);
   OutputOptions options_;
   bool color_ = false;
-  bool write_failed_ = false;
+  int write_errno_ = 0;  // the first write error, 0 while there is none
 };
 
 // json_text(s): s as a JSON string when it is valid UTF-8, else {"bytes": "<base64>"}, so no

@@ -28,6 +28,12 @@ namespace kit::core {
 // trim(s): s without leading and trailing ASCII whitespace.
 [[nodiscard]] std::string_view trim(std::string_view s);
 
+// ascii_lower(s): s with A-Z lowered (bytes above 0x7F untouched).
+[[nodiscard]] std::string ascii_lower(std::string_view s);
+
+// strip_bom(s): s without a leading UTF-8 byte order mark (Excel and Notepad write one).
+[[nodiscard]] std::string_view strip_bom(std::string_view s);
+
 // html_escape(s): &, <, >, " and ' as character references.
 [[nodiscard]] std::string html_escape(std::string_view s);
 
