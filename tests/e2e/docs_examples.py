@@ -1,0 +1,46 @@
+#!/usr/bin/env python3
+"""The examples in docs/commands/<command>.md are real: run each and compare its output.
+
+An example is a ```console block whose first line is `$ kit ARGS`; the rest of the block is
+what kit prints (stdout, then stderr), with a last line `[exit N]` when it exits non-zero.
+Examples run in tests/e2e/<command>/, where their fixture files live, under TZ=UTC, LC_ALL=C.
+
+usage: docs_examples.py --kit PATH DOC.md...
+"""
+import argparse
+import os
+import pathlib
+import re
+import shlex
+import subprocess
+import sys
+
+BLOCK = re.compile(r"^```console\n\$ kit (.*?)\n(.*?)^```$", re.S | re.M)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--kit", required=True)
+    parser.add_argument("docs", nargs="+")
+    opts = parser.parse_args()
+    kit = str(pathlib.Path(opts.kit).resolve())
+    env = dict(os.environ, TZ="UTC", LC_ALL="C", NO_COLOR="1")
+    failures = total = 0
+    for doc in map(pathlib.Path, opts.docs):
+        fixtures = doc.resolve().parents[2] / "tests" / "e2e" / doc.stem
+        for args, shown in BLOCK.findall(doc.read_text()):
+            total += 1
+            proc = subprocess.run([kit] + shlex.split(args), capture_output=True, cwd=fixtures,
+                                  env=env, timeout=60)
+            got = (proc.stdout + proc.stderr).decode(errors="replace")
+            if proc.returncode:
+                got += f"[exit {proc.returncode}]\n"
+            if got != shown:
+                failures += 1
+                print(f"FAIL {doc.name}: kit {args}\n--- shown\n{shown}--- actual\n{got}")
+    print(f"{total - failures}/{total} documented examples reproduce")
+    return 1 if failures or total == 0 else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
