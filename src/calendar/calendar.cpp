@@ -111,7 +111,8 @@ int leapdays(int y1, int y2) {
     return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
   };
   const long long a = y1 - 1LL, b = y2 - 1LL;
-  return static_cast<int>((floordiv(b, 4) - floordiv(a, 4)) - (floordiv(b, 100) - floordiv(a, 100)) +
+  return static_cast<int>((floordiv(b, 4) - floordiv(a, 4)) -
+                          (floordiv(b, 100) - floordiv(a, 100)) +
                           (floordiv(b, 400) - floordiv(a, 400)));
 }
 

@@ -37,7 +37,7 @@ Result<std::vector<Event>> parse_json_events(std::string_view text, year_month y
   nlohmann::json doc;
   try {
     doc = nlohmann::json::parse(text, watch_keys);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error, and out_of_range for 1E400
     // nlohmann's what() reads "[json.exception.parse_error.101] parse error at line 1, column
     // 51: …": keep the part after the bracket, which already says where.
     std::string_view what = e.what();
@@ -135,7 +135,9 @@ std::optional<year_month_day> date_of(const icaltimetype& t) {
 // A cap on recurrence steps, so that a pathological RRULE cannot hang the parser.
 constexpr int max_recurrence_steps = 100000;
 
-std::string ics_text(const char* s) { return s != nullptr ? s : ""; }
+std::string ics_text(const char* s) {
+  return s != nullptr ? s : "";
+}
 
 Result<std::vector<Event>> parse_ics_events(std::string_view text, year_month ym) {
   quiet_libical();

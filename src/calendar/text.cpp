@@ -48,7 +48,7 @@ struct MonthGrid {
   unsigned before = 0;  // padding cells before the 1st
   unsigned days = 0;
   unsigned weeks = 0;
-  unsigned marked = 0;              // the day to set apart, 0 for none
+  unsigned marked = 0;  // the day to set apart, 0 for none
   const DayMark* mark = nullptr;
   [[nodiscard]] unsigned day_at(unsigned week, unsigned col) const {
     const unsigned i = week * 7 + col;
@@ -121,7 +121,8 @@ std::string week_header(const Calendar& cal, std::size_t w) {
 }
 
 // Everything of formatyear below the line naming the year; w, l, c and m are already clamped.
-void append_year_body(std::string& out, const TextCalendar& cal, year y, int w, int l, int c, int m) {
+void append_year_body(std::string& out, const TextCalendar& cal, year y, int w, int l, int c,
+                      int m) {
   const auto width = static_cast<std::size_t>(w);
   const auto per_row = static_cast<unsigned>(m);
   const std::size_t colwidth = (width + 1) * 7 - 1;
@@ -229,7 +230,8 @@ void TextCalendar::append_year(std::string& out, year y, int w, int l, int c, in
     return;
   }
   const BodyKey key = body_key(y, 0, static_cast<int>(weekday_number(firstweekday())), w, l, c, m);
-  append_cached_body(out, key, [&](std::string& body) { append_year_body(body, *this, y, w, l, c, m); });
+  append_cached_body(out, key,
+                     [&](std::string& body) { append_year_body(body, *this, y, w, l, c, m); });
 }
 
 std::string TextCalendar::formatyear(year y, int w, int l, int c, int m) const {

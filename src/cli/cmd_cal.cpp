@@ -108,11 +108,12 @@ Result<Span> span_of(const CalOptions& o, const core::LocalDate& today) {
     if (!m) return tl::unexpected(m.error());
     span.first_month = *m;
   }
-  const bool past_end = span.first_month ? span.month_at(o.count - 1).year() > cal::year{cal::max_year}
-                                         : span.year_at(o.count - 1) > cal::year{cal::max_year};
+  const bool past_end = span.first_month
+                            ? span.month_at(o.count - 1).year() > cal::year{cal::max_year}
+                            : span.year_at(o.count - 1) > cal::year{cal::max_year};
   if (past_end)
-    return tl::unexpected(usage_error(
-        fmt::format("--count {} runs past the year {}", o.count, cal::max_year)));
+    return tl::unexpected(
+        usage_error(fmt::format("--count {} runs past the year {}", o.count, cal::max_year)));
   return span;
 }
 
@@ -225,7 +226,8 @@ int run_nth(const CalOptions& o) {
   auto n = core::parse_int(o.n);
   if (!n || *n == 0 || *n < -5 || *n > 5)
     return core::report_error(
-        o.name, usage_error(fmt::format("N must be 1-5 or -1 to -5 (-1 is the last), got '{}'", o.n)));
+        o.name,
+        usage_error(fmt::format("N must be 1-5 or -1 to -5 (-1 is the last), got '{}'", o.n)));
   auto wd = cal::parse_weekday(o.weekday);
   if (!wd) return core::report_error(o.name, wd.error());
   auto y = cal::parse_year(o.year);
@@ -237,10 +239,10 @@ int run_nth(const CalOptions& o) {
     const long long k = *n < 0 ? -*n : *n;
     const char* suffix = k == 1 ? "st" : k == 2 ? "nd" : k == 3 ? "rd" : "th";
     return core::report_error(
-        o.name, make_error(ErrorKind::not_found, "cal.no_such_day",
-                           fmt::format("{} {} has no {}{}{} {}", cal::month_name(*m),
-                                       static_cast<int>(*y), k, suffix, *n < 0 ? "-to-last" : "",
-                                       cal::day_name(*wd))));
+        o.name,
+        make_error(ErrorKind::not_found, "cal.no_such_day",
+                   fmt::format("{} {} has no {}{}{} {}", cal::month_name(*m), static_cast<int>(*y),
+                               k, suffix, *n < 0 ? "-to-last" : "", cal::day_name(*wd))));
   }
   return print_dates(o, {*date});
 }
@@ -303,16 +305,17 @@ int run_leap(const CalOptions& o) {
     if (o.json)
       out.document({{"year", static_cast<int>(*y1)}, {"leap", leap}});
     else
-      out.text(fmt::format("{}: {}\n", static_cast<int>(*y1), leap ? "leap year" : "not a leap year"));
+      out.text(
+          fmt::format("{}: {}\n", static_cast<int>(*y1), leap ? "leap year" : "not a leap year"));
     return out.finish();
   }
   // The end of [Y1, Y2) may be 10000, one past the last year.
   auto y2 = core::parse_int(*o.year2);
   if (!y2 || *y2 < cal::min_year || *y2 > cal::max_year + 1)
-    return core::report_error(
-        o.name, make_error(ErrorKind::invalid_argument, "calendar.bad_year",
-                           fmt::format("Y2 must be {}-{}, got '{}'", cal::min_year,
-                                       cal::max_year + 1, *o.year2)));
+    return core::report_error(o.name,
+                              make_error(ErrorKind::invalid_argument, "calendar.bad_year",
+                                         fmt::format("Y2 must be {}-{}, got '{}'", cal::min_year,
+                                                     cal::max_year + 1, *o.year2)));
   const int count = cal::leapdays(static_cast<int>(*y1), static_cast<int>(*y2));
   if (o.json)
     out.document({{"from", static_cast<int>(*y1)}, {"to", *y2}, {"leap_years", count}});
@@ -330,8 +333,12 @@ json report_json(const cal::ScheduleReport& r) {
       for (const std::string& e : d.events) names.push_back(core::json_text(e));
       days.push_back({{"day", d.day}, {"weekday", cal::day_abbr(d.wd)}, {"events", names}});
     }
-    weeks.push_back({{"week", w.number}, {"first_day", w.first_day}, {"last_day", w.last_day},
-                     {"events", w.event_count}, {"busy", w.busy}, {"days", days}});
+    weeks.push_back({{"week", w.number},
+                     {"first_day", w.first_day},
+                     {"last_day", w.last_day},
+                     {"events", w.event_count},
+                     {"busy", w.busy},
+                     {"days", days}});
   }
   return {{"year", static_cast<int>(r.month.year())},
           {"month", static_cast<unsigned>(r.month.month())},
@@ -348,8 +355,8 @@ int run_report(const CalOptions& o) {
   auto m = cal::parse_month(o.month.value_or(""));
   if (!m) return core::report_error(o.name, m.error());
   if (o.busy < 1)
-    return core::report_error(o.name,
-                              usage_error(fmt::format("--busy must be at least 1, got {}", o.busy)));
+    return core::report_error(
+        o.name, usage_error(fmt::format("--busy must be at least 1, got {}", o.busy)));
   auto text = core::read_file(o.events);
   if (!text) return core::report_error(o.name, text.error());
   auto format = o.events_format.empty()
@@ -379,14 +386,22 @@ int run_cal(const CalOptions& o) {
                                        "calendar options go with `kit cal` alone",
                                        o.name.substr(4))));
   switch (o.action) {
-    case Action::show: return run_show(o);
-    case Action::find: return run_find(o);
-    case Action::nth: return run_nth(o);
-    case Action::workdays: return run_workdays(o);
-    case Action::add_workdays: return run_add_workdays(o);
-    case Action::weekday: return run_weekday(o);
-    case Action::leap: return run_leap(o);
-    case Action::report: return run_report(o);
+    case Action::show:
+      return run_show(o);
+    case Action::find:
+      return run_find(o);
+    case Action::nth:
+      return run_nth(o);
+    case Action::workdays:
+      return run_workdays(o);
+    case Action::add_workdays:
+      return run_add_workdays(o);
+    case Action::weekday:
+      return run_weekday(o);
+    case Action::leap:
+      return run_leap(o);
+    case Action::report:
+      return run_report(o);
   }
   return core::exit_usage;
 }
@@ -401,7 +416,8 @@ Runner register_cal(CLI::App& app) {
       app.add_option("-s,--spacing", o->spacing, "Spaces between months of a year (default 6)"),
       app.add_option("-m,--months", o->months, "Months per row of a year (default 3)"),
       app.add_option("-t,--type", o->type, "Output type: text or html (default text)"),
-      app.add_option("-c,--css", o->css, "CSS file linked from the HTML page (default calendar.css)"),
+      app.add_option("-c,--css", o->css,
+                     "CSS file linked from the HTML page (default calendar.css)"),
       app.add_option("-f,--first-weekday", o->first_weekday,
                      "First day of the week: mon..sun or 0-6 (0 = Monday; default mon)"),
       app.add_option("-n,--count", o->count,
@@ -424,21 +440,24 @@ Runner register_cal(CLI::App& app) {
     sub->add_option("--holidays", o->holidays, "File of holiday dates, one YYYY-MM-DD a line");
   };
 
-  CLI::App* find = tool("find", "Every date of a month or year on a weekday (kit cal find fri 2026 10)",
-                        Action::find);
+  CLI::App* find =
+      tool("find", "Every date of a month or year on a weekday (kit cal find fri 2026 10)",
+           Action::find);
   find->add_option("WEEKDAY", o->weekday, "mon..sun, a full name, or 0-6")->required();
   find->add_option("YEAR", o->year, "1-9999")->required();
   find->add_option("MONTH", o->month, "1-12; the whole year when omitted");
 
-  CLI::App* nth = tool("nth", "The N-th weekday of a month, or with -1 the last (kit cal nth -1 fri 2026 10)",
-                       Action::nth);
+  CLI::App* nth =
+      tool("nth", "The N-th weekday of a month, or with -1 the last (kit cal nth -1 fri 2026 10)",
+           Action::nth);
   nth->add_option("N", o->n, "1 to 5, or -1 (the last) to -5")->required();
   nth->add_option("WEEKDAY", o->weekday, "mon..sun, a full name, or 0-6")->required();
   nth->add_option("YEAR", o->year, "1-9999")->required();
   nth->add_option("MONTH", o->month, "1-12")->required();
 
-  CLI::App* workdays = tool("workdays", "Count of Monday-Friday days in a month or year, less holidays",
-                            Action::workdays);
+  CLI::App* workdays =
+      tool("workdays", "Count of Monday-Friday days in a month or year, less holidays",
+           Action::workdays);
   workdays->add_option("YEAR", o->year, "1-9999")->required();
   workdays->add_option("MONTH", o->month, "1-12; the whole year when omitted");
   holidays(workdays);
@@ -453,13 +472,14 @@ Runner register_cal(CLI::App& app) {
       ->add_option("DATE", o->date, "YYYY-MM-DD")
       ->required();
 
-  CLI::App* leap = tool("leap", "Whether YEAR is a leap year, or the count of leap years in [YEAR, Y2)",
-                        Action::leap);
+  CLI::App* leap =
+      tool("leap", "Whether YEAR is a leap year, or the count of leap years in [YEAR, Y2)",
+           Action::leap);
   leap->add_option("YEAR", o->year, "1-9999")->required();
   leap->add_option("Y2", o->year2, "end of the range, excluded (up to 10000)");
 
-  CLI::App* report = tool("report", "The monthly schedule report from a JSON, CSV or .ics file",
-                          Action::report);
+  CLI::App* report =
+      tool("report", "The monthly schedule report from a JSON, CSV or .ics file", Action::report);
   report->add_option("YEAR", o->year, "1-9999")->required();
   report->add_option("MONTH", o->month, "1-12")->required();
   report->add_option("--events", o->events, "Events file (- for standard input)")->required();

@@ -103,7 +103,9 @@ TEST(Workdays, WholeYear) {
 }
 
 TEST(Holidays, ByteOrderMarkAndCrlf) {
-  auto h = cal::parse_holidays("\xEF\xBB\xBF" "2026-07-03\r\n\r\n2026-07-06\r\n");
+  auto h = cal::parse_holidays(
+      "\xEF\xBB\xBF"
+      "2026-07-03\r\n\r\n2026-07-06\r\n");
   ASSERT_TRUE(h) << h.error().message;
   EXPECT_EQ(h->size(), 2u);
 }

@@ -187,16 +187,20 @@ TEST(EventsIcs, OldFrequentRuleStillReachesTheMonth) {
 namespace {
 
 TEST(EventsJson, ADayGivenTwiceIsAnErrorNotALoss) {
-  auto same_key = cal::parse_events(R"({"6": ["a"], "6": ["b"]})", cal::EventFormat::json, 2026y / April);
+  auto same_key =
+      cal::parse_events(R"({"6": ["a"], "6": ["b"]})", cal::EventFormat::json, 2026y / April);
   ASSERT_FALSE(same_key);
   EXPECT_EQ(same_key.error().message, "events JSON has the day '6' twice");
-  auto same_day = cal::parse_events(R"({"6": ["a"], "06": ["b"]})", cal::EventFormat::json, 2026y / April);
+  auto same_day =
+      cal::parse_events(R"({"6": ["a"], "06": ["b"]})", cal::EventFormat::json, 2026y / April);
   ASSERT_FALSE(same_day);
 }
 
 TEST(Events, ByteOrderMarkIsIgnored) {
-  auto csv = cal::parse_events("\xEF\xBB\xBF" "date,event\r\n2026-04-01,x\r\n", cal::EventFormat::csv,
-                               2026y / April);
+  auto csv = cal::parse_events(
+      "\xEF\xBB\xBF"
+      "date,event\r\n2026-04-01,x\r\n",
+      cal::EventFormat::csv, 2026y / April);
   ASSERT_TRUE(csv) << csv.error().message;
   EXPECT_EQ(csv->size(), 1u);
   EXPECT_EQ(cal::detect_event_format("-", "\xEF\xBB\xBF{}"), cal::EventFormat::json);
@@ -226,6 +230,18 @@ TEST(EventsIcs, TooFrequentRuleIsAnError) {
       "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART:20260401T000000\r\nRRULE:FREQ=SECONDLY\r\n"
       "SUMMARY:Tick\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
       cal::EventFormat::ics, 2026y / April);
+  ASSERT_FALSE(events);
+  EXPECT_EQ(events.error().code, "calendar.bad_events");
+}
+
+}  // namespace
+
+namespace {
+
+// Found by the events fuzzer: nlohmann throws out_of_range, not parse_error, for a number too
+// large for a double (tests/corpus/events/json-number-overflow).
+TEST(EventsJson, NumberOverflowIsAnErrorNotACrash) {
+  auto events = cal::parse_events("1E400", cal::EventFormat::json, 2026y / April);
   ASSERT_FALSE(events);
   EXPECT_EQ(events.error().code, "calendar.bad_events");
 }
