@@ -39,7 +39,8 @@ fuzz:
 	@cmake --build build/fuzz -j $(JOBS) --target fuzz_targets
 	@set -e; for t in build/fuzz/tests/fuzz/*_fuzz; do \
 	  name=$$(basename $$t _fuzz); mkdir -p build/fuzz/corpus/$$name; \
-	  $$t -max_total_time=$(FUZZ_SECONDS) build/fuzz/corpus/$$name tests/corpus/$$name; done
+	  $$t -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=build/fuzz/$$name- \
+	    build/fuzz/corpus/$$name tests/corpus/$$name; done
 
 format:
 	@clang-format -i $$(git ls-files '*.cpp' '*.hpp')

@@ -6,6 +6,11 @@ target_compile_options(kit_options INTERFACE
 if(KIT_WERROR)
   target_compile_options(kit_options INTERFACE -Werror)
 endif()
+if(KIT_FUZZ)
+  # Coverage feedback from the libraries too, not only from the fuzz target's own file.
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+endif()
 if(KIT_SANITIZE)
   # One sanitizer build runs every test (DESIGN.md, Tests).
   add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)

@@ -139,7 +139,45 @@ std::string ics_text(const char* s) {
   return s != nullptr ? s : "";
 }
 
+// BEGIN/END must nest (RFC 5545, 3.4). Checked here because libical prints a warning to stderr
+// for an END without its BEGIN, and accepts a file cut off in the middle of a component.
+Result<void> check_ics_nesting(std::string_view text) {
+  struct Open {
+    std::string name;
+    std::size_t line;
+  };
+  std::vector<Open> open;
+  std::size_t number = 0;
+  for (std::string_view line : core::split_lines(text)) {
+    ++number;
+    const std::string head = core::ascii_lower(line.substr(0, 6));
+    const bool begin = head == "begin:", end = head.starts_with("end:");
+    if (!begin && !end) continue;
+    std::string name = core::ascii_lower(core::trim(line.substr(begin ? 6 : 4)));
+    if (begin) {
+      open.push_back({std::move(name), number});
+    } else if (open.empty()) {
+      return fail_at(ErrorKind::malformed_input, bad_events,
+                     fmt::format("iCalendar END:{} without a BEGIN", core::trim(line.substr(4))),
+                     {number, 1});
+    } else if (open.back().name != name) {
+      return fail_at(ErrorKind::malformed_input, bad_events,
+                     fmt::format("iCalendar END:{} does not close the BEGIN of line {}",
+                                 core::trim(line.substr(4)), open.back().line),
+                     {number, 1});
+    } else {
+      open.pop_back();
+    }
+  }
+  if (!open.empty())
+    return fail_at(ErrorKind::malformed_input, bad_events,
+                   "iCalendar component is never closed (is the file cut short?)",
+                   {open.back().line, 1});
+  return {};
+}
+
 Result<std::vector<Event>> parse_ics_events(std::string_view text, year_month ym) {
+  if (auto nesting = check_ics_nesting(text); !nesting) return tl::unexpected(nesting.error());
   quiet_libical();
   std::string buffer(text);  // libical wants a NUL-terminated string
   std::unique_ptr<icalcomponent, IcalFree> root(icalparser_parse_string(buffer.c_str()));

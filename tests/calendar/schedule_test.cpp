@@ -247,3 +247,25 @@ TEST(EventsJson, NumberOverflowIsAnErrorNotACrash) {
 }
 
 }  // namespace
+
+namespace {
+
+// libical warns on stderr for an END without a BEGIN (found by the events fuzzer) and accepts a
+// file cut short; kit checks the nesting first and says where it breaks.
+TEST(EventsIcs, BeginAndEndMustNest) {
+  auto stray = cal::parse_events("END:VEVENT\r\nBEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n",
+                                 cal::EventFormat::ics, 2026y / April);
+  ASSERT_FALSE(stray);
+  EXPECT_EQ(stray.error().message, "iCalendar END:VEVENT without a BEGIN");
+  EXPECT_EQ(stray.error().position->line, 1u);
+  auto cut = cal::parse_events("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART:20260401\r\n",
+                               cal::EventFormat::ics, 2026y / April);
+  ASSERT_FALSE(cut);
+  EXPECT_EQ(cut.error().position->line, 2u);
+  auto crossed = cal::parse_events("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nEND:VCALENDAR\r\n",
+                                   cal::EventFormat::ics, 2026y / April);
+  ASSERT_FALSE(crossed);
+  EXPECT_EQ(crossed.error().message, "iCalendar END:VCALENDAR does not close the BEGIN of line 2");
+}
+
+}  // namespace
