@@ -139,48 +139,88 @@ std::string ics_text(const char* s) {
   return s != nullptr ? s : "";
 }
 
-// BEGIN/END must nest (RFC 5545, 3.4). Checked here because libical prints a warning to stderr
-// for an END without its BEGIN, and accepts a file cut off in the middle of a component.
-Result<void> check_ics_nesting(std::string_view text) {
+// libicals's parser prints to stderr for an END without its BEGIN, accepts a file cut off in
+// the middle of a component, and has its own ideas about odd lines. So kit reads the lines
+// first and hands libical a canonical copy: folded lines joined (RFC 5545, 3.1), each line
+// `NAME[;params]:value` with an RFC 5545 name and CRLF after it. Lines without such a name
+// are left out (libical would only mark them as errors), BEGIN and END must nest (3.4), and
+// the copy stays below libical's 8192-byte line limit.
+Result<std::string> canonical_ics(std::string_view text) {
+  constexpr std::size_t max_line = 8191;
   struct Open {
     std::string name;
     std::size_t line;
   };
   std::vector<Open> open;
-  std::size_t number = 0;
-  for (std::string_view line : core::split_lines(text)) {
-    ++number;
-    const std::string head = core::ascii_lower(line.substr(0, 6));
-    const bool begin = head == "begin:", end = head.starts_with("end:");
-    if (!begin && !end) continue;
-    std::string name = core::ascii_lower(core::trim(line.substr(begin ? 6 : 4)));
-    if (begin) {
-      open.push_back({std::move(name), number});
+  std::string out;
+  out.reserve(text.size() + 64);
+  auto is_name_char = [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+  };
+  auto take = [&](std::string_view line, std::size_t number) -> Result<void> {
+    std::size_t name_end = 0;
+    while (name_end < line.size() && is_name_char(line[name_end])) ++name_end;
+    if (name_end == 0 || name_end == line.size() ||
+        (line[name_end] != ':' && line[name_end] != ';'))
+      return {};  // not a content line
+    const std::string name = core::ascii_lower(line.substr(0, name_end));
+    if (name != "begin" && name != "end") {
+      if (line.size() <= max_line) out.append(line).append("\r\n");
+      return {};
+    }
+    const std::size_t colon = line.find(':');
+    const std::string_view shown = colon == std::string_view::npos ? "" : line.substr(colon + 1);
+    if (line.size() > max_line || name_end != 3 + (name == "begin" ? 2 : 0) ||
+        line[name_end] != ':')
+      return fail_at(
+          ErrorKind::malformed_input, bad_events,
+          fmt::format("iCalendar {} line is malformed", name == "begin" ? "BEGIN" : "END"),
+          {number, 1});
+    const std::string component = core::ascii_lower(shown);
+    if (name == "begin") {
+      open.push_back({component, number});
     } else if (open.empty()) {
       return fail_at(ErrorKind::malformed_input, bad_events,
-                     fmt::format("iCalendar END:{} without a BEGIN", core::trim(line.substr(4))),
-                     {number, 1});
-    } else if (open.back().name != name) {
+                     fmt::format("iCalendar END:{} without a BEGIN", shown), {number, 1});
+    } else if (open.back().name != component) {
       return fail_at(ErrorKind::malformed_input, bad_events,
-                     fmt::format("iCalendar END:{} does not close the BEGIN of line {}",
-                                 core::trim(line.substr(4)), open.back().line),
+                     fmt::format("iCalendar END:{} does not close the BEGIN of line {}", shown,
+                                 open.back().line),
                      {number, 1});
     } else {
       open.pop_back();
     }
+    out.append(line).append("\r\n");
+    return {};
+  };
+
+  std::string logical;  // the current unfolded line
+  std::size_t number = 0, start = 0;
+  for (std::string_view line : core::split_lines(text.substr(0, text.find('\0')))) {
+    ++number;
+    if (!line.empty() && (line[0] == ' ' || line[0] == '\t')) {
+      if (start != 0 && logical.size() <= max_line) logical.append(line.substr(1));
+      continue;
+    }
+    if (start != 0)
+      if (auto r = take(logical, start); !r) return tl::unexpected(r.error());
+    logical.assign(line);
+    start = number;
   }
+  if (start != 0)
+    if (auto r = take(logical, start); !r) return tl::unexpected(r.error());
   if (!open.empty())
     return fail_at(ErrorKind::malformed_input, bad_events,
                    "iCalendar component is never closed (is the file cut short?)",
                    {open.back().line, 1});
-  return {};
+  return out;
 }
 
 Result<std::vector<Event>> parse_ics_events(std::string_view text, year_month ym) {
-  if (auto nesting = check_ics_nesting(text); !nesting) return tl::unexpected(nesting.error());
+  auto canonical = canonical_ics(text);
+  if (!canonical) return tl::unexpected(canonical.error());
   quiet_libical();
-  std::string buffer(text);  // libical wants a NUL-terminated string
-  std::unique_ptr<icalcomponent, IcalFree> root(icalparser_parse_string(buffer.c_str()));
+  std::unique_ptr<icalcomponent, IcalFree> root(icalparser_parse_string(canonical->c_str()));
   const icalcomponent_kind kind = root ? icalcomponent_isa(root.get()) : ICAL_NO_COMPONENT;
   if (kind != ICAL_VCALENDAR_COMPONENT && kind != ICAL_VEVENT_COMPONENT &&
       kind != ICAL_XROOT_COMPONENT)

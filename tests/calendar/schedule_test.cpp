@@ -266,6 +266,13 @@ TEST(EventsIcs, BeginAndEndMustNest) {
                                    cal::EventFormat::ics, 2026y / April);
   ASSERT_FALSE(crossed);
   EXPECT_EQ(crossed.error().message, "iCalendar END:VCALENDAR does not close the BEGIN of line 2");
+  // Read as libical reads lines: parameters after the name, folded lines joined.
+  auto params = cal::parse_events("END;X=1:VEVENT\r\n", cal::EventFormat::ics, 2026y / April);
+  ASSERT_FALSE(params);
+  auto folded = cal::parse_events("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\nEN\r\n D:VEVENT\r\n",
+                                  cal::EventFormat::ics, 2026y / April);
+  ASSERT_FALSE(folded);
+  EXPECT_EQ(folded.error().position->line, 3u);
 }
 
 }  // namespace

@@ -7,6 +7,41 @@
 #include "kit/calendar.hpp"
 #include "kit/calendar/schedule.hpp"
 
+#ifdef KIT_LIBFUZZER
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace {
+
+// Libraries never print. Under libFuzzer, anything the parsers write to stderr is a finding
+// (libical warns there for input kit must refuse first). The crash report goes to the same
+// captured stderr, so replay a saved input with the plain build (`make test`'s) to read it.
+class StderrWatch {
+ public:
+  StderrWatch() : saved_(dup(2)) {
+    static std::FILE* capture = std::tmpfile();
+    capture_ = fileno(capture);
+    if (ftruncate(capture_, 0) != 0) std::abort();
+    dup2(capture_, 2);
+  }
+  ~StderrWatch() {
+    dup2(saved_, 2);
+    close(saved_);
+    struct stat st {};
+    if (fstat(capture_, &st) == 0 && st.st_size > 0) std::abort();
+  }
+
+ private:
+  int saved_;
+  int capture_ = -1;
+};
+
+}  // namespace
+#endif
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace std::chrono;
   // The first byte picks the month of the report (2000-01 to 2021-04), the rest is the file.
@@ -17,6 +52,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     --size;
   }
   const std::string_view text(reinterpret_cast<const char*>(data), size);
+#ifdef KIT_LIBFUZZER
+  const StderrWatch quiet;
+#endif
   for (auto format : {kit::calendar::EventFormat::json, kit::calendar::EventFormat::csv,
                       kit::calendar::EventFormat::ics}) {
     auto events = kit::calendar::parse_events(text, format, ym);
