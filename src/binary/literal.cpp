@@ -1,0 +1,214 @@
+// Values for `kit struct pack`, read as Python reads literals.
+#include <charconv>
+#include <cstring>
+#include <limits>
+
+#include <fmt/core.h>
+
+#include "kit/binary.hpp"
+#include "kit/core/text.hpp"
+
+namespace kit::binary {
+
+namespace {
+
+__extension__ using uint128 = unsigned __int128;
+__extension__ using int128 = __int128;
+
+Error bad(std::string_view text, std::string_view what) {
+  return make_error(ErrorKind::invalid_argument, "binary.bad_value",
+                    fmt::format("'{}' is not {}", text, what));
+}
+
+// An integer literal: sign, 0x/0o/0b prefixes, underscores between digits.
+Result<Value> parse_integer(std::string_view text) {
+  std::string_view s = text;
+  bool negative = false;
+  if (!s.empty() && (s[0] == '+' || s[0] == '-')) {
+    negative = s[0] == '-';
+    s.remove_prefix(1);
+  }
+  unsigned base = 10;
+  if (s.size() > 2 && s[0] == '0') {
+    const char p = static_cast<char>(s[1] | 0x20);
+    base = p == 'x' ? 16 : p == 'o' ? 8 : p == 'b' ? 2 : 10;
+    if (base != 10) {
+      s.remove_prefix(2);
+      if (!s.empty() && s[0] == '_') s.remove_prefix(1);  // 0x_ff is valid
+    }
+  }
+  if (s.empty()) return tl::unexpected(bad(text, "an integer"));
+  uint128 magnitude = 0;
+  bool previous_digit = false;
+  for (char c : s) {
+    if (c == '_') {
+      if (!previous_digit) return tl::unexpected(bad(text, "an integer"));
+      previous_digit = false;
+      continue;
+    }
+    unsigned d = 0;
+    if (c >= '0' && c <= '9')
+      d = static_cast<unsigned>(c - '0');
+    else if (c >= 'a' && c <= 'f')
+      d = static_cast<unsigned>(c - 'a' + 10);
+    else if (c >= 'A' && c <= 'F')
+      d = static_cast<unsigned>(c - 'A' + 10);
+    else
+      return tl::unexpected(bad(text, "an integer"));
+    if (d >= base) return tl::unexpected(bad(text, "an integer"));
+    magnitude = magnitude * base + d;
+    if (magnitude > (static_cast<uint128>(1) << 65))
+      return tl::unexpected(make_error(ErrorKind::invalid_argument, "binary.bad_value",
+                                       fmt::format("'{}' is out of range for every format", text)));
+    previous_digit = true;
+  }
+  if (!previous_digit) return tl::unexpected(bad(text, "an integer"));
+  if (negative) {
+    if (magnitude > (static_cast<uint128>(1) << 63))
+      return tl::unexpected(make_error(ErrorKind::invalid_argument, "binary.bad_value",
+                                       fmt::format("'{}' is out of range for every format", text)));
+    return Value{static_cast<std::int64_t>(-static_cast<int128>(magnitude))};
+  }
+  if (magnitude > std::numeric_limits<std::uint64_t>::max())
+    return tl::unexpected(make_error(ErrorKind::invalid_argument, "binary.bad_value",
+                                     fmt::format("'{}' is out of range for every format", text)));
+  if (magnitude > static_cast<uint128>(std::numeric_limits<std::int64_t>::max()))
+    return Value{static_cast<std::uint64_t>(magnitude)};
+  return Value{static_cast<std::int64_t>(magnitude)};
+}
+
+Result<Value> parse_float(std::string_view text) {
+  std::string digits;
+  char previous = 0;
+  for (char c : text) {
+    if (c == '_') {
+      if (!(previous >= '0' && previous <= '9')) return tl::unexpected(bad(text, "a number"));
+    } else {
+      if (previous == '_' && !(c >= '0' && c <= '9')) return tl::unexpected(bad(text, "a number"));
+      digits += c;
+    }
+    previous = c;
+  }
+  if (previous == '_') return tl::unexpected(bad(text, "a number"));
+  std::string_view s = digits;
+  if (!s.empty() && s[0] == '+') s.remove_prefix(1);
+  double x = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), x);
+  if (s.empty() || end != s.data() + s.size() || ec == std::errc::invalid_argument)
+    return tl::unexpected(bad(text, "a number"));
+  // Out of range: Python gives inf for 1e999 and 0.0 for 1e-999; so does kit.
+  if (ec == std::errc::result_out_of_range) {
+    const bool negative = s[0] == '-';
+    const bool tiny =
+        s.find_first_of("123456789") != std::string_view::npos &&
+        (s.find("e-") != std::string_view::npos || s.find("E-") != std::string_view::npos);
+    x = tiny ? 0.0 : std::numeric_limits<double>::infinity();
+    if (negative) x = -x;
+  }
+  return Value{x};
+}
+
+// b'...' or b"..." with Python's escapes.
+Result<Value> parse_bytes_literal(std::string_view text) {
+  const char quote = text[1];
+  if (text.size() < 3 || text.back() != quote) return tl::unexpected(bad(text, "a bytes literal"));
+  std::string_view body = text.substr(2, text.size() - 3);
+  std::string out;
+  for (std::size_t i = 0; i < body.size(); ++i) {
+    const char c = body[i];
+    if (static_cast<unsigned char>(c) >= 0x80)
+      return tl::unexpected(bad(text, "a bytes literal (bytes can only contain ASCII characters)"));
+    if (c == quote) return tl::unexpected(bad(text, "a bytes literal"));
+    if (c != '\\') {
+      out += c;
+      continue;
+    }
+    if (++i >= body.size()) return tl::unexpected(bad(text, "a bytes literal"));
+    const char e = body[i];
+    switch (e) {
+      case '\\':
+        out += '\\';
+        break;
+      case '\'':
+        out += '\'';
+        break;
+      case '"':
+        out += '"';
+        break;
+      case 'a':
+        out += '\a';
+        break;
+      case 'b':
+        out += '\b';
+        break;
+      case 'f':
+        out += '\f';
+        break;
+      case 'n':
+        out += '\n';
+        break;
+      case 'r':
+        out += '\r';
+        break;
+      case 't':
+        out += '\t';
+        break;
+      case 'v':
+        out += '\v';
+        break;
+      case '\n':
+        break;
+      case 'x': {
+        auto hex = [](char h) -> int {
+          if (h >= '0' && h <= '9') return h - '0';
+          if (h >= 'a' && h <= 'f') return h - 'a' + 10;
+          if (h >= 'A' && h <= 'F') return h - 'A' + 10;
+          return -1;
+        };
+        if (i + 2 >= body.size())
+          return tl::unexpected(bad(text, "a bytes literal (truncated \\xXX escape)"));
+        const int hi = hex(body[i + 1]), lo = hex(body[i + 2]);
+        if (hi < 0 || lo < 0)
+          return tl::unexpected(bad(text, "a bytes literal (truncated \\xXX escape)"));
+        out += static_cast<char>(hi * 16 + lo);
+        i += 2;
+        break;
+      }
+      default:
+        if (e >= '0' && e <= '7') {
+          unsigned v = static_cast<unsigned>(e - '0');
+          for (int k = 0; k < 2 && i + 1 < body.size() && body[i + 1] >= '0' && body[i + 1] <= '7';
+               ++k)
+            v = v * 8 + static_cast<unsigned>(body[++i] - '0');
+          out += static_cast<char>(v & 0xff);
+        } else {
+          out += '\\';  // unknown escapes stay as written, as in Python
+          out += e;
+        }
+    }
+  }
+  return Value{std::move(out)};
+}
+
+}  // namespace
+
+Result<Value> parse_literal(std::string_view text, char code) {
+  text = core::trim(text);
+  if (code == 'c' || code == 's' || code == 'p') {
+    if (text.size() >= 2 && (text[0] == 'b' || text[0] == 'B') &&
+        (text[1] == '\'' || text[1] == '"'))
+      return parse_bytes_literal(text);
+    auto bytes = from_hex(text);
+    if (!bytes) return tl::unexpected(bad(text, "bytes (b'...' or hex digits)"));
+    return Value{std::move(*bytes)};
+  }
+  if (text == "True") return Value{true};
+  if (text == "False") return Value{false};
+  if (code == 'e' || code == 'f' || code == 'd' || code == '?') {
+    if (auto i = parse_integer(text)) return i;
+    return parse_float(text);
+  }
+  return parse_integer(text);
+}
+
+}  // namespace kit::binary

@@ -1,0 +1,449 @@
+// CPython's struct: format grammar, sizes and alignment, packing and unpacking.
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+#include <fmt/core.h>
+
+#include "kit/binary.hpp"
+
+namespace kit::binary {
+
+namespace {
+
+__extension__ using int128 = __int128;  // every 64-bit field's range fits, signed or not
+
+constexpr const char* bad_format = "binary.bad_format";
+constexpr const char* bad_value = "binary.bad_value";
+
+struct Code {
+  std::size_t size;
+  std::size_t align;
+};
+
+// Sizes of x86-64 Linux (LP64) for '@'; standard sizes otherwise. n, N and P are native only.
+bool code_info(char c, bool native, Code& out) {
+  switch (c) {
+    case 'x':
+    case 'c':
+    case 'b':
+    case 'B':
+    case '?':
+    case 's':
+    case 'p':
+      out = {1, 1};
+      return true;
+    case 'h':
+    case 'H':
+    case 'e':
+      out = {2, 2};
+      return true;
+    case 'i':
+    case 'I':
+    case 'f':
+      out = {4, 4};
+      return true;
+    case 'l':
+    case 'L':
+      out = native ? Code{8, 8} : Code{4, 4};
+      return true;
+    case 'q':
+    case 'Q':
+    case 'd':
+      out = {8, 8};
+      return true;
+    case 'n':
+    case 'N':
+    case 'P':
+      out = {8, 8};
+      return native;
+    default:
+      return false;
+  }
+}
+
+bool is_signed_code(char c) {
+  return c == 'b' || c == 'h' || c == 'i' || c == 'l' || c == 'q' || c == 'n';
+}
+bool is_unsigned_code(char c) {
+  return c == 'B' || c == 'H' || c == 'I' || c == 'L' || c == 'Q' || c == 'N' || c == 'P';
+}
+
+Error error(const char* code, std::string message) {
+  return make_error(ErrorKind::invalid_argument, code, std::move(message));
+}
+
+void store(char* p, std::uint64_t v, std::size_t n, bool big) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto byte = static_cast<char>((v >> (8 * i)) & 0xff);
+    p[big ? n - 1 - i : i] = byte;
+  }
+}
+
+std::uint64_t load(const char* p, std::size_t n, bool big) {
+  std::uint64_t v = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto byte =
+        static_cast<std::uint64_t>(static_cast<unsigned char>(p[big ? n - 1 - i : i]));
+    v |= byte << (8 * i);
+  }
+  return v;
+}
+
+// The half float of x, rounded to nearest even as CPython's PyFloat_Pack2; false on overflow.
+bool pack_half(double x, std::uint16_t& out) {
+  unsigned sign = std::signbit(x) ? 1 : 0;
+  int e = 0;
+  unsigned bits = 0;
+  if (x == 0.0) {
+  } else if (std::isinf(x)) {
+    e = 0x1f;
+  } else if (std::isnan(x)) {
+    e = 0x1f;
+    bits = 512;
+  } else {
+    double f = std::frexp(std::fabs(x), &e);  // 0.5 <= f < 1
+    f *= 2.0;
+    --e;  // 1 <= f < 2
+    if (e >= 16) return false;
+    if (e < -25) {
+      f = 0.0;
+      e = 0;
+    } else if (e < -14) {
+      f = std::ldexp(f, 14 + e);  // subnormal
+      e = 0;
+    } else {
+      e += 15;
+      f -= 1.0;
+    }
+    f *= 1024.0;
+    bits = static_cast<unsigned>(f);
+    f -= bits;
+    if (f > 0.5 || (f == 0.5 && bits % 2 == 1)) {
+      if (++bits == 1024) {
+        bits = 0;
+        if (++e == 31) return false;
+      }
+    }
+  }
+  out = static_cast<std::uint16_t>(bits | (static_cast<unsigned>(e) << 10) | (sign << 15));
+  return true;
+}
+
+double unpack_half(std::uint16_t h) {
+  const bool sign = (h >> 15) != 0;
+  int e = (h >> 10) & 0x1f;
+  const unsigned f = h & 0x3ff;
+  if (e == 0x1f) {
+    if (f == 0)
+      return sign ? -std::numeric_limits<double>::infinity()
+                  : std::numeric_limits<double>::infinity();
+    return sign ? -std::numeric_limits<double>::quiet_NaN()
+                : std::numeric_limits<double>::quiet_NaN();
+  }
+  double x = f / 1024.0;
+  if (e == 0)
+    e = -14;
+  else {
+    x += 1.0;
+    e -= 15;
+  }
+  x = std::ldexp(x, e);
+  return sign ? -x : x;
+}
+
+std::string code_label(char c) {
+  return fmt::format("'{}'", c);
+}
+
+}  // namespace
+
+Result<Struct> Struct::compile(std::string_view format) {
+  Struct s;
+  s.format_ = std::string(format);
+  std::size_t i = 0;
+  if (!format.empty()) {
+    switch (format[0]) {
+      case '@':
+        i = 1;
+        break;
+      case '=':
+        s.order_ = ByteOrder::little;
+        s.native_sizes_ = false;
+        i = 1;
+        break;
+      case '<':
+        s.order_ = ByteOrder::little;
+        s.native_sizes_ = false;
+        i = 1;
+        break;
+      case '>':
+      case '!':
+        s.order_ = ByteOrder::big;
+        s.native_sizes_ = false;
+        i = 1;
+        break;
+      default:
+        break;
+    }
+  }
+  const std::size_t max_size = std::numeric_limits<std::int64_t>::max();
+  std::size_t offset = 0;
+  while (i < format.size()) {
+    char c = format[i++];
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f') continue;
+    std::size_t count = 1;
+    if (c >= '0' && c <= '9') {
+      count = static_cast<std::size_t>(c - '0');
+      while (i < format.size() && format[i] >= '0' && format[i] <= '9') {
+        if (count > (max_size - 9) / 10)
+          return tl::unexpected(error(bad_format, "total struct size too long"));
+        count = count * 10 + static_cast<std::size_t>(format[i++] - '0');
+      }
+      if (i >= format.size())
+        return tl::unexpected(error(bad_format, "repeat count given without format specifier"));
+      c = format[i++];
+    }
+    Code info{};
+    if (!code_info(c, s.native_sizes_, info))
+      return tl::unexpected(error(
+          bad_format, (c == 'n' || c == 'N' || c == 'P')
+                          ? fmt::format("bad char '{}' in struct format: '{}' is only for native "
+                                        "formats (no prefix, or @)",
+                                        c, c)
+                          : fmt::format("bad char '{}' in struct format", c)));
+    if (s.native_sizes_) offset = (offset + info.align - 1) / info.align * info.align;
+    if (c == 's' || c == 'p') {
+      if (offset > max_size - count)
+        return tl::unexpected(error(bad_format, "total struct size too long"));
+      s.fields_.push_back({c, offset, count});
+      offset += count;
+      continue;
+    }
+    if (count > (max_size - offset) / info.size)
+      return tl::unexpected(error(bad_format, "total struct size too long"));
+    if (c != 'x')
+      for (std::size_t k = 0; k < count; ++k)
+        s.fields_.push_back({c, offset + k * info.size, info.size});
+    offset += count * info.size;
+  }
+  s.size_ = offset;
+  s.values_ = s.fields_.size();
+  return s;
+}
+
+Result<std::size_t> calcsize(std::string_view format) {
+  auto s = Struct::compile(format);
+  if (!s) return tl::unexpected(s.error());
+  return s->size();
+}
+
+Result<void> Struct::pack_into(std::span<char> buffer, std::size_t offset,
+                               std::span<const Value> values) const {
+  if (values.size() != values_)
+    return tl::unexpected(
+        error(bad_value,
+              fmt::format("pack expected {} items for packing (got {})", values_, values.size())));
+  if (offset > buffer.size() || buffer.size() - offset < size_)
+    return tl::unexpected(
+        error(bad_value, fmt::format("pack_into requires a buffer of at least {} "
+                                     "bytes for packing {} bytes at offset {} "
+                                     "(actual buffer size is {})",
+                                     size_ + offset, size_, offset, buffer.size())));
+  char* base = buffer.data() + offset;
+  std::memset(base, 0, size_);
+  const bool big = order_ == ByteOrder::big;
+  for (std::size_t k = 0; k < fields_.size(); ++k) {
+    const Field& f = fields_[k];
+    const Value& v = values[k];
+    char* p = base + f.offset;
+    const std::size_t item = k + 1;
+    if (f.code == 's' || f.code == 'p' || f.code == 'c') {
+      const auto* bytes = std::get_if<std::string>(&v);
+      if (bytes == nullptr || (f.code == 'c' && bytes->size() != 1))
+        return tl::unexpected(error(
+            bad_value,
+            f.code == 'c'
+                ? fmt::format("item {}: char format requires a bytes object of "
+                              "length 1",
+                              item)
+                : fmt::format("item {}: argument for '{}' must be a bytes object", item, f.code)));
+      if (f.code == 'c') {
+        p[0] = (*bytes)[0];
+      } else if (f.code == 's') {
+        std::memcpy(p, bytes->data(), std::min(bytes->size(), f.length));
+      } else if (f.length > 0) {  // 'p': a length byte, then up to length - 1 bytes
+        const std::size_t n = std::min(bytes->size(), f.length - 1);
+        std::memcpy(p + 1, bytes->data(), n);
+        p[0] = static_cast<char>(std::min<std::size_t>(n, 255));
+      }
+      continue;
+    }
+    if (f.code == '?') {
+      bool truth = std::visit(
+          [](const auto& x) {
+            if constexpr (std::is_same_v<std::decay_t<decltype(x)>, std::string>)
+              return !x.empty();
+            else
+              return x != std::decay_t<decltype(x)>{};
+          },
+          v);
+      p[0] = truth ? 1 : 0;
+      continue;
+    }
+    if (f.code == 'e' || f.code == 'f' || f.code == 'd') {
+      double x = 0;
+      if (const auto* d = std::get_if<double>(&v))
+        x = *d;
+      else if (const auto* i = std::get_if<std::int64_t>(&v))
+        x = static_cast<double>(*i);
+      else if (const auto* u = std::get_if<std::uint64_t>(&v))
+        x = static_cast<double>(*u);
+      else if (const auto* b = std::get_if<bool>(&v))
+        x = *b ? 1.0 : 0.0;
+      else
+        return tl::unexpected(
+            error(bad_value, fmt::format("item {}: required argument is not a float", item)));
+      if (f.code == 'd') {
+        store(p, std::bit_cast<std::uint64_t>(x), 8, big);
+      } else if (f.code == 'f') {
+        const auto y = static_cast<float>(x);
+        if (std::isinf(y) && !std::isinf(x))
+          return tl::unexpected(error(
+              bad_value, fmt::format("item {}: float too large to pack with f format", item)));
+        store(p, std::bit_cast<std::uint32_t>(y), 4, big);
+      } else {
+        std::uint16_t h = 0;
+        if (!pack_half(x, h))
+          return tl::unexpected(error(
+              bad_value, fmt::format("item {}: float too large to pack with e format", item)));
+        store(p, h, 2, big);
+      }
+      continue;
+    }
+    // Integers: the value as a signed 128-bit number, checked against the field's range.
+    int128 n = 0;
+    if (const auto* i = std::get_if<std::int64_t>(&v))
+      n = *i;
+    else if (const auto* u = std::get_if<std::uint64_t>(&v))
+      n = *u;
+    else if (const auto* b = std::get_if<bool>(&v))
+      n = *b ? 1 : 0;
+    else
+      return tl::unexpected(
+          error(bad_value, fmt::format("item {}: required argument is not an integer", item)));
+    const unsigned bits = static_cast<unsigned>(f.length * 8);
+    int128 low = 0, high = 0;
+    if (is_signed_code(f.code)) {
+      low = -(static_cast<int128>(1) << (bits - 1));
+      high = (static_cast<int128>(1) << (bits - 1)) - 1;
+    } else {
+      high = (static_cast<int128>(1) << bits) - 1;
+      // 'P' takes negative addresses too (PyLong_AsVoidPtr).
+      if (f.code == 'P') low = -(static_cast<int128>(1) << (bits - 1));
+    }
+    if (n < low || n > high) {
+      auto text = [](int128 x) {
+        return x < 0 ? "-" + std::to_string(static_cast<std::uint64_t>(-(x + 1)) + 1)
+                     : std::to_string(static_cast<std::uint64_t>(x));
+      };
+      return tl::unexpected(
+          error(bad_value, fmt::format("item {}: {} format requires {} <= number <= {}", item,
+                                       code_label(f.code), text(low), text(high))));
+    }
+    store(p, static_cast<std::uint64_t>(n), f.length, big);
+  }
+  return {};
+}
+
+Result<std::string> Struct::pack(std::span<const Value> values) const {
+  std::string out(size_, '\0');
+  auto r = pack_into(std::span<char>(out.data(), out.size()), 0, values);
+  if (!r) return tl::unexpected(r.error());
+  return out;
+}
+
+void Struct::unpack_record(const char* base, std::vector<Value>& out) const {
+  out.clear();
+  out.reserve(fields_.size());
+  const bool big = order_ == ByteOrder::big;
+  for (const Field& f : fields_) {
+    const char* p = base + f.offset;
+    switch (f.code) {
+      case 'c':
+        out.emplace_back(std::string(p, 1));
+        break;
+      case 's':
+        out.emplace_back(std::string(p, f.length));
+        break;
+      case 'p': {
+        std::size_t n = f.length == 0 ? 0 : static_cast<unsigned char>(p[0]);
+        if (f.length > 0 && n >= f.length) n = f.length - 1;
+        out.emplace_back(f.length == 0 ? std::string() : std::string(p + 1, n));
+        break;
+      }
+      case '?':
+        out.emplace_back(p[0] != 0);
+        break;
+      case 'e':
+        out.emplace_back(unpack_half(static_cast<std::uint16_t>(load(p, 2, big))));
+        break;
+      case 'f':
+        out.emplace_back(
+            static_cast<double>(std::bit_cast<float>(static_cast<std::uint32_t>(load(p, 4, big)))));
+        break;
+      case 'd':
+        out.emplace_back(std::bit_cast<double>(load(p, 8, big)));
+        break;
+      default: {
+        const std::uint64_t raw = load(p, f.length, big);
+        if (is_unsigned_code(f.code)) {
+          out.emplace_back(raw);
+        } else {
+          const unsigned bits = static_cast<unsigned>(f.length * 8);
+          std::int64_t x = static_cast<std::int64_t>(raw);
+          if (bits < 64 && (raw >> (bits - 1)) != 0)
+            x = static_cast<std::int64_t>(raw | (~0ULL << bits));
+          out.emplace_back(x);
+        }
+      }
+    }
+  }
+}
+
+Result<std::vector<Value>> Struct::unpack(std::string_view buffer) const {
+  if (buffer.size() != size_)
+    return tl::unexpected(make_error(
+        ErrorKind::malformed_input, "binary.bad_size",
+        fmt::format("unpack requires a buffer of {} bytes (got {})", size_, buffer.size())));
+  std::vector<Value> out;
+  unpack_record(buffer.data(), out);
+  return out;
+}
+
+Result<std::vector<Value>> Struct::unpack_from(std::string_view buffer, std::size_t offset) const {
+  if (offset > buffer.size() || buffer.size() - offset < size_)
+    return tl::unexpected(make_error(
+        ErrorKind::malformed_input, "binary.bad_size",
+        fmt::format("unpack_from requires a buffer of at least {} bytes for unpacking {} bytes at "
+                    "offset {} (actual buffer size is {})",
+                    size_ + offset, size_, offset, buffer.size())));
+  std::vector<Value> out;
+  unpack_record(buffer.data() + offset, out);
+  return out;
+}
+
+Result<Struct::Records> Struct::iter_unpack(std::string_view buffer) const {
+  if (size_ == 0)
+    return tl::unexpected(error(bad_format, "cannot iteratively unpack with a struct of length 0"));
+  if (buffer.size() % size_ != 0)
+    return tl::unexpected(make_error(
+        ErrorKind::malformed_input, "binary.bad_size",
+        fmt::format("iterative unpacking requires a buffer of a multiple of {} bytes (got {})",
+                    size_, buffer.size())));
+  return Records(*this, buffer);
+}
+
+}  // namespace kit::binary

@@ -1,0 +1,283 @@
+// kit struct — pack and unpack binary records with Python struct format strings.
+//
+// Standard: CPython 3.11's struct module. `kit struct calcsize F` prints struct.calcsize(F),
+// `kit struct pack F V...` struct.pack(F, *V).hex(), `kit struct unpack F H`
+// repr(struct.unpack(F, bytes.fromhex(H))). Table row: KIT_COMMAND(struct, …) in commands.def.
+// Docs: docs/commands/struct.md.
+//
+// usage: kit struct calcsize FMT
+//        kit struct pack FMT VALUE...            the packed bytes as hex
+//        kit struct pack FMT --csv IN            CSV rows -> binary records on stdout
+//        kit struct unpack FMT HEX [--json]      Python's repr of the tuple
+//        kit struct unpack FMT --file F [--offset N] [--csv | --json]   every record, streaming
+#include <unistd.h>
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+#include "command.hpp"
+#include "kit/binary.hpp"
+#include "kit/core/csv.hpp"
+#include "kit/core/output.hpp"
+#include "kit/core/text.hpp"
+
+namespace kit::cli {
+
+namespace bin = kit::binary;
+using nlohmann::json;
+
+namespace {
+
+struct StructOptions {
+  enum class Action { calcsize, pack, unpack };
+  Action action = Action::calcsize;
+  std::string name = "struct";
+  std::string format;
+  std::vector<std::string> values;  // pack: VALUE...; unpack: HEX
+  std::optional<std::string> csv_in, file;
+  std::size_t offset = 0;
+  bool csv = false, json = false;
+};
+
+Error usage_error(std::string message) {
+  return make_error(ErrorKind::invalid_argument, "struct.usage", std::move(message));
+}
+
+json value_json(const bin::Value& v) {
+  if (const auto* i = std::get_if<std::int64_t>(&v)) return *i;
+  if (const auto* u = std::get_if<std::uint64_t>(&v)) return *u;
+  if (const auto* b = std::get_if<bool>(&v)) return *b;
+  if (const auto* d = std::get_if<double>(&v)) {
+    // JSON has no inf or nan: those go out as strings, as Python's repr writes them.
+    if (std::isfinite(*d)) return *d;
+    return bin::float_repr(*d);
+  }
+  return bin::to_hex(std::get<std::string>(v));
+}
+
+void append_csv_record(std::string& out, const std::vector<bin::Value>& record) {
+  for (std::size_t i = 0; i < record.size(); ++i) {
+    if (i != 0) out += ',';
+    const bin::Value& v = record[i];
+    if (const auto* bytes = std::get_if<std::string>(&v))
+      out += bin::to_hex(*bytes);  // bytes as hex: CSV fields stay printable
+    else if (const auto* d = std::get_if<double>(&v))
+      bin::append_float_repr(out, *d);
+    else
+      out += bin::repr(v);
+  }
+  out += '\n';
+}
+
+Result<std::vector<bin::Value>> read_values(const bin::Struct& s,
+                                            const std::vector<std::string>& texts) {
+  if (texts.size() != s.count())
+    return tl::unexpected(make_error(
+        ErrorKind::invalid_argument, "binary.bad_count",
+        fmt::format("pack expected {} items for packing (got {})", s.count(), texts.size())));
+  std::vector<bin::Value> values;
+  values.reserve(texts.size());
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    auto v = bin::parse_literal(texts[i], s.fields()[i].code);
+    if (!v) {
+      v.error().message = fmt::format("item {}: {}", i + 1, v.error().message);
+      return tl::unexpected(v.error());
+    }
+    values.push_back(std::move(*v));
+  }
+  return values;
+}
+
+int run_pack_csv(const StructOptions& o, const bin::Struct& s) {
+  if (core::is_terminal(1))
+    return core::report_error(o.name, usage_error("refusing to write binary records to a terminal "
+                                                  "(redirect stdout to a file)"));
+  auto text = core::read_file(*o.csv_in);
+  if (!text) return core::report_error(o.name, text.error());
+  auto rows = core::parse_csv(core::strip_bom(*text));
+  if (!rows) return core::report_error(o.name, rows.error());
+  core::Output out({.command = o.name});
+  std::string buffer;
+  for (const core::CsvRow& row : *rows) {
+    auto values = read_values(s, row.fields);
+    if (!values) {
+      values.error().position = TextPosition{row.line, 1};
+      return core::report_error(o.name, values.error());
+    }
+    auto packed = s.pack(*values);
+    if (!packed) {
+      packed.error().position = TextPosition{row.line, 1};
+      return core::report_error(o.name, packed.error());
+    }
+    buffer += *packed;
+    if (buffer.size() >= (1u << 16)) {
+      out.text(buffer);
+      buffer.clear();
+    }
+  }
+  out.text(buffer);
+  return out.finish();
+}
+
+int run_unpack_file(const StructOptions& o, const bin::Struct& s) {
+  if (s.size() == 0)
+    return core::report_error(o.name, usage_error("cannot unpack records of 0 bytes"));
+  std::FILE* in = *o.file == "-" ? stdin : std::fopen(o.file->c_str(), "rb");
+  if (in == nullptr)
+    return core::report_error(
+        o.name, make_error(ErrorKind::io, "core.open",
+                           fmt::format("cannot open '{}': {}", *o.file, std::strerror(errno))));
+  core::Output out({.json = o.json, .command = o.name});
+  // Skip to the offset, then read whole records in large blocks.
+  std::vector<char> block(std::max<std::size_t>(1, (1u << 20) / s.size()) * s.size());
+  std::size_t skipped = 0, records = 0, carry = 0;
+  int status = core::exit_ok;
+  std::vector<bin::Value> record;
+  std::string text;
+  while (skipped < o.offset) {
+    const std::size_t want = std::min(block.size(), o.offset - skipped);
+    const std::size_t got = std::fread(block.data(), 1, want, in);
+    if (got == 0) break;
+    skipped += got;
+  }
+  if (skipped < o.offset) {
+    status =
+        core::report_error(o.name, make_error(ErrorKind::malformed_input, "binary.bad_size",
+                                              fmt::format("--offset {} is past the end of '{}' "
+                                                          "({} bytes)",
+                                                          o.offset, *o.file, skipped)));
+  } else {
+    while (true) {
+      const std::size_t got = std::fread(block.data() + carry, 1, block.size() - carry, in);
+      const std::size_t have = carry + got;
+      const std::size_t whole = have / s.size() * s.size();
+      for (std::size_t at = 0; at < whole; at += s.size()) {
+        s.unpack_record(block.data() + at, record);
+        ++records;
+        if (o.json) {
+          json data = json::array();
+          for (const bin::Value& v : record) data.push_back(value_json(v));
+          out.record(data);
+        } else if (o.csv) {
+          append_csv_record(text, record);
+        } else {
+          text += bin::repr(record);
+          text += '\n';
+        }
+      }
+      out.text(text);
+      text.clear();
+      carry = have - whole;
+      std::memmove(block.data(), block.data() + whole, carry);
+      if (got == 0) break;
+    }
+    if (std::ferror(in))
+      status = core::report_error(
+          o.name, make_error(ErrorKind::io, "core.read", fmt::format("cannot read '{}'", *o.file)));
+    else if (carry != 0)
+      status = core::report_error(
+          o.name, make_error(ErrorKind::malformed_input, "binary.bad_size",
+                             fmt::format("'{}' ends with {} bytes, not a whole record of {}",
+                                         *o.file, carry, s.size())));
+  }
+  if (in != stdin) std::fclose(in);
+  if (o.json) out.summary({{"records", records}, {"record_size", s.size()}});
+  const int written = out.finish();
+  return status != core::exit_ok ? status : written;
+}
+
+int run_struct(const StructOptions& o) {
+  auto s = bin::Struct::compile(o.format);
+  if (!s) return core::report_error(o.name, s.error());
+  core::Output out({.json = o.json, .command = o.name});
+  switch (o.action) {
+    case StructOptions::Action::calcsize:
+      if (o.json)
+        out.document({{"format", o.format}, {"size", s->size()}, {"values", s->count()}});
+      else
+        out.text(fmt::format("{}\n", s->size()));
+      return out.finish();
+    case StructOptions::Action::pack: {
+      if (o.csv_in) {
+        if (!o.values.empty())
+          return core::report_error(o.name, usage_error("give VALUEs or --csv, not both"));
+        return run_pack_csv(o, *s);
+      }
+      auto values = read_values(*s, o.values);
+      if (!values) return core::report_error(o.name, values.error());
+      auto packed = s->pack(*values);
+      if (!packed) return core::report_error(o.name, packed.error());
+      if (o.json)
+        out.document({{"hex", bin::to_hex(*packed)}, {"size", packed->size()}});
+      else
+        out.text(bin::to_hex(*packed) + "\n");
+      return out.finish();
+    }
+    case StructOptions::Action::unpack: {
+      if (o.file) {
+        if (!o.values.empty())
+          return core::report_error(o.name, usage_error("give HEX or --file, not both"));
+        return run_unpack_file(o, *s);
+      }
+      if (o.values.size() != 1)
+        return core::report_error(o.name,
+                                  usage_error("unpack takes one HEX argument (or --file F)"));
+      if (o.offset != 0 || o.csv)
+        return core::report_error(o.name, usage_error("--offset and --csv go with --file"));
+      auto bytes = bin::from_hex(o.values[0]);
+      if (!bytes) return core::report_error(o.name, bytes.error());
+      auto values = s->unpack(*bytes);
+      if (!values) return core::report_error(o.name, values.error());
+      if (o.json) {
+        json list = json::array();
+        for (const bin::Value& v : *values) list.push_back(value_json(v));
+        out.document(list);
+      } else {
+        out.text(bin::repr(*values) + "\n");
+      }
+      return out.finish();
+    }
+  }
+  return core::exit_usage;
+}
+
+}  // namespace
+
+Runner register_struct(CLI::App& app) {
+  auto o = std::make_shared<StructOptions>();
+  app.require_subcommand(1);
+  using Action = StructOptions::Action;
+  std::vector<std::pair<CLI::App*, Action>> tools;
+  auto tool = [&](const char* name, const char* help, Action action) {
+    CLI::App* sub = app.add_subcommand(name, help);
+    sub->add_option("FMT", o->format, "struct format string, e.g. <IHf")->required();
+    add_json_flag(*sub, o->json);
+    tools.emplace_back(sub, action);
+    return sub;
+  };
+  tool("calcsize", "The size of a record in bytes (struct.calcsize)", Action::calcsize);
+  CLI::App* pack = tool("pack", "Pack values into bytes, printed as hex; or CSV rows into records",
+                        Action::pack);
+  pack->add_option("VALUE", o->values, "Python literals: 42, -1, 0x1f, 3.14, True, b'ab', or hex");
+  pack->add_option("--csv", o->csv_in, "CSV file of records (- for stdin); binary goes to stdout");
+  CLI::App* unpack =
+      tool("unpack", "Unpack hex bytes, or every record of a file, into values", Action::unpack);
+  unpack->add_option("HEX", o->values, "the record as hex digits (spaces allowed)");
+  unpack->add_option("--file", o->file, "file of records (- for stdin), unpacked as a stream");
+  unpack->add_option("--offset", o->offset, "bytes to skip at the start of --file");
+  unpack->add_flag("--csv", o->csv, "one CSV line a record (bytes as hex)");
+  return [o, tools] {
+    for (const auto& [sub, action] : tools)
+      if (sub->parsed()) {
+        o->action = action;
+        o->name = "struct " + sub->get_name();
+      }
+    return run_struct(*o);
+  };
+}
+
+}  // namespace kit::cli
