@@ -126,6 +126,7 @@ class Struct::Records {
 [[nodiscard]] std::string repr(std::span<const Value> values);
 // repr(value): 42, 3.14, 1e-05, inf, True, b'ab\x00'.
 [[nodiscard]] std::string repr(const Value& value);
+void append_repr(std::string& out, const Value& value);
 // float_repr(x): Python's repr(float): shortest round-trip digits, "1.0", "1e+16", "nan".
 [[nodiscard]] std::string float_repr(double x);
 void append_float_repr(std::string& out, double x);

@@ -77,7 +77,10 @@ Result<Value> parse_integer(std::string_view text) {
   return Value{static_cast<std::int64_t>(magnitude)};
 }
 
+Result<Value> parse_float_digits(std::string_view text, std::string_view s);
+
 Result<Value> parse_float(std::string_view text) {
+  if (text.find('_') == std::string_view::npos) return parse_float_digits(text, text);
   std::string digits;
   char previous = 0;
   for (char c : text) {
@@ -90,7 +93,11 @@ Result<Value> parse_float(std::string_view text) {
     previous = c;
   }
   if (previous == '_') return tl::unexpected(bad(text, "a number"));
-  std::string_view s = digits;
+  return parse_float_digits(text, digits);
+}
+
+// The number in s (text without its underscores), for messages about text.
+Result<Value> parse_float_digits(std::string_view text, std::string_view s) {
   if (!s.empty() && s[0] == '+') s.remove_prefix(1);
   double x = 0;
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), x);
@@ -205,8 +212,9 @@ Result<Value> parse_literal(std::string_view text, char code) {
   if (text == "True") return Value{true};
   if (text == "False") return Value{false};
   if (code == 'e' || code == 'f' || code == 'd' || code == '?') {
-    if (auto i = parse_integer(text)) return i;
-    return parse_float(text);
+    // Decimal text first (the common case), then integer forms such as 0x1f.
+    if (auto x = parse_float(text)) return x;
+    return parse_integer(text);
   }
   return parse_integer(text);
 }

@@ -16,49 +16,53 @@ void append_float_repr(std::string& out, double x) {
     out += x < 0 ? "-inf" : "inf";
     return;
   }
-  // Shortest digits that round-trip (as CPython's repr), as d.ddde±X.
+  // Shortest digits that round-trip (as CPython's repr), as d.ddde±X; no allocation.
   char buf[64];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, x, std::chars_format::scientific);
-  std::string_view sci(buf, static_cast<std::size_t>(end - buf));
-  bool negative = false;
-  if (sci.front() == '-') {
-    negative = true;
-    sci.remove_prefix(1);
+  char* end = std::to_chars(buf, buf + sizeof buf, x, std::chars_format::scientific).ptr;
+  const char* p = buf;
+  if (*p == '-') {
+    out += '-';
+    ++p;
   }
-  const std::size_t e_pos = sci.find('e');
-  std::string digits;
-  for (char c : sci.substr(0, e_pos))
-    if (c != '.') digits += c;
-  const int exponent = std::atoi(std::string(sci.substr(e_pos + 1)).c_str());
+  char digits[24];
+  int ndigits = 0;
+  for (; p < end && *p != 'e'; ++p)
+    if (*p != '.') digits[ndigits++] = *p;
+  ++p;  // 'e'
+  const bool negative_exponent = *p == '-';
+  int exponent = 0;
+  for (++p; p < end; ++p) exponent = exponent * 10 + (*p - '0');
+  if (negative_exponent) exponent = -exponent;
   const int decpt = exponent + 1;  // digits d1 d2 … mean 0.d1d2… × 10^decpt
-  if (negative) out += '-';
-  const auto ndigits = static_cast<int>(digits.size());
+  const auto count = [](int n) { return static_cast<std::size_t>(n); };
   if (decpt > -4 && decpt <= 16) {  // CPython's 'r' format: fixed notation in this range
     if (decpt <= 0) {
       out += "0.";
-      out.append(static_cast<std::size_t>(-decpt), '0');
-      out += digits;
+      out.append(count(-decpt), '0');
+      out.append(digits, count(ndigits));
     } else if (decpt >= ndigits) {
-      out += digits;
-      out.append(static_cast<std::size_t>(decpt - ndigits), '0');
+      out.append(digits, count(ndigits));
+      out.append(count(decpt - ndigits), '0');
       out += ".0";
     } else {
-      out.append(digits, 0, static_cast<std::size_t>(decpt));
+      out.append(digits, count(decpt));
       out += '.';
-      out.append(digits, static_cast<std::size_t>(decpt));
+      out.append(digits + decpt, count(ndigits - decpt));
     }
     return;
   }
   out += digits[0];
   if (ndigits > 1) {
     out += '.';
-    out.append(digits, 1);
+    out.append(digits + 1, count(ndigits - 1));
   }
   const int e = decpt - 1;
   out += e < 0 ? "e-" : "e+";
   const int a = e < 0 ? -e : e;
   if (a < 10) out += '0';
-  out += std::to_string(a);
+  char exp_buf[8];
+  out.append(exp_buf, static_cast<std::size_t>(
+                          std::to_chars(exp_buf, exp_buf + sizeof exp_buf, a).ptr - exp_buf));
 }
 
 std::string float_repr(double x) {
@@ -98,11 +102,14 @@ void append_bytes_repr(std::string& out, std::string_view b) {
   out += quote;
 }
 
+}  // namespace
+
 void append_repr(std::string& out, const Value& v) {
+  char buf[24];
   if (const auto* i = std::get_if<std::int64_t>(&v))
-    out += std::to_string(*i);
+    out.append(buf, static_cast<std::size_t>(std::to_chars(buf, buf + sizeof buf, *i).ptr - buf));
   else if (const auto* u = std::get_if<std::uint64_t>(&v))
-    out += std::to_string(*u);
+    out.append(buf, static_cast<std::size_t>(std::to_chars(buf, buf + sizeof buf, *u).ptr - buf));
   else if (const auto* d = std::get_if<double>(&v))
     append_float_repr(out, *d);
   else if (const auto* b = std::get_if<bool>(&v))
@@ -110,8 +117,6 @@ void append_repr(std::string& out, const Value& v) {
   else
     append_bytes_repr(out, std::get<std::string>(v));
 }
-
-}  // namespace
 
 std::string repr(const Value& value) {
   std::string out;

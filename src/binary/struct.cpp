@@ -345,9 +345,9 @@ Result<void> Struct::pack_into(std::span<char> buffer, std::size_t offset,
       if (f.code == 'P') low = -(static_cast<int128>(1) << (bits - 1));
     }
     if (n < low || n > high) {
-      auto text = [](int128 x) {
-        return x < 0 ? "-" + std::to_string(static_cast<std::uint64_t>(-(x + 1)) + 1)
-                     : std::to_string(static_cast<std::uint64_t>(x));
+      auto text = [](int128 x) {  // fmt, not "-" + std::string: g++ 12 warns wrongly on that
+        return x < 0 ? fmt::format("-{}", static_cast<std::uint64_t>(-(x + 1)) + 1)
+                     : fmt::format("{}", static_cast<std::uint64_t>(x));
       };
       return tl::unexpected(
           error(bad_value, fmt::format("item {}: {} format requires {} <= number <= {}", item,

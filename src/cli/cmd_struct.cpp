@@ -22,6 +22,7 @@
 #include "command.hpp"
 #include "kit/binary.hpp"
 #include "kit/core/csv.hpp"
+#include "kit/core/file.hpp"
 #include "kit/core/output.hpp"
 #include "kit/core/text.hpp"
 
@@ -68,19 +69,19 @@ void append_csv_record(std::string& out, const std::vector<bin::Value>& record) 
     else if (const auto* d = std::get_if<double>(&v))
       bin::append_float_repr(out, *d);
     else
-      out += bin::repr(v);
+      bin::append_repr(out, v);
   }
   out += '\n';
 }
 
-Result<std::vector<bin::Value>> read_values(const bin::Struct& s,
-                                            const std::vector<std::string>& texts) {
+// read_values(s, texts, values): one literal per field of s, into values (reused).
+Result<void> read_values(const bin::Struct& s, const std::vector<std::string>& texts,
+                         std::vector<bin::Value>& values) {
   if (texts.size() != s.count())
     return tl::unexpected(make_error(
         ErrorKind::invalid_argument, "binary.bad_count",
         fmt::format("pack expected {} items for packing (got {})", s.count(), texts.size())));
-  std::vector<bin::Value> values;
-  values.reserve(texts.size());
+  values.clear();
   for (std::size_t i = 0; i < texts.size(); ++i) {
     auto v = bin::parse_literal(texts[i], s.fields()[i].code);
     if (!v) {
@@ -89,37 +90,40 @@ Result<std::vector<bin::Value>> read_values(const bin::Struct& s,
     }
     values.push_back(std::move(*v));
   }
-  return values;
+  return {};
 }
 
 int run_pack_csv(const StructOptions& o, const bin::Struct& s) {
   if (core::is_terminal(1))
     return core::report_error(o.name, usage_error("refusing to write binary records to a terminal "
                                                   "(redirect stdout to a file)"));
-  auto text = core::read_file(*o.csv_in);
-  if (!text) return core::report_error(o.name, text.error());
-  auto rows = core::parse_csv(core::strip_bom(*text));
-  if (!rows) return core::report_error(o.name, rows.error());
+  auto input = core::InputFile::open(*o.csv_in);
+  if (!input) return core::report_error(o.name, input.error());
+  core::CsvReader reader(core::strip_bom(input->bytes()));
+  core::CsvRow row;
+  std::vector<bin::Value> values;
   core::Output out({.command = o.name});
-  std::string buffer;
-  for (const core::CsvRow& row : *rows) {
-    auto values = read_values(s, row.fields);
-    if (!values) {
-      values.error().position = TextPosition{row.line, 1};
-      return core::report_error(o.name, values.error());
+  // Records are packed straight into one block that is written out when full.
+  std::string block(
+      std::max<std::size_t>(1, (1u << 16) / std::max<std::size_t>(1, s.size())) * s.size(), '\0');
+  std::size_t used = 0;
+  while (true) {
+    auto more = reader.next(row);
+    if (!more) return core::report_error(o.name, more.error());
+    if (!*more) break;
+    auto read = read_values(s, row.fields, values);
+    if (read) read = s.pack_into(std::span<char>(block.data(), block.size()), used, values);
+    if (!read) {
+      read.error().position = TextPosition{row.line, 1};
+      return core::report_error(o.name, read.error());
     }
-    auto packed = s.pack(*values);
-    if (!packed) {
-      packed.error().position = TextPosition{row.line, 1};
-      return core::report_error(o.name, packed.error());
-    }
-    buffer += *packed;
-    if (buffer.size() >= (1u << 16)) {
-      out.text(buffer);
-      buffer.clear();
+    used += s.size();
+    if (used == block.size()) {
+      out.text(block);
+      used = 0;
     }
   }
-  out.text(buffer);
+  out.text(std::string_view(block).substr(0, used));
   return out.finish();
 }
 
@@ -207,9 +211,10 @@ int run_struct(const StructOptions& o) {
           return core::report_error(o.name, usage_error("give VALUEs or --csv, not both"));
         return run_pack_csv(o, *s);
       }
-      auto values = read_values(*s, o.values);
-      if (!values) return core::report_error(o.name, values.error());
-      auto packed = s->pack(*values);
+      std::vector<bin::Value> values;
+      if (auto read = read_values(*s, o.values, values); !read)
+        return core::report_error(o.name, read.error());
+      auto packed = s->pack(values);
       if (!packed) return core::report_error(o.name, packed.error());
       if (o.json)
         out.document({{"hex", bin::to_hex(*packed)}, {"size", packed->size()}});

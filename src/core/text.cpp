@@ -1,5 +1,8 @@
 #include "kit/core/text.hpp"
 
+#include <sys/stat.h>
+
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
@@ -162,10 +165,21 @@ Result<std::string> read_file(const std::string& path) {
   if (f == nullptr)
     return fail(ErrorKind::io, "core.open",
                 fmt::format("cannot open '{}': {}", path, std::strerror(errno)));
+  // Read straight into a string of the file's size (no growing and copying), then read on
+  // in case the file is not regular or has grown.
   std::string data;
-  char buffer[65536];
-  std::size_t n = 0;
-  while ((n = std::fread(buffer, 1, sizeof buffer, f)) > 0) data.append(buffer, n);
+  struct stat st {};
+  if (::fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+    data.resize(static_cast<std::size_t>(st.st_size));
+  std::size_t used = std::fread(data.data(), 1, data.size(), f);
+  while (true) {
+    if (data.size() - used < 65536)
+      data.resize(std::max<std::size_t>(data.size() * 2, used + 65536));
+    const std::size_t n = std::fread(data.data() + used, 1, data.size() - used, f);
+    used += n;
+    if (n == 0) break;
+  }
+  data.resize(used);
   bool failed = std::ferror(f) != 0;
   int err = errno;
   std::fclose(f);

@@ -21,6 +21,22 @@ struct CsvRow {
   std::size_t line = 0;  // 1-based line where the record starts
 };
 
+// CsvReader: the records of text one at a time, reusing the row's storage (for large files).
+//   kit::core::CsvReader reader(text);
+//   kit::core::CsvRow row;
+//   while (true) { auto more = reader.next(row); if (!more) …error…; if (!*more) break; … }
+class CsvReader {
+ public:
+  explicit CsvReader(std::string_view text) : text_(text) {}
+  // next(row): the next record into row; false after the last one; an Error as parse_csv's.
+  [[nodiscard]] Result<bool> next(CsvRow& row);
+
+ private:
+  std::string_view text_;
+  std::size_t at_ = 0;
+  std::size_t line_ = 1;
+};
+
 // parse_csv(text): every record; CRLF or LF line ends; quoted fields may hold commas, quotes
 // ("") and line breaks. Blank lines are skipped. An unterminated quote or a character after a
 // closing quote is an Error (core.bad_csv) at its line:column. Copies what it returns.
