@@ -41,13 +41,19 @@ class Struct {
   [[nodiscard]] std::size_t count() const { return values_; }  // values per record
   [[nodiscard]] const std::string& format() const { return format_; }
 
+  // A run of values of one format character: `count` fields of `length` bytes from `offset`
+  // (for s and p one field, the string's length). Kept as runs so that "1000000000q" costs
+  // nothing until it is packed.
   struct Field {
-    char code;           // the format character
-    std::size_t offset;  // from the start of the record
-    std::size_t length;  // bytes (for s and p, the string's length)
+    char code;
+    std::size_t offset;
+    std::size_t length;
+    std::size_t count = 1;
   };
-  // fields(): one per value, in order (pad bytes have none).
+  // fields(): the runs, in order (pad bytes have none).
   [[nodiscard]] std::span<const Field> fields() const { return fields_; }
+  // code_at(i): the format character of the i-th value.
+  [[nodiscard]] char code_at(std::size_t value_index) const;
 
   // pack(values): the record's bytes. Integers must fit their field, floats their e/f field,
   // c takes 1 byte, s and p are cut or zero-padded to their length.
@@ -74,7 +80,7 @@ class Struct {
   std::string format_;
   ByteOrder order_ = ByteOrder::native;
   bool native_sizes_ = true;
-  std::vector<Field> fields_;  // one per value; pad bytes have none
+  std::vector<Field> fields_;  // runs of values; pad bytes have none
   std::size_t size_ = 0;
   std::size_t values_ = 0;
 };

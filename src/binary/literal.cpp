@@ -1,5 +1,6 @@
 // Values for `kit struct pack`, read as Python reads literals.
 #include <charconv>
+#include <cmath>
 #include <cstring>
 #include <limits>
 
@@ -38,6 +39,10 @@ Result<Value> parse_integer(std::string_view text) {
     }
   }
   if (s.empty()) return tl::unexpected(bad(text, "an integer"));
+  // Python has no leading zeros in decimal literals ("007"), except in zero itself ("00").
+  if (base == 10 && s.size() > 1 && s[0] == '0' &&
+      s.find_first_not_of("0_") != std::string_view::npos)
+    return tl::unexpected(bad(text, "an integer (leading zeros are not allowed)"));
   uint128 magnitude = 0;
   bool previous_digit = false;
   for (char c : s) {
@@ -197,6 +202,37 @@ Result<Value> parse_bytes_literal(std::string_view text) {
   return Value{std::move(out)};
 }
 
+// A 0x/0o/0b integer beyond 64 bits, as Python's float(int): the nearest double (ties to
+// even), or an error past the largest double.
+Result<Value> prefixed_to_float(std::string_view text) {
+  std::string_view s = text;
+  const bool negative = s[0] == '-';
+  if (s[0] == '-' || s[0] == '+') s.remove_prefix(1);
+  const unsigned shift = (s[1] | 0x20) == 'x' ? 4 : (s[1] | 0x20) == 'o' ? 3 : 1;
+  std::string bits;  // most significant first
+  for (char c : s.substr(2)) {
+    if (c == '_') continue;
+    const int d = c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
+    if (d < 0 || d >= (1 << shift)) return tl::unexpected(bad(text, "an integer"));
+    for (int b = static_cast<int>(shift) - 1; b >= 0; --b) bits += ((d >> b) & 1) ? '1' : '0';
+  }
+  bits.erase(0, std::min(bits.find('1'), bits.size()));
+  if (bits.size() > 1024)
+    return tl::unexpected(make_error(ErrorKind::invalid_argument, "binary.bad_value",
+                                     fmt::format("'{}' is too large to convert to float", text)));
+  std::uint64_t mantissa = 0;
+  const std::size_t kept = std::min<std::size_t>(bits.size(), 53);
+  for (std::size_t i = 0; i < kept; ++i) mantissa = mantissa * 2 + (bits[i] == '1');
+  const bool half = bits.size() > 53 && bits[53] == '1';
+  const bool sticky = bits.size() > 54 && bits.find('1', 54) != std::string::npos;
+  if (half && (sticky || (mantissa & 1))) ++mantissa;  // round half to even
+  double x = std::ldexp(static_cast<double>(mantissa), static_cast<int>(bits.size() - kept));
+  if (std::isinf(x))
+    return tl::unexpected(make_error(ErrorKind::invalid_argument, "binary.bad_value",
+                                     fmt::format("'{}' is too large to convert to float", text)));
+  return Value{negative ? -x : x};
+}
+
 }  // namespace
 
 Result<Value> parse_literal(std::string_view text, char code) {
@@ -212,9 +248,22 @@ Result<Value> parse_literal(std::string_view text, char code) {
   if (text == "True") return Value{true};
   if (text == "False") return Value{false};
   if (code == 'e' || code == 'f' || code == 'd' || code == '?') {
-    // Decimal text first (the common case), then integer forms such as 0x1f.
-    if (auto x = parse_float(text)) return x;
-    return parse_integer(text);
+    // An integer literal is an int, as in Python (so -0 is +0.0); anything else a float.
+    std::string_view digits = text;
+    if (!digits.empty() && (digits[0] == '-' || digits[0] == '+')) digits.remove_prefix(1);
+    const bool prefixed = digits.size() > 1 && digits[0] == '0' &&
+                          std::string_view("xXoObB").find(digits[1]) != std::string_view::npos;
+    if (!prefixed && digits.find_first_of(".eEiInN") != std::string_view::npos)
+      return parse_float(text);
+    auto integer = parse_integer(text);
+    if (integer) return integer;
+    if (prefixed) return prefixed_to_float(text);
+    // A decimal integer beyond 64 bits: Python converts it to the nearest float.
+    auto x = parse_float(text);
+    if (x && std::isinf(std::get<double>(*x)))
+      return tl::unexpected(make_error(ErrorKind::invalid_argument, "binary.bad_value",
+                                       fmt::format("'{}' is too large to convert to float", text)));
+    return x;
   }
   return parse_integer(text);
 }

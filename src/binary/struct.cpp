@@ -198,9 +198,10 @@ Result<Struct> Struct::compile(std::string_view format) {
     if (c >= '0' && c <= '9') {
       count = static_cast<std::size_t>(c - '0');
       while (i < format.size() && format[i] >= '0' && format[i] <= '9') {
-        if (count > (max_size - 9) / 10)
+        const auto digit = static_cast<std::size_t>(format[i++] - '0');
+        if (count > (max_size - digit) / 10)
           return tl::unexpected(error(bad_format, "total struct size too long"));
-        count = count * 10 + static_cast<std::size_t>(format[i++] - '0');
+        count = count * 10 + digit;
       }
       if (i >= format.size())
         return tl::unexpected(error(bad_format, "repeat count given without format specifier"));
@@ -218,20 +219,29 @@ Result<Struct> Struct::compile(std::string_view format) {
     if (c == 's' || c == 'p') {
       if (offset > max_size - count)
         return tl::unexpected(error(bad_format, "total struct size too long"));
-      s.fields_.push_back({c, offset, count});
+      s.fields_.push_back({c, offset, count, 1});
+      ++s.values_;
       offset += count;
       continue;
     }
     if (count > (max_size - offset) / info.size)
       return tl::unexpected(error(bad_format, "total struct size too long"));
-    if (c != 'x')
-      for (std::size_t k = 0; k < count; ++k)
-        s.fields_.push_back({c, offset + k * info.size, info.size});
+    if (c != 'x' && count > 0) {
+      s.fields_.push_back({c, offset, info.size, count});
+      s.values_ += count;
+    }
     offset += count * info.size;
   }
   s.size_ = offset;
-  s.values_ = s.fields_.size();
   return s;
+}
+
+char Struct::code_at(std::size_t value_index) const {
+  for (const Field& run : fields_) {
+    if (value_index < run.count) return run.code;
+    value_index -= run.count;
+  }
+  return '\0';
 }
 
 Result<std::size_t> calcsize(std::string_view format) {
@@ -255,106 +265,115 @@ Result<void> Struct::pack_into(std::span<char> buffer, std::size_t offset,
   char* base = buffer.data() + offset;
   std::memset(base, 0, size_);
   const bool big = order_ == ByteOrder::big;
-  for (std::size_t k = 0; k < fields_.size(); ++k) {
-    const Field& f = fields_[k];
-    const Value& v = values[k];
-    char* p = base + f.offset;
-    const std::size_t item = k + 1;
-    if (f.code == 's' || f.code == 'p' || f.code == 'c') {
-      const auto* bytes = std::get_if<std::string>(&v);
-      if (bytes == nullptr || (f.code == 'c' && bytes->size() != 1))
-        return tl::unexpected(error(
-            bad_value,
-            f.code == 'c'
-                ? fmt::format("item {}: char format requires a bytes object of "
-                              "length 1",
-                              item)
-                : fmt::format("item {}: argument for '{}' must be a bytes object", item, f.code)));
-      if (f.code == 'c') {
-        p[0] = (*bytes)[0];
-      } else if (f.code == 's') {
-        std::memcpy(p, bytes->data(), std::min(bytes->size(), f.length));
-      } else if (f.length > 0) {  // 'p': a length byte, then up to length - 1 bytes
-        const std::size_t n = std::min(bytes->size(), f.length - 1);
-        std::memcpy(p + 1, bytes->data(), n);
-        p[0] = static_cast<char>(std::min<std::size_t>(n, 255));
+  std::size_t k = 0;
+  for (const Field& run : fields_)
+    for (std::size_t r = 0; r < run.count; ++r) {
+      const Field f{run.code, run.offset + r * run.length, run.length, 1};
+      const Value& v = values[k++];
+      char* p = base + f.offset;
+      const std::size_t item = k;
+      if (f.code == 's' || f.code == 'p' || f.code == 'c') {
+        const auto* bytes = std::get_if<std::string>(&v);
+        if (bytes == nullptr || (f.code == 'c' && bytes->size() != 1))
+          return tl::unexpected(error(
+              bad_value, f.code == 'c'
+                             ? fmt::format("item {}: char format requires a bytes object of "
+                                           "length 1",
+                                           item)
+                             : fmt::format("item {}: argument for '{}' must be a bytes object",
+                                           item, f.code)));
+        if (f.code == 'c') {
+          p[0] = (*bytes)[0];
+        } else if (f.code == 's') {
+          std::memcpy(p, bytes->data(), std::min(bytes->size(), f.length));
+        } else if (f.length > 0) {  // 'p': a length byte, then up to length - 1 bytes
+          const std::size_t n = std::min(bytes->size(), f.length - 1);
+          std::memcpy(p + 1, bytes->data(), n);
+          p[0] = static_cast<char>(std::min<std::size_t>(n, 255));
+        }
+        continue;
       }
-      continue;
-    }
-    if (f.code == '?') {
-      bool truth = std::visit(
-          [](const auto& x) {
-            if constexpr (std::is_same_v<std::decay_t<decltype(x)>, std::string>)
-              return !x.empty();
-            else
-              return x != std::decay_t<decltype(x)>{};
-          },
-          v);
-      p[0] = truth ? 1 : 0;
-      continue;
-    }
-    if (f.code == 'e' || f.code == 'f' || f.code == 'd') {
-      double x = 0;
-      if (const auto* d = std::get_if<double>(&v))
-        x = *d;
-      else if (const auto* i = std::get_if<std::int64_t>(&v))
-        x = static_cast<double>(*i);
+      if (f.code == '?') {
+        bool truth = std::visit(
+            [](const auto& x) {
+              if constexpr (std::is_same_v<std::decay_t<decltype(x)>, std::string>)
+                return !x.empty();
+              else
+                return x != std::decay_t<decltype(x)>{};
+            },
+            v);
+        p[0] = truth ? 1 : 0;
+        continue;
+      }
+      if (f.code == 'e' || f.code == 'f' || f.code == 'd') {
+        double x = 0;
+        if (const auto* d = std::get_if<double>(&v))
+          x = *d;
+        else if (const auto* i = std::get_if<std::int64_t>(&v))
+          x = static_cast<double>(*i);
+        else if (const auto* u = std::get_if<std::uint64_t>(&v))
+          x = static_cast<double>(*u);
+        else if (const auto* b = std::get_if<bool>(&v))
+          x = *b ? 1.0 : 0.0;
+        else
+          return tl::unexpected(
+              error(bad_value, fmt::format("item {}: required argument is not a float", item)));
+        if (f.code == 'd') {
+          store(p, std::bit_cast<std::uint64_t>(x), 8, big);
+        } else if (f.code == 'f') {
+          // From FLT_MAX plus half its ulp on, a double rounds to infinity. CPython 3.11 calls
+          // that an error for standard sizes only; natively it casts (to inf).
+          const double overflow_at =
+              static_cast<double>(std::numeric_limits<float>::max()) + std::ldexp(1.0, 103);
+          const bool fits = !std::isfinite(x) || std::fabs(x) < overflow_at;
+          const float y = fits ? static_cast<float>(x)
+                               : std::copysign(std::numeric_limits<float>::infinity(),
+                                               static_cast<float>(x < 0 ? -1 : 1));
+          if (!fits && !native_sizes_)
+            return tl::unexpected(error(
+                bad_value, fmt::format("item {}: float too large to pack with f format", item)));
+          store(p, std::bit_cast<std::uint32_t>(y), 4, big);
+        } else {
+          std::uint16_t h = 0;
+          if (!pack_half(x, h))
+            return tl::unexpected(error(
+                bad_value, fmt::format("item {}: float too large to pack with e format", item)));
+          store(p, h, 2, big);
+        }
+        continue;
+      }
+      // Integers: the value as a signed 128-bit number, checked against the field's range.
+      int128 n = 0;
+      if (const auto* i = std::get_if<std::int64_t>(&v))
+        n = *i;
       else if (const auto* u = std::get_if<std::uint64_t>(&v))
-        x = static_cast<double>(*u);
+        n = *u;
       else if (const auto* b = std::get_if<bool>(&v))
-        x = *b ? 1.0 : 0.0;
+        n = *b ? 1 : 0;
       else
         return tl::unexpected(
-            error(bad_value, fmt::format("item {}: required argument is not a float", item)));
-      if (f.code == 'd') {
-        store(p, std::bit_cast<std::uint64_t>(x), 8, big);
-      } else if (f.code == 'f') {
-        const auto y = static_cast<float>(x);
-        if (std::isinf(y) && !std::isinf(x))
-          return tl::unexpected(error(
-              bad_value, fmt::format("item {}: float too large to pack with f format", item)));
-        store(p, std::bit_cast<std::uint32_t>(y), 4, big);
+            error(bad_value, fmt::format("item {}: required argument is not an integer", item)));
+      const unsigned bits = static_cast<unsigned>(f.length * 8);
+      int128 low = 0, high = 0;
+      if (is_signed_code(f.code)) {
+        low = -(static_cast<int128>(1) << (bits - 1));
+        high = (static_cast<int128>(1) << (bits - 1)) - 1;
       } else {
-        std::uint16_t h = 0;
-        if (!pack_half(x, h))
-          return tl::unexpected(error(
-              bad_value, fmt::format("item {}: float too large to pack with e format", item)));
-        store(p, h, 2, big);
+        high = (static_cast<int128>(1) << bits) - 1;
+        // 'P' takes negative addresses too (PyLong_AsVoidPtr).
+        if (f.code == 'P') low = -(static_cast<int128>(1) << (bits - 1));
       }
-      continue;
+      if (n < low || n > high) {
+        auto text = [](int128 x) {  // fmt, not "-" + std::string: g++ 12 warns wrongly on that
+          return x < 0 ? fmt::format("-{}", static_cast<std::uint64_t>(-(x + 1)) + 1)
+                       : fmt::format("{}", static_cast<std::uint64_t>(x));
+        };
+        return tl::unexpected(
+            error(bad_value, fmt::format("item {}: {} format requires {} <= number <= {}", item,
+                                         code_label(f.code), text(low), text(high))));
+      }
+      store(p, static_cast<std::uint64_t>(n), f.length, big);
     }
-    // Integers: the value as a signed 128-bit number, checked against the field's range.
-    int128 n = 0;
-    if (const auto* i = std::get_if<std::int64_t>(&v))
-      n = *i;
-    else if (const auto* u = std::get_if<std::uint64_t>(&v))
-      n = *u;
-    else if (const auto* b = std::get_if<bool>(&v))
-      n = *b ? 1 : 0;
-    else
-      return tl::unexpected(
-          error(bad_value, fmt::format("item {}: required argument is not an integer", item)));
-    const unsigned bits = static_cast<unsigned>(f.length * 8);
-    int128 low = 0, high = 0;
-    if (is_signed_code(f.code)) {
-      low = -(static_cast<int128>(1) << (bits - 1));
-      high = (static_cast<int128>(1) << (bits - 1)) - 1;
-    } else {
-      high = (static_cast<int128>(1) << bits) - 1;
-      // 'P' takes negative addresses too (PyLong_AsVoidPtr).
-      if (f.code == 'P') low = -(static_cast<int128>(1) << (bits - 1));
-    }
-    if (n < low || n > high) {
-      auto text = [](int128 x) {  // fmt, not "-" + std::string: g++ 12 warns wrongly on that
-        return x < 0 ? fmt::format("-{}", static_cast<std::uint64_t>(-(x + 1)) + 1)
-                     : fmt::format("{}", static_cast<std::uint64_t>(x));
-      };
-      return tl::unexpected(
-          error(bad_value, fmt::format("item {}: {} format requires {} <= number <= {}", item,
-                                       code_label(f.code), text(low), text(high))));
-    }
-    store(p, static_cast<std::uint64_t>(n), f.length, big);
-  }
   return {};
 }
 
@@ -367,50 +386,52 @@ Result<std::string> Struct::pack(std::span<const Value> values) const {
 
 void Struct::unpack_record(const char* base, std::vector<Value>& out) const {
   out.clear();
-  out.reserve(fields_.size());
+  out.reserve(values_);
   const bool big = order_ == ByteOrder::big;
-  for (const Field& f : fields_) {
-    const char* p = base + f.offset;
-    switch (f.code) {
-      case 'c':
-        out.emplace_back(std::string(p, 1));
-        break;
-      case 's':
-        out.emplace_back(std::string(p, f.length));
-        break;
-      case 'p': {
-        std::size_t n = f.length == 0 ? 0 : static_cast<unsigned char>(p[0]);
-        if (f.length > 0 && n >= f.length) n = f.length - 1;
-        out.emplace_back(f.length == 0 ? std::string() : std::string(p + 1, n));
-        break;
-      }
-      case '?':
-        out.emplace_back(p[0] != 0);
-        break;
-      case 'e':
-        out.emplace_back(unpack_half(static_cast<std::uint16_t>(load(p, 2, big))));
-        break;
-      case 'f':
-        out.emplace_back(
-            static_cast<double>(std::bit_cast<float>(static_cast<std::uint32_t>(load(p, 4, big)))));
-        break;
-      case 'd':
-        out.emplace_back(std::bit_cast<double>(load(p, 8, big)));
-        break;
-      default: {
-        const std::uint64_t raw = load(p, f.length, big);
-        if (is_unsigned_code(f.code)) {
-          out.emplace_back(raw);
-        } else {
-          const unsigned bits = static_cast<unsigned>(f.length * 8);
-          std::int64_t x = static_cast<std::int64_t>(raw);
-          if (bits < 64 && (raw >> (bits - 1)) != 0)
-            x = static_cast<std::int64_t>(raw | (~0ULL << bits));
-          out.emplace_back(x);
+  for (const Field& run : fields_)
+    for (std::size_t r = 0; r < run.count; ++r) {
+      const Field f{run.code, run.offset + r * run.length, run.length, 1};
+      const char* p = base + f.offset;
+      switch (f.code) {
+        case 'c':
+          out.emplace_back(std::string(p, 1));
+          break;
+        case 's':
+          out.emplace_back(std::string(p, f.length));
+          break;
+        case 'p': {
+          std::size_t n = f.length == 0 ? 0 : static_cast<unsigned char>(p[0]);
+          if (f.length > 0 && n >= f.length) n = f.length - 1;
+          out.emplace_back(f.length == 0 ? std::string() : std::string(p + 1, n));
+          break;
+        }
+        case '?':
+          out.emplace_back(p[0] != 0);
+          break;
+        case 'e':
+          out.emplace_back(unpack_half(static_cast<std::uint16_t>(load(p, 2, big))));
+          break;
+        case 'f':
+          out.emplace_back(static_cast<double>(
+              std::bit_cast<float>(static_cast<std::uint32_t>(load(p, 4, big)))));
+          break;
+        case 'd':
+          out.emplace_back(std::bit_cast<double>(load(p, 8, big)));
+          break;
+        default: {
+          const std::uint64_t raw = load(p, f.length, big);
+          if (is_unsigned_code(f.code)) {
+            out.emplace_back(raw);
+          } else {
+            const unsigned bits = static_cast<unsigned>(f.length * 8);
+            std::int64_t x = static_cast<std::int64_t>(raw);
+            if (bits < 64 && (raw >> (bits - 1)) != 0)
+              x = static_cast<std::int64_t>(raw | (~0ULL << bits));
+            out.emplace_back(x);
+          }
         }
       }
     }
-  }
 }
 
 Result<std::vector<Value>> Struct::unpack(std::string_view buffer) const {

@@ -83,7 +83,7 @@ Result<void> read_values(const bin::Struct& s, const std::vector<std::string>& t
         fmt::format("pack expected {} items for packing (got {})", s.count(), texts.size())));
   values.clear();
   for (std::size_t i = 0; i < texts.size(); ++i) {
-    auto v = bin::parse_literal(texts[i], s.fields()[i].code);
+    auto v = bin::parse_literal(texts[i], s.code_at(i));
     if (!v) {
       v.error().message = fmt::format("item {}: {}", i + 1, v.error().message);
       return tl::unexpected(v.error());

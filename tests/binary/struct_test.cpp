@@ -105,9 +105,19 @@ TEST(Struct, HalfFloatsRoundLikeCPython) {
 }
 
 TEST(Struct, FloatTooLargeForF) {
-  auto f = bin::Struct::compile("f");
-  EXPECT_FALSE(f->pack({Value{1e300}}));
-  EXPECT_TRUE(f->pack({Value{std::numeric_limits<double>::infinity()}}));
+  // CPython 3.11 calls it an error for standard sizes, and casts to infinity natively.
+  auto standard = bin::Struct::compile("<f");
+  EXPECT_FALSE(standard->pack({Value{1e300}}));
+  EXPECT_TRUE(standard->pack({Value{std::numeric_limits<double>::infinity()}}));
+  EXPECT_TRUE(standard->pack({Value{3.4028235e38}}));  // rounds down to FLT_MAX
+  auto native = bin::Struct::compile("f");
+  EXPECT_EQ(bin::to_hex(*native->pack({Value{1e300}})), "0000807f");
+}
+
+TEST(Struct, HugeCountsCostNothingUntilPacked) {
+  EXPECT_EQ(*bin::calcsize("1152921504606846975q"), 9223372036854775800u);
+  EXPECT_EQ(*bin::calcsize("9223372036854775807x"), 9223372036854775807u);
+  EXPECT_FALSE(bin::calcsize("9223372036854775808x"));
 }
 
 TEST(Struct, IterUnpackIsLazyAndChecksTheSize) {
@@ -157,6 +167,9 @@ TEST(Literal, AsPythonReadsThem) {
   EXPECT_EQ(std::get<std::string>(*bin::parse_literal("b'a\\x00\\n'", 's')),
             std::string("a\0\n", 3));
   EXPECT_EQ(std::get<std::string>(*bin::parse_literal("6162", 's')), "ab");
+  EXPECT_EQ(std::get<std::int64_t>(*bin::parse_literal("-0", 'd')), 0);  // the int 0: +0.0
+  EXPECT_EQ(std::get<double>(*bin::parse_literal("0x400000000000000000", 'd')), 0x1p70);
+  EXPECT_EQ(std::get<double>(*bin::parse_literal("100000000000000000000000", 'd')), 1e23);
   for (auto [text, code] :
        std::vector<std::pair<const char*, char>>{{"1.5", 'i'},
                                                  {"abc", 'i'},
