@@ -38,27 +38,7 @@ py_unpack='import csv, struct, sys
 w = csv.writer(sys.stdout, lineterminator="\n")
 w.writerows(struct.iter_unpack("<IHff", open(sys.argv[1], "rb").read()))'
 
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
-
-# bench_case NAME "KIT ARGS" PYCODE PYARG: times come from $EPOCHREALTIME (no process started).
-bench_case() {
-  local name=$1 kit_args=$2 py_code=$3 py_arg=$4
-  if ! cmp -s <("$KIT" $kit_args) <("$PY" -c "$py_code" "$py_arg"); then
-    echo "struct.sh: $name: kit and python outputs differ" >&2
-    exit 1
-  fi
-  local kit_times=() py_times=() t0 t1 t2
-  for ((i = 0; i < RUNS; i++)); do
-    t0=${EPOCHREALTIME/./}; "$KIT" $kit_args >/dev/null; t1=${EPOCHREALTIME/./}
-    "$PY" -c "$py_code" "$py_arg" >/dev/null; t2=${EPOCHREALTIME/./}
-    kit_times+=($((10#$t1 - 10#$t0))); py_times+=($((10#$t2 - 10#$t1)))
-  done
-  local k p
-  k=$(printf '%s\n' "${kit_times[@]}" | median)
-  p=$(printf '%s\n' "${py_times[@]}" | median)
-  awk -v n="$name" -v k="$k" -v p="$p" \
-    'BEGIN {printf "%-40s kit %9.1f ms   python3 %9.1f ms   kit is %6.1fx faster\n", n, k/1000, p/1000, p/k}'
-}
+source "$(dirname "$0")/../lib/compare.sh"
 
 echo "struct: median of $RUNS runs, $(nproc) cores, $("$PY" --version)"
 bench_case "pack 1M <IHff records (CSV -> binary)" "struct pack <IHff --csv $tmp/records.csv" "$py_pack" "$tmp/records.csv"
