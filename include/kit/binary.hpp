@@ -87,7 +87,9 @@ class Struct {
 
 class Struct::Records {
  public:
-  Records(const Struct& s, std::string_view buffer) : struct_(&s), buffer_(buffer) {}
+  // Records keeps its own copy of the Struct, so it may outlive the one it came from; the
+  // buffer must outlive it.
+  Records(const Struct& s, std::string_view buffer) : struct_(s), buffer_(buffer) {}
   class iterator {
    public:
     using value_type = std::vector<Value>;
@@ -109,14 +111,14 @@ class Struct::Records {
     const char* p_ = nullptr;
     std::vector<Value> record_;
   };
-  [[nodiscard]] iterator begin() const { return {struct_, buffer_.data()}; }
-  [[nodiscard]] iterator end() const { return {struct_, buffer_.data() + buffer_.size()}; }
+  [[nodiscard]] iterator begin() const { return {&struct_, buffer_.data()}; }
+  [[nodiscard]] iterator end() const { return {&struct_, buffer_.data() + buffer_.size()}; }
   [[nodiscard]] std::size_t size() const {
-    return struct_->size() == 0 ? 0 : buffer_.size() / struct_->size();
+    return struct_.size() == 0 ? 0 : buffer_.size() / struct_.size();
   }
 
  private:
-  const Struct* struct_;
+  Struct struct_;
   std::string_view buffer_;
 };
 
@@ -136,6 +138,31 @@ void append_repr(std::string& out, const Value& value);
 // float_repr(x): Python's repr(float): shortest round-trip digits, "1.0", "1e+16", "nan".
 [[nodiscard]] std::string float_repr(double x);
 void append_float_repr(std::string& out, double x);
+
+// --- The tutorial's PYDB file: a header, then fixed-size records ----------------------------
+
+// PYDB's 16-byte big-endian header, ">4sHIHI": magic "PYDB", version, record count, record
+// size, flags.
+struct PydbHeader {
+  std::uint16_t version = 1;
+  std::uint32_t record_count = 0;
+  std::uint16_t record_size = 0;
+  std::uint32_t flags = 0;
+};
+inline constexpr std::size_t pydb_header_size = 16;
+
+struct PydbFile {
+  PydbHeader header;
+  std::string_view records;  // record_count * record_size bytes, a view into the input
+};
+
+// write_pydb(header, records): the header (its record_count from records' size) and records.
+// Error when records is not a whole number of header.record_size records.
+[[nodiscard]] Result<std::string> write_pydb(PydbHeader header, std::string_view records);
+// read_pydb(bytes): the header and the records it announces. Errors say where: too short for
+// a header (binary.truncated), another magic (binary.bad_magic, at byte 0), fewer record bytes
+// than announced (binary.truncated, at the end of the data). Trailing bytes are allowed.
+[[nodiscard]] Result<PydbFile> read_pydb(std::string_view bytes);
 
 // --- Bytes helpers --------------------------------------------------------------------------
 

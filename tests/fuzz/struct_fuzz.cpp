@@ -1,5 +1,6 @@
-// Fuzz target: kit::binary's format parser, unpacking, value literals and repr. The first line
-// is a format, the rest a buffer. Whatever unpacks must pack again (an oracle for both sides).
+// Fuzz target: kit::binary's format parser, unpacking, value literals, repr and PYDB reader. The
+// first line is a format, the rest a buffer. Whatever unpacks must pack again (an oracle for both
+// sides).
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
@@ -16,6 +17,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   for (char code : {'i', 'Q', 'd', '?', 's'}) (void)bin::parse_literal(format, code);
   (void)bin::from_hex(buffer);
+  (void)bin::read_pydb(buffer);
   auto s = bin::Struct::compile(format);
   if (!s || s->size() > (1u << 20)) return 0;
   if (auto values = s->unpack_from(buffer)) {
