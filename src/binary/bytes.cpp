@@ -1,6 +1,7 @@
 // The byte helpers C++ lacks: hex both ways, integers to and from bytes, an xxd-style dump.
 #include <fmt/core.h>
 
+#include "integer.hpp"
 #include "kit/binary.hpp"
 
 namespace kit::binary {
@@ -56,16 +57,11 @@ Result<std::string> from_hex(std::string_view hex) {
 
 Result<std::string> to_bytes(const Value& integer, std::size_t length, ByteOrder order,
                              bool is_signed) {
-  __extension__ using int128 = __int128;
-  int128 n = 0;
-  if (const auto* i = std::get_if<std::int64_t>(&integer))
-    n = *i;
-  else if (const auto* u = std::get_if<std::uint64_t>(&integer))
-    n = *u;
-  else if (const auto* b = std::get_if<bool>(&integer))
-    n = *b;
-  else
+  using detail::int128;
+  const std::optional<int128> value = detail::as_int128(integer);
+  if (!value)
     return fail(ErrorKind::invalid_argument, "binary.bad_value", "to_bytes needs an integer");
+  const int128 n = *value;
   const bool fits = length >= 9 ? (is_signed || n >= 0)
                     : is_signed
                         ? (length > 0 && n >= -(static_cast<int128>(1) << (8 * length - 1)) &&

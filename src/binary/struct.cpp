@@ -7,13 +7,14 @@
 
 #include <fmt/core.h>
 
+#include "integer.hpp"
 #include "kit/binary.hpp"
 
 namespace kit::binary {
 
 namespace {
 
-__extension__ using int128 = __int128;  // every 64-bit field's range fits, signed or not
+using detail::int128;
 
 constexpr const char* bad_format = "binary.bad_format";
 constexpr const char* bad_value = "binary.bad_value";
@@ -343,16 +344,11 @@ Result<void> Struct::pack_into(std::span<char> buffer, std::size_t offset,
         continue;
       }
       // Integers: the value as a signed 128-bit number, checked against the field's range.
-      int128 n = 0;
-      if (const auto* i = std::get_if<std::int64_t>(&v))
-        n = *i;
-      else if (const auto* u = std::get_if<std::uint64_t>(&v))
-        n = *u;
-      else if (const auto* b = std::get_if<bool>(&v))
-        n = *b ? 1 : 0;
-      else
+      const std::optional<int128> value = detail::as_int128(v);
+      if (!value)
         return tl::unexpected(
             error(bad_value, fmt::format("item {}: required argument is not an integer", item)));
+      const int128 n = *value;
       const unsigned bits = static_cast<unsigned>(f.length * 8);
       int128 low = 0, high = 0;
       if (is_signed_code(f.code)) {

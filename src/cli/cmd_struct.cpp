@@ -12,7 +12,12 @@
 //        kit struct unpack FMT --file F [--offset N] [--csv | --json]   every record, streaming
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
 #include <cstdio>
+#include <cstring>
+#include <optional>
 #include <string>
 #include <vector>
 
