@@ -13,6 +13,8 @@ packages=(
   libcli11-dev libfmt-dev nlohmann-json3-dev libexpected-dev
   # calendar: iCalendar event files
   libical-dev
+  # binary: zlib for PNG CRCs and zTXt; pngcheck is the reference in tests/diff
+  zlib1g-dev pngcheck
 )
 if [ "${1:-}" = fuzz ]; then
   packages+=(clang libclang-rt-14-dev)  # `make fuzz`: libFuzzer targets (tests/fuzz)
