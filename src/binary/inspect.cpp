@@ -9,7 +9,7 @@ FileFormat detect_format(std::string_view bytes) {
   if (starts("BM")) return FileFormat::bmp;
   if (starts("GIF8")) return FileFormat::gif;
   if (starts("\xFF\xD8\xFF")) return FileFormat::jpeg;
-  if (starts("RIFF") && bytes.substr(8, 4) == "WAVE") return FileFormat::wav;
+  if (starts("RIFF") && bytes.size() >= 12 && bytes.substr(8, 4) == "WAVE") return FileFormat::wav;
   if (starts("PK\x03\x04") || starts("PK\x05\x06")) return FileFormat::zip;
   if (starts("\x7F" "ELF")) return FileFormat::elf;
   return FileFormat::unknown;

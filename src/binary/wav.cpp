@@ -29,7 +29,7 @@ double WavInfo::duration_seconds() const {
 }
 
 Result<WavInfo> inspect_wav(std::string_view bytes) {
-  if (bytes.substr(0, 4) != "RIFF" || bytes.substr(8, 4) != "WAVE")
+  if (bytes.size() < 12 || bytes.substr(0, 4) != "RIFF" || bytes.substr(8, 4) != "WAVE")
     return tl::unexpected(problem("wav.bad_signature", 0, "not a RIFF WAVE header"));
   WavInfo info;
   bool has_fmt = false, has_data = false;
