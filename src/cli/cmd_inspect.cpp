@@ -30,7 +30,7 @@ namespace {
 struct InspectOptions {
   std::vector<std::string> files;
   bool chunks = false;
-  std::size_t hex = 0;
+  std::int64_t hex = 0;
   bool json = false;
 };
 
@@ -170,7 +170,7 @@ void jpeg_fields(FieldList& f, const bin::JpegInfo& j) {
 }
 
 void wav_fields(FieldList& f, const bin::WavInfo& w) {
-  f.add("format_tag", w.format_tag, "").add("format", w.format_name());
+  f.add("format_tag", w.format_tag, "").add("encoding", w.format_name());
   f.add("channels", w.channels).add("sample_rate", w.sample_rate);
   f.add("bits_per_sample", w.bits_per_sample).add("byte_rate", w.byte_rate);
   f.add("block_align", w.block_align).add("data_bytes", w.data_bytes);
@@ -285,6 +285,10 @@ void report(const std::string& file, Error e) {
 }
 
 int run_inspect(const InspectOptions& o) {
+  if (o.hex < 0)
+    return core::report_error("inspect", make_error(ErrorKind::invalid_argument, "inspect.usage",
+                                                    fmt::format("--hex {}: a byte count cannot "
+                                                                "be negative", o.hex)));
   core::Output out({.json = o.json, .command = "inspect"});
   int status = core::exit_ok;
   bool first = true;
@@ -309,7 +313,7 @@ int run_inspect(const InspectOptions& o) {
     }
     Report r = info ? describe(*info, bytes) : Report{format, {}, {info.error()}};
     if (!r.problems.empty() && status == core::exit_ok) status = core::exit_failed;
-    std::size_t hex = std::min(o.hex, bytes.size());
+    std::size_t hex = std::min(static_cast<std::size_t>(o.hex), bytes.size());
     if (o.json) {
       doc["format"] = bin::format_name(format);
       doc["ok"] = r.problems.empty();
