@@ -15,6 +15,10 @@
 
 namespace kit::core {
 
+namespace {
+constexpr off_t small_file_size = 64 * 1024;
+}  // namespace
+
 Result<InputFile> InputFile::open(const std::string& path) {
   InputFile file;
   if (path != "-") {
@@ -23,7 +27,19 @@ Result<InputFile> InputFile::open(const std::string& path) {
       return fail(ErrorKind::io, "core.open",
                   fmt::format("cannot open '{}': {}", path, std::strerror(errno)));
     struct stat st {};
-    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+    const bool regular = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+    // A small file is cheaper to read than to map: one read against mmap, madvise and munmap.
+    if (regular && st.st_size > 0 && st.st_size <= small_file_size) {
+      file.copy_.resize(static_cast<std::size_t>(st.st_size));
+      const ssize_t got = ::pread(fd, file.copy_.data(), file.copy_.size(), 0);
+      if (got == static_cast<ssize_t>(file.copy_.size())) {
+        ::close(fd);
+        file.view_ = file.copy_;
+        return file;
+      }
+      file.copy_.clear();  // changed under us: read it the general way below
+    }
+    if (regular && st.st_size > 0) {
       void* map =
           ::mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
       if (map != MAP_FAILED) {
