@@ -11,6 +11,8 @@ packages=(
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   # core and CLI
   libcli11-dev libfmt-dev nlohmann-json3-dev libexpected-dev
+  # number parsing: fast_float (header-only; libstdc++ 12 from_chars(double) goes through strtod)
+  libfast-float-dev
   # calendar: iCalendar event files
   libical-dev
   # binary: zlib for PNG CRCs and zTXt; pngcheck is the reference in tests/diff

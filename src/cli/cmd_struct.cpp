@@ -80,7 +80,8 @@ void append_csv_record(std::string& out, const std::vector<bin::Value>& record) 
 }
 
 // read_values(s, texts, values): one literal per field of s, into values (reused).
-Result<void> read_values(const bin::Struct& s, const std::vector<std::string>& texts,
+template <class Texts>
+Result<void> read_values(const bin::Struct& s, const Texts& texts,
                          std::vector<bin::Value>& values) {
   if (texts.size() != s.count())
     return tl::unexpected(make_error(
@@ -105,7 +106,7 @@ int run_pack_csv(const StructOptions& o, const bin::Struct& s) {
   auto input = core::InputFile::open(*o.csv_in);
   if (!input) return core::report_error(o.name, input.error());
   core::CsvReader reader(core::strip_bom(input->bytes()));
-  core::CsvRow row;
+  core::CsvRecordView row;
   std::vector<bin::Value> values;
   core::Output out({.command = o.name});
   // Records are packed straight into one block that is written out when full.

@@ -1,5 +1,7 @@
 #include "kit/core/csv.hpp"
 
+#include <array>
+
 #include <fmt/core.h>
 
 namespace kit::core {
@@ -21,7 +23,14 @@ TextPosition position_of(std::string_view text, std::size_t offset) {
 
 }  // namespace
 
-Result<bool> CsvReader::next(CsvRow& row) {
+// The bytes that end or break an unquoted field; every other byte is skipped in one test.
+constexpr auto is_special = [] {
+  std::array<bool, 256> t{};
+  for (unsigned char c : {',', '\n', '\r', '"'}) t[c] = true;
+  return t;
+}();
+
+Result<bool> CsvReader::next(CsvRecordView& row) {
   const std::string_view text = text_;
   const std::size_t n = text.size();
   std::size_t i = at_;
@@ -38,45 +47,51 @@ Result<bool> CsvReader::next(CsvRow& row) {
     return false;
   }
   row.line = line_;
-  std::size_t count = 0;
-  auto field = [&]() -> std::string& {  // the next field, reusing the row's strings
-    if (count == row.fields.size()) row.fields.emplace_back();
-    std::string& f = row.fields[count++];
-    f.clear();
-    return f;
-  };
+  row.fields.clear();
+  row.unescaped.clear();
   while (true) {
-    std::string& f = field();
     if (i < n && text[i] == '"') {
       const std::size_t open = i++;
+      std::size_t run = i;          // the start of the text not yet copied
+      std::string* copy = nullptr;  // only a field with "" needs its own string
       while (true) {
         if (i >= n)
           return fail_at(ErrorKind::malformed_input, "core.bad_csv", "unterminated quoted field",
                          position_of(text, open));
         if (text[i] == '"') {
           if (i + 1 < n && text[i + 1] == '"') {
-            f += '"';
+            if (copy == nullptr) copy = &row.unescaped.emplace_back();
+            copy->append(text.substr(run, i + 1 - run));
             i += 2;
+            run = i;
             continue;
           }
-          ++i;
           break;
         }
         if (text[i] == '\n') ++line_;
-        f += text[i++];
+        ++i;
       }
+      if (copy == nullptr) {
+        row.fields.push_back(text.substr(run, i - run));
+      } else {
+        copy->append(text.substr(run, i - run));
+        row.fields.emplace_back(*copy);
+      }
+      ++i;  // the closing quote
       if (i < n && text[i] != ',' && !line_end(i))
         return fail_at(ErrorKind::malformed_input, "core.bad_csv",
                        "unexpected character after a closing quote", position_of(text, i));
     } else {
       const std::size_t start = i;
-      while (i < n && text[i] != ',' && !line_end(i)) {
+      while (true) {
+        while (i < n && !is_special[static_cast<unsigned char>(text[i])]) ++i;
+        if (i >= n || text[i] == ',' || line_end(i)) break;
         if (text[i] == '"')
           return fail_at(ErrorKind::malformed_input, "core.bad_csv",
                          "quote inside an unquoted field", position_of(text, i));
-        ++i;
+        ++i;  // a lone CR is data
       }
-      f.assign(text.substr(start, i - start));
+      row.fields.push_back(text.substr(start, i - start));
     }
     if (i < n && text[i] == ',') {
       ++i;
@@ -84,13 +99,21 @@ Result<bool> CsvReader::next(CsvRow& row) {
     }
     break;
   }
-  row.fields.resize(count);
   if (i < n && text[i] == '\r') ++i;
   if (i < n && text[i] == '\n') {
     ++i;
     ++line_;
   }
   at_ = i;
+  return true;
+}
+
+Result<bool> CsvReader::next(CsvRow& row) {
+  auto more = next(view_);
+  if (!more || !*more) return more;
+  row.line = view_.line;
+  row.fields.resize(view_.fields.size());
+  for (std::size_t k = 0; k < view_.fields.size(); ++k) row.fields[k].assign(view_.fields[k]);
   return true;
 }
 

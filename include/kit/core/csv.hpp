@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstddef>
+#include <deque>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,6 +22,14 @@ struct CsvRow {
   std::size_t line = 0;  // 1-based line where the record starts
 };
 
+// A record as views: into the text, or (for a field with "" inside) into `unescaped`; valid
+// until the next call to next() and while the text lives. No copy per field.
+struct CsvRecordView {
+  std::vector<std::string_view> fields;
+  std::size_t line = 0;
+  std::deque<std::string> unescaped;  // a deque: its strings stay where they are as it grows
+};
+
 // CsvReader: the records of text one at a time, reusing the row's storage (for large files).
 //   kit::core::CsvReader reader(text);
 //   kit::core::CsvRow row;
@@ -30,11 +39,13 @@ class CsvReader {
   explicit CsvReader(std::string_view text) : text_(text) {}
   // next(row): the next record into row; false after the last one; an Error as parse_csv's.
   [[nodiscard]] Result<bool> next(CsvRow& row);
+  [[nodiscard]] Result<bool> next(CsvRecordView& row);
 
  private:
   std::string_view text_;
   std::size_t at_ = 0;
   std::size_t line_ = 1;
+  CsvRecordView view_;  // next(CsvRow&) reads through it
 };
 
 // parse_csv(text): every record; CRLF or LF line ends; quoted fields may hold commas, quotes
