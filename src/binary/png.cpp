@@ -239,6 +239,11 @@ Result<PngInfo> inspect_png(std::string_view bytes) {
     if (type == "IEND") {
       info.has_iend = true;
       info.trailing_bytes = bytes.size() - pos;
+      // Nothing may follow IEND (pngcheck agrees): often a second file glued on, or a
+      // transfer that appended junk.
+      if (info.trailing_bytes != 0)
+        info.problems.push_back(problem("png.trailing_data", pos, "{} bytes after the IEND chunk",
+                                        info.trailing_bytes));
       break;
     }
   }

@@ -206,7 +206,9 @@ TEST(InspectPng, MissingIendAndTrailingData) {
   auto trailing = bin::inspect_png(file + "junk");
   ASSERT_TRUE(trailing);
   EXPECT_EQ(trailing->trailing_bytes, 4u);
-  EXPECT_TRUE(trailing->problems.empty());
+  ASSERT_EQ(trailing->problems.size(), 1u);
+  EXPECT_EQ(trailing->problems[0].code, "png.trailing_data");
+  EXPECT_EQ(trailing->problems[0].offset, file.size());
 }
 
 TEST(InspectPng, TextModeSignatureFails) {

@@ -41,7 +41,8 @@ Groups:
            a Python chunk walk, and kit's ok must equal `pngcheck -q` exiting 0
            (pngcheck rejects data after IEND, so that file must not be ok).
            Also the text mode of a 290x82 RGBA PNG (the tutorial's lines) and
-           that --chunks --hex 16 changes no JSON field.
+           that --chunks --hex 16 changes no JSON field. The file with bytes
+           after IEND stays a mismatch until kit and pngcheck agree on it.
   icons    every *.png under /usr/share/icons (skipped when there are none); at
            --scale 1 at most 600 of them, chosen with the fixed seed (--scale 3
            or more: all): width, height, bit_depth, color_type against an IHDR
@@ -56,29 +57,40 @@ Groups:
            more bytes stays format "PNG". A flipped PNG's ok must equal
            pngcheck's verdict; a flipped BMP must be not ok when the contract's
            own rules (data_offset or declared size past the end, too few pixel
-           bytes for compression 0/3/6) say so. About 100 of the files also
-           run alone: exit 2 for an unknown/unreadable one, else 1, and at
-           least one `kit inspect: ` line on stderr.
+           bytes for compression 0/3/6) say so. Files broken by hand with
+           every CRC right: IHDR values the spec forbids (png.bad_ihdr), an
+           IHDR of 12 or 14 bytes or not first, indexed without PLTE
+           (png.missing_plte), no IDAT (png.no_idat), no IEND (png.no_iend),
+           a damaged signature, a 2 GB chunk length; BMPs with the pixels
+           past the end, rows missing, a declared size past the end, a width
+           of 2**31-1, a height of -2**31 (height 2**31, top-down) and a
+           65535-wide CORE header (bmp.truncated): not ok, with the named
+           problem codes, and PNG verdicts equal to pngcheck's. About 100 of
+           the files also run alone: exit 2 for an unknown/unreadable one,
+           else 1, and at least one `kit inspect: ` line on stderr.
   other    GIF 87a/89a (global table or not, several frames, local tables,
            NETSCAPE2.0 loop counts, comments), JPEG marker streams (SOF0,
            SOF1 at 12 bits, SOF2 progressive, JFIF, Exif, restart markers,
            EOI), WAV written by `wave` (compared with getparams) and by hand
            (IEEE float with fact, a LIST chunk), ZIP written by `zipfile`
            (stored, deflated, lzma, UTF-8 names, a directory, comments, empty;
-           compared with infolist() and the end of central directory), ELF
-           (/bin/ls, /bin/true, python3, a .so) against a struct reader and
-           `readelf -h` (type_name and machine_name are readelf's Type: and
-           Machine: text; os_abi, when a string, readelf's OS/ABI: text);
-           and exit statuses: a missing file, a directory, an empty file and
-           text are unknown (exit 2, "error"); ok + corrupt exits 1; ok +
-           corrupt + unknown exits 2; a relative path is echoed as given.
+           compared with infolist() and the end of central directory) and two
+           hand-built ZIP64 archives ("zip64": true, the offset from the ZIP64
+           end record), ELF (/bin/ls, /bin/true, python3, a .so) against a
+           struct reader and `readelf -h` (type_name and machine_name are
+           readelf's Type: and Machine: text; os_abi, when a string,
+           readelf's OS/ABI: text); and exit statuses: a missing file, a
+           directory, an empty file and text are unknown (exit 2, "error");
+           ok + corrupt exits 1; ok + corrupt + unknown exits 2; a relative
+           path is echoed as given.
 
 Where the contract leaves a field open the test accepts any value (a BMP
 CORE/16-byte header's compression and resolution fields, "process" of a JPEG,
 "method_name" of a ZIP entry); "language" and "translated_keyword" of a tEXt or
 zTXt entry may be absent, null or ""; frame_controls may be absent or 0 when
 there is no fcTL; a ZIP's empty comment may be "" or null; loop_count of a GIF
-without NETSCAPE2.0 may be absent or null.
+without NETSCAPE2.0 may be absent or null. A WAV's encoding name ("PCM",
+"IEEE float") is "encoding", as "format" is the file's format ("WAV").
 
 Random cases come from a fixed seed; --scale multiplies their number. On a
 mismatch the script prints the file, the field, kit's value and the expected
@@ -347,7 +359,8 @@ class Runner:
             return None, f"no exit after {timeout}s"
         if SANITIZER.search(err):
             m = SANITIZER.search(err)
-            return None, f"sanitizer report on stderr: {clip(err[max(0, m.start() - 80):].decode('utf-8', 'replace'), 300)}"
+            report = err[max(0, m.start() - 80):].decode("utf-8", "replace")
+            return None, f"sanitizer report on stderr: {clip(report, 300)}"
         if rc not in (0, 1, 2):
             return None, f"exit status {rc}; stderr {clip(err.decode('utf-8', 'replace'))}"
         try:
@@ -501,7 +514,8 @@ BMP_HEADERS = {12: "BITMAPCOREHEADER", 16: "OS22XBITMAPHEADER", 40: "BITMAPINFOH
                108: "BITMAPV4HEADER", 124: "BITMAPV5HEADER"}
 BMP_COMPRESSION = {0: "None (RGB)", 1: "RLE8", 2: "RLE4", 3: "Bitfields", 4: "JPEG", 5: "PNG",
                    6: "Alpha bitfields", 11: "CMYK", 12: "CMYK RLE8", 13: "CMYK RLE4"}
-LCS_TAGS = [0x73524742, 0x57696E20, 0x4C494E4B, 0x4D424544, 0, 1, 0x00FF00FF]  # sRGB, Win , LINK, MBED
+# V4/V5 colour spaces: 'sRGB', 'Win ', 'LINK', 'MBED', then numbers that are no tag.
+LCS_TAGS = [0x73524742, 0x57696E20, 0x4C494E4B, 0x4D424544, 0, 1, 0x00FF00FF]
 
 
 def bmp_compression_name(c):
@@ -649,7 +663,8 @@ def bmp_contract_problem(data):
     do not, None when this reader cannot tell (an unknown DIB size)."""
     if len(data) < 14:
         return True
-    file_size, data_offset = struct.unpack_from("<I", data, 2)[0], struct.unpack_from("<I", data, 10)[0]
+    file_size, data_offset = struct.unpack_from("<I", data, 2)[0], struct.unpack_from("<I", data,
+                                                                                   10)[0]
     if file_size > len(data) or data_offset > len(data):
         return True
     if len(data) < 18:
@@ -811,7 +826,8 @@ def group_bmp(runner, rng, tmp):
             not re.fullmatch(r"(  [A-Za-z0-9_]+: [^\n]*\n)*", text[len(TUTORIAL_BMP_TEXT):]):
         runner.mismatch("tutorial.bmp (text mode)",
                         f"exit {rc}, stderr {clip(err)}; stdout {clip(text, 400)!r}; expected "
-                        f"it to start with {TUTORIAL_BMP_TEXT!r} and go on with '  key: value' lines")
+                        f"it to start with {TUTORIAL_BMP_TEXT!r} and go on with "
+                        f"'  key: value' lines")
     return len(items) + len(names) + 1
 
 
@@ -828,10 +844,12 @@ KEYWORDS = ["Title", "Author", "Description", "Copyright", "Creation Time", "Sof
 LATIN1_TEXTS = ["", "hello", "caf\xe9 cr\xe8me br\xfbl\xe9e", "line one\nline two",
                 "\xa9 2026 kit \xb1 \xbd \xff", "tab\tand  spaces "]
 UTF8_TEXTS = ["", "plain ascii", "\u65e5\u672c\u8a9e\u306e\u30c6\u30ad\u30b9\u30c8",
-              "\u0395\u03bb\u03bb\u03b7\u03bd\u03b9\u03ba\u03ac", "emoji \U0001f642 and \xfcn\xefc\xf6d\xe9",
+              "\u0395\u03bb\u03bb\u03b7\u03bd\u03b9\u03ba\u03ac",
+              "emoji \U0001f642 and \xfcn\xefc\xf6d\xe9",
               "mixed\nlines \u2713", "caf\xe9"]
 LANGS = ["", "en", "en-US", "ja", "el", "de-CH-1901", "x-klingon"]
-TRANSLATED = ["", "Titel", "\u30bf\u30a4\u30c8\u30eb", "T\xedtulo", "\u03a4\u03af\u03c4\u03bb\u03bf\u03c2"]
+TRANSLATED = ["", "Titel", "\u30bf\u30a4\u30c8\u30eb", "T\xedtulo",
+              "\u03a4\u03af\u03c4\u03bb\u03bf\u03c2"]
 
 
 def png_chunk(typ, body):
@@ -1158,7 +1176,7 @@ def group_icons(runner, rng, tmp):
     return len(items)
 
 
-# --------------------------------------------------------------------------- GIF, JPEG, WAV, ZIP, ELF
+# --------------------------------------------------------------------------- GIF JPEG WAV ZIP ELF
 
 
 def gif_subblocks(data):

@@ -79,7 +79,7 @@ struct PngInfo {
   std::optional<Animation> animation;  // acTL
   std::uint32_t frame_controls = 0;    // fcTL chunks
   bool has_iend = false;
-  std::uint64_t trailing_bytes = 0;  // after IEND
+  std::uint64_t trailing_bytes = 0;  // after IEND (a problem too: png.trailing_data)
   std::vector<Error> problems;
 
   // color_mode(): the tutorial's names: Grayscale, RGB, Indexed, Grayscale+Alpha, RGBA, Unknown.
