@@ -41,8 +41,7 @@ Groups:
            a Python chunk walk, and kit's ok must equal `pngcheck -q` exiting 0
            (pngcheck rejects data after IEND, so that file must not be ok).
            Also the text mode of a 290x82 RGBA PNG (the tutorial's lines) and
-           that --chunks --hex 16 changes no JSON field. The file with bytes
-           after IEND stays a mismatch until kit and pngcheck agree on it.
+           that --chunks --hex 16 changes no JSON field.
   icons    every *.png under /usr/share/icons (skipped when there are none); at
            --scale 1 at most 600 of them, chosen with the fixed seed (--scale 3
            or more: all): width, height, bit_depth, color_type against an IHDR
