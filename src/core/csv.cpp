@@ -26,7 +26,7 @@ TextPosition position_of(std::string_view text, std::size_t offset) {
 // The bytes that end or break an unquoted field; every other byte is skipped in one test.
 constexpr auto is_special = [] {
   std::array<bool, 256> t{};
-  for (unsigned char c : {',', '\n', '\r', '"'}) t[c] = true;
+  for (char c : {',', '\n', '\r', '"'}) t[static_cast<unsigned char>(c)] = true;
   return t;
 }();
 
