@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <string>
+#include <string_view>
 
 #include <CLI/CLI.hpp>
 
@@ -15,6 +16,13 @@ namespace kit::cli {
 using Runner = std::function<int()>;
 
 #define KIT_COMMAND(name, summary) Runner register_##name(CLI::App& app);
+#include "commands.def"
+#undef KIT_COMMAND
+
+// A tool's main_<name>(program, argc, argv): argv[0] is the tool's own (argv[1] the first
+// option); `program` is the name its messages give ("kit sum", or argv[0] of a personality).
+#define KIT_COMMAND(name, summary)
+#define KIT_TOOL(name, summary) int main_##name(std::string_view program, int argc, char** argv);
 #include "commands.def"
 #undef KIT_COMMAND
 

@@ -72,7 +72,45 @@ std::vector<std::string> normalize_args(const CLI::App& app, int argc, char** ar
   return args;
 }
 
+// A tool that parses its own arguments (commands.def's KIT_TOOL).
+struct Tool {
+  std::string_view name;
+  int (*main)(std::string_view program, int argc, char** argv);
+};
+
+constexpr Tool tools[] = {
+#define KIT_COMMAND(name, summary)
+#define KIT_TOOL(name, summary) {#name, main_##name},
+#include "commands.def"
+#undef KIT_COMMAND
+};
+
+// personality(argv0): the tool kit stands in for when run through a symlink with its name.
+const Tool* personality(std::string_view argv0) {
+  const std::string_view base = argv0.substr(argv0.rfind('/') + 1);
+  struct Alias {
+    std::string_view alias, tool;
+  };
+  static constexpr Alias aliases[] = {
+#define KIT_COMMAND(name, summary)
+#define KIT_PERSONALITY(alias, name) {#alias, #name},
+#include "commands.def"
+#undef KIT_COMMAND
+  };
+  for (const Alias& a : aliases)
+    if (a.alias == base)
+      for (const Tool& t : tools)
+        if (t.name == a.tool) return &t;
+  return nullptr;
+}
+
 int run(int argc, char** argv) {
+  if (argc >= 1)
+    if (const Tool* tool = personality(argv[0])) return tool->main(argv[0], argc, argv);
+  if (argc >= 2)
+    for (const Tool& tool : tools)
+      if (tool.name == argv[1]) return tool.main(fmt::format("kit {}", tool.name), argc - 1, argv + 1);
+
   CLI::App app{"kit — the batteries of Python's standard library as one fast C++ tool.", "kit"};
   app.set_version_flag("--version", std::string("kit " KIT_VERSION));
   app.require_subcommand(1);
@@ -85,6 +123,11 @@ int run(int argc, char** argv) {
     CLI::App* sub = app.add_subcommand(#name, summary);      \
     commands.push_back({#name, sub, register_##name(*sub)}); \
   }
+#include "commands.def"
+#undef KIT_COMMAND
+  // Tools parse their own arguments; they are here to be listed by `kit --help`.
+#define KIT_COMMAND(name, summary)
+#define KIT_TOOL(name, summary) app.add_subcommand(#name, summary);
 #include "commands.def"
 #undef KIT_COMMAND
 

@@ -3,9 +3,11 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iostream>
@@ -187,6 +189,112 @@ Result<std::string> read_file(const std::string& path) {
     return fail(ErrorKind::io, "core.read",
                 fmt::format("cannot read '{}': {}", path, std::strerror(err)));
   return data;
+}
+
+}  // namespace kit::core
+
+namespace kit::core {
+
+namespace {
+
+// The length of the printable UTF-8 character at s[i] (0 when it is not one): a valid sequence
+// that is not a C1 control, a surrogate or beyond U+10FFFF.
+std::size_t printable_utf8_length(std::string_view s, std::size_t i) {
+  const auto b0 = static_cast<unsigned char>(s[i]);
+  std::size_t n = b0 >= 0xF0 ? 4 : b0 >= 0xE0 ? 3 : b0 >= 0xC2 ? 2 : 0;
+  if (n == 0 || b0 > 0xF4 || i + n > s.size()) return 0;
+  if (!is_valid_utf8(s.substr(i, n))) return 0;
+  if (n == 2 && b0 == 0xC2 && static_cast<unsigned char>(s[i + 1]) < 0xA0) return 0;  // C1
+  return n;
+}
+
+}  // namespace
+
+std::string quote_shell(std::string_view name, bool utf8) {
+  // gnulib quotearg.c, shell_escape_quoting_style with ':' in quote_these_too (quotef): a first
+  // pass decides whether quoting is needed at all and whether double quotes will do.
+  bool needs_quotes = name.empty();
+  bool has_single_quote = false;
+  bool double_quotes_will_do = true;  // every character is "c and shell quote compatible"
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    const char c = name[i];
+    const auto u = static_cast<unsigned char>(c);
+    if (std::isalnum(u) || std::string_view("%+,-./_]@").find(c) != std::string_view::npos)
+      continue;
+    if (c == ':') {
+      needs_quotes = true;
+      continue;
+    }
+    if ((c == '{' || c == '}') && name.size() != 1) {
+      double_quotes_will_do = false;
+      continue;
+    }
+    if ((c == '#' || c == '~') && i != 0) {
+      double_quotes_will_do = false;
+      continue;
+    }
+    if (u >= 0x80 && utf8) {
+      if (std::size_t n = printable_utf8_length(name, i); n != 0) {
+        i += n - 1;
+        continue;
+      }
+    }
+    needs_quotes = true;
+    if (c == '\'') has_single_quote = true;
+    else if (!(c == ' ' || c == '{' || c == '}' || c == '#' || c == '~'))
+      double_quotes_will_do = false;
+  }
+  if (!needs_quotes) return std::string(name);
+  if (has_single_quote && double_quotes_will_do) return "\"" + std::string(name) + "\"";
+
+  std::string out = "'";
+  bool in_dollar = false;  // inside a $'...' piece
+  auto escape = [&] {
+    if (!in_dollar) out += "'$'";
+    in_dollar = true;
+    out += '\\';
+  };
+  auto plain = [&] {
+    if (in_dollar) out += "''";
+    in_dollar = false;
+  };
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    const char c = name[i];
+    const auto u = static_cast<unsigned char>(c);
+    const char* letter = std::strchr("\a\b\f\n\r\t\v", c);
+    if (c != '\0' && letter != nullptr) {
+      escape();
+      out += "abfnrtv"[letter - "\a\b\f\n\r\t\v"];
+    } else if (c == '\'') {
+      out += "'\\''";  // closes a $'...' piece too, as gnulib does
+      in_dollar = false;
+    } else if (u >= 0x80 && utf8 && printable_utf8_length(name, i) != 0) {
+      plain();
+      const std::size_t n = printable_utf8_length(name, i);
+      out.append(name.substr(i, n));
+      i += n - 1;
+    } else if (u < 0x20 || u >= 0x7F) {
+      escape();
+      out += static_cast<char>('0' + (u >> 6));
+      out += static_cast<char>('0' + ((u >> 3) & 7));
+      out += static_cast<char>('0' + (u & 7));
+    } else {
+      plain();
+      out += c;
+    }
+  }
+  out += '\'';
+  return out;
+}
+
+bool locale_is_utf8() {
+  for (const char* var : {"LC_ALL", "LC_CTYPE", "LANG"}) {
+    const char* v = std::getenv(var);
+    if (v == nullptr || *v == '\0') continue;
+    const std::string lower = ascii_lower(v);
+    return lower.find("utf-8") != std::string::npos || lower.find("utf8") != std::string::npos;
+  }
+  return false;
 }
 
 }  // namespace kit::core

@@ -37,6 +37,15 @@ namespace kit::core {
 // html_escape(s): &, <, >, " and ' as character references.
 [[nodiscard]] std::string html_escape(std::string_view s);
 
+// quote_shell(name, utf8): a file name as GNU tools quote it in messages (gnulib's quotef:
+// shell-escape style, ':' quoted too): unchanged when it is safe, else 'a b', "it's", or
+// 'nl'$'\n''x' for control bytes. In a UTF-8 locale (utf8 = true) printable multibyte
+// characters stay as they are; in the C locale every byte above 0x7F is escaped in octal.
+[[nodiscard]] std::string quote_shell(std::string_view name, bool utf8 = false);
+
+// locale_is_utf8(): whether LC_ALL, else LC_CTYPE, else LANG names a UTF-8 locale.
+[[nodiscard]] bool locale_is_utf8();
+
 // read_file(path): the whole file ("-" is standard input). Errors are ErrorKind::io with a
 // message like "cannot open 'x.json': No such file or directory".
 [[nodiscard]] Result<std::string> read_file(const std::string& path);
