@@ -117,16 +117,14 @@ int run(int argc, char** argv) {
   app.footer(
       "Run 'kit <command> --help' for a command's options. Docs: docs/commands/<command>.md");
 
+  // One pass, so that `kit --help` lists commands and tools in the table's order; tools parse
+  // their own arguments and are here only to be listed.
   std::vector<Command> commands;
 #define KIT_COMMAND(name, summary)                           \
   {                                                          \
     CLI::App* sub = app.add_subcommand(#name, summary);      \
     commands.push_back({#name, sub, register_##name(*sub)}); \
   }
-#include "commands.def"
-#undef KIT_COMMAND
-  // Tools parse their own arguments; they are here to be listed by `kit --help`.
-#define KIT_COMMAND(name, summary)
 #define KIT_TOOL(name, summary) app.add_subcommand(#name, summary);
 #include "commands.def"
 #undef KIT_COMMAND
