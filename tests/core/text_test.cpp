@@ -75,3 +75,34 @@ TEST(ReadFile, MissingFileIsAnIoError) {
 }
 
 }  // namespace
+
+// Expected values are what coreutils 9.1 prints under LC_ALL=C (gnulib's quotef).
+TEST(QuoteShell, AsGnuToolsQuoteNames) {
+  using kit::core::quote_shell;
+  EXPECT_EQ(quote_shell("nope"), "nope");
+  EXPECT_EQ(quote_shell("x~"), "x~");
+  EXPECT_EQ(quote_shell("x#"), "x#");
+  EXPECT_EQ(quote_shell("sp ace2"), "'sp ace2'");
+  EXPECT_EQ(quote_shell("back\\x"), "'back\\x'");
+  EXPECT_EQ(quote_shell("$x"), "'$x'");
+  EXPECT_EQ(quote_shell("~x"), "'~x'");
+  EXPECT_EQ(quote_shell("#x"), "'#x'");
+  EXPECT_EQ(quote_shell("a\"b"), "'a\"b'");
+  EXPECT_EQ(quote_shell(""), "''");
+  EXPECT_EQ(quote_shell("a:b"), "'a:b'");
+  EXPECT_EQ(quote_shell("it's"), "\"it's\"");
+  EXPECT_EQ(quote_shell("a'b c"), "\"a'b c\"");
+  EXPECT_EQ(quote_shell("nl\nx"), "'nl'$'\\n''x'");
+  EXPECT_EQ(quote_shell("t\tab"), "'t'$'\\t''ab'");
+  EXPECT_EQ(quote_shell("a\r"), "'a'$'\\r'");
+  EXPECT_EQ(quote_shell("\xff"), "''$'\\377'");
+  EXPECT_EQ(quote_shell("\xc3\xbcn\xc3\xafx"), "''$'\\303\\274''n'$'\\303\\257''x'");
+  EXPECT_EQ(quote_shell("\xc3\xbcn\xc3\xafx", /*utf8=*/true), "\xc3\xbcn\xc3\xafx");
+  EXPECT_EQ(quote_shell("a'$b"), "'a'\\''$b'");
+  EXPECT_EQ(quote_shell("\n'"), "''$'\\n'\\'''");
+  EXPECT_EQ(quote_shell("a\x01" "b"), "'a'$'\\001''b'");
+  EXPECT_EQ(quote_shell("x{y}"), "x{y}");
+  EXPECT_EQ(quote_shell("{"), "'{'");
+  EXPECT_EQ(quote_shell("a=b"), "'a=b'");
+  EXPECT_EQ(quote_shell("a?b"), "'a?b'");
+}
