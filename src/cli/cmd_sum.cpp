@@ -168,25 +168,27 @@ std::optional<std::uintmax_t> parse_length(const SumOptions& o, const char* text
 // parse_args: getopt_long over argv as coreutils' digest.c does. Returns an exit code when the
 // run ends here (usage error, --help, --version).
 std::optional<int> parse_args(SumOptions& o, const Personality* p, int argc, char** argv) {
-  std::vector<option> longs = {
-      {"binary", no_argument, nullptr, 'b'},
-      {"check", no_argument, nullptr, 'c'},
-      {"ignore-missing", no_argument, nullptr, opt_ignore_missing},
-      {"quiet", no_argument, nullptr, opt_quiet},
-      {"status", no_argument, nullptr, opt_status},
-      {"text", no_argument, nullptr, 't'},
-      {"warn", no_argument, nullptr, 'w'},
-      {"strict", no_argument, nullptr, opt_strict},
-      {"tag", no_argument, nullptr, opt_tag},
-      {"zero", no_argument, nullptr, 'z'},
-      {"help", no_argument, nullptr, opt_help},
-      {"version", no_argument, nullptr, opt_version},
-  };
+  // coreutils' table order: glibc lists an ambiguous prefix's candidates in this order.
+  std::vector<option> longs;
   std::string shorts = "bctwz";
   if (o.variable || o.kit) {
     longs.push_back({"length", required_argument, nullptr, 'l'});
     shorts = "l:" + shorts;
   }
+  longs.insert(longs.end(), {
+      {"check", no_argument, nullptr, 'c'},
+      {"ignore-missing", no_argument, nullptr, opt_ignore_missing},
+      {"quiet", no_argument, nullptr, opt_quiet},
+      {"status", no_argument, nullptr, opt_status},
+      {"warn", no_argument, nullptr, 'w'},
+      {"strict", no_argument, nullptr, opt_strict},
+      {"tag", no_argument, nullptr, opt_tag},
+      {"zero", no_argument, nullptr, 'z'},
+      {"binary", no_argument, nullptr, 'b'},
+      {"text", no_argument, nullptr, 't'},
+      {"help", no_argument, nullptr, opt_help},
+      {"version", no_argument, nullptr, opt_version},
+  });
   if (o.kit) {
     longs.push_back({"algorithm", required_argument, nullptr, 'a'});
     longs.push_back({"recursive", no_argument, nullptr, 'r'});
@@ -412,8 +414,10 @@ int hash_files(const SumOptions& o) {
   return ok ? EXIT_SUCCESS : EXIT_FAILURE;
 }
 
-// check_manifest(o, name): one manifest checked as coreutils' digest_check does.
-bool check_manifest(const SumOptions& o, const std::string& manifest) {
+// check_manifest(o, parser, name): one manifest checked as coreutils' digest_check does. The
+// parser lives across manifests: coreutils decides "HEX  NAME" or "HEX NAME" once per run.
+bool check_manifest(const SumOptions& o, hash::ManifestParser& parser,
+                    const std::string& manifest) {
   const bool is_stdin = manifest == "-";
   const std::string shown = is_stdin ? "standard input" : manifest;
   std::string text;
@@ -438,8 +442,7 @@ bool check_manifest(const SumOptions& o, const std::string& manifest) {
     }
   }
 
-  hash::ManifestParser parser({o.tag, o.algorithm == "blake2b" ? 128 : 2 * hash::Hasher::create(o.algorithm, digest_bytes(o))->digest_size(),
-                               o.algorithm == "blake2b", is_stdin});
+  parser.set_from_stdin(is_stdin);
   std::uintmax_t line_number = 0, misformatted = 0, mismatched = 0, unreadable = 0;
   bool properly_formatted = false, matched = false;
   std::string out;
@@ -498,10 +501,10 @@ bool check_manifest(const SumOptions& o, const std::string& manifest) {
       warn(misformatted, "line is improperly formatted", "lines are improperly formatted");
       warn(unreadable, "listed file could not be read", "listed files could not be read");
       warn(mismatched, "computed checksum did NOT match", "computed checksums did NOT match");
+      if (o.ignore_missing && !matched)
+        fmt::print(stderr, "{}: {}: no file was verified\n", o.program,
+                   core::quote_shell(shown, utf8));
     }
-    if (o.ignore_missing && !matched)
-      fmt::print(stderr, "{}: {}: no file was verified\n", o.program,
-                 core::quote_shell(shown, utf8));
   }
   return properly_formatted && matched && mismatched == 0 && unreadable == 0 &&
          (!o.strict || misformatted == 0);
@@ -510,8 +513,10 @@ bool check_manifest(const SumOptions& o, const std::string& manifest) {
 int check_files(const SumOptions& o) {
   std::vector<std::string> manifests = o.operands;
   if (manifests.empty()) manifests.emplace_back("-");
+  const bool b2 = o.algorithm == "blake2b";  // b2sum reads lines of any digest length
+  hash::ManifestParser parser({o.tag, b2 ? 128 : 2 * digest_bytes(o), b2, false});
   bool ok = true;
-  for (const std::string& m : manifests) ok = check_manifest(o, m) && ok;
+  for (const std::string& m : manifests) ok = check_manifest(o, parser, m) && ok;
   return std::fflush(stdout) == 0 && ok ? EXIT_SUCCESS : EXIT_FAILURE;
 }
 

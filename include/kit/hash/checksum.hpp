@@ -58,6 +58,8 @@ class ManifestParser {
   enum class Kind { entry, skipped, malformed };  // skipped: a comment or a blank line
   // parse(line, entry): line without its "\n" (a final "\r" is dropped here).
   [[nodiscard]] Kind parse(std::string_view line, ChecksumEntry& entry);
+  // set_from_stdin(yes): the next lines come from standard input (where "-" names no file).
+  void set_from_stdin(bool yes) { format_.from_stdin = yes; }
 
  private:
   bool parse_tagged(std::string_view s, bool escaped, ChecksumEntry& entry) const;
