@@ -69,6 +69,10 @@ int run_passwd(const PasswdOptions& o) {
   if (o.action == PasswdOptions::Action::verify && o.encoded.empty())
     return core::report_error(o.name, make_error(ErrorKind::invalid_argument, "passwd.usage",
                                                  "ENCODED is required"));
+  // A stored string kit cannot read is reported before the password is asked for.
+  if (o.action == PasswdOptions::Action::verify)
+    if (auto known = hash::needs_rehash(o.encoded); !known)
+      return core::report_error(o.name, known.error());
   auto password = read_password();
   if (!password) return core::report_error(o.name, password.error());
   core::Output out({.command = o.name});

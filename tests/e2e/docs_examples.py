@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """The examples in docs/commands/<command>.md are real: run each and compare its output.
 
-An example is a ```console block whose first line is `$ kit ARGS`; the rest of the block is
-what kit prints (stdout, then stderr), with a last line `[exit N]` when it exits non-zero.
+An example is a ```console block whose first line is `$ kit ARGS` (or `$ printf 'TEXT' | kit ARGS`,
+TEXT with printf's backslash escapes going to standard input); the rest of the block is what
+kit prints (stdout, then stderr), with a last line `[exit N]` when it exits non-zero.
 Examples run in tests/e2e/<command>/, where their fixture files live, under TZ=UTC, LC_ALL=C.
 
 usage: docs_examples.py --kit PATH DOC.md...
@@ -15,7 +16,7 @@ import shlex
 import subprocess
 import sys
 
-BLOCK = re.compile(r"^```console\n\$ kit (.*?)\n(.*?)^```$", re.S | re.M)
+BLOCK = re.compile(r"^```console\n\$ (?:printf '([^']*)' \| )?kit (.*?)\n(.*?)^```$", re.S | re.M)
 
 
 def main():
@@ -28,10 +29,11 @@ def main():
     failures = total = 0
     for doc in map(pathlib.Path, opts.docs):
         fixtures = doc.resolve().parents[2] / "tests" / "e2e" / doc.stem
-        for args, shown in BLOCK.findall(doc.read_text()):
+        for stdin, args, shown in BLOCK.findall(doc.read_text()):
             total += 1
             proc = subprocess.run([kit] + shlex.split(args), capture_output=True, cwd=fixtures,
-                                  env=env, timeout=60)
+                                  env=env, timeout=60,
+                                  input=stdin.encode().decode("unicode_escape").encode("latin-1"))
             got = (proc.stdout + proc.stderr).decode(errors="replace")
             if proc.returncode:
                 got += f"[exit {proc.returncode}]\n"
