@@ -29,6 +29,7 @@
 #include "kit/core/csv.hpp"
 #include "kit/core/file.hpp"
 #include "kit/core/output.hpp"
+#include "kit/core/parallel.hpp"
 #include "kit/core/text.hpp"
 
 namespace kit::cli {
@@ -99,38 +100,89 @@ Result<void> read_values(const bin::Struct& s, const Texts& texts,
   return {};
 }
 
+// pack_segment(s, csv): the records of a piece of CSV packed, or the first error (its line
+// counted from the piece's start).
+Result<std::string> pack_segment(const bin::Struct& s, std::string_view csv) {
+  core::CsvReader reader(csv);
+  core::CsvRecordView row;
+  std::vector<bin::Value> values;
+  std::string packed;
+  while (true) {
+    auto more = reader.next(row);
+    if (!more) return tl::unexpected(more.error());
+    if (!*more) return packed;
+    auto read = read_values(s, row.fields, values);
+    const std::size_t used = packed.size();
+    packed.resize(used + s.size());
+    if (read) read = s.pack_into(std::span<char>(packed.data(), packed.size()), used, values);
+    if (!read) {
+      read.error().position = TextPosition{row.line, 1};
+      return tl::unexpected(read.error());
+    }
+  }
+}
+
+// segments(text, size): text cut after a line end about every `size` bytes.
+std::vector<std::string_view> segments(std::string_view text, std::size_t size) {
+  std::vector<std::string_view> pieces;
+  while (!text.empty()) {
+    const std::size_t line_end = text.size() <= size ? std::string_view::npos : text.find('\n', size);
+    const std::size_t end = line_end == std::string_view::npos ? text.size() : line_end + 1;
+    pieces.push_back(text.substr(0, end));
+    text.remove_prefix(end);
+  }
+  return pieces;
+}
+
 int run_pack_csv(const StructOptions& o, const bin::Struct& s) {
   if (core::is_terminal(1))
     return core::report_error(o.name, usage_error("refusing to write binary records to a terminal "
                                                   "(redirect stdout to a file)"));
   auto input = core::InputFile::open(*o.csv_in);
   if (!input) return core::report_error(o.name, input.error());
-  core::CsvReader reader(core::strip_bom(input->bytes()));
-  core::CsvRecordView row;
-  std::vector<bin::Value> values;
+  const std::string_view text = core::strip_bom(input->bytes());
+  // Pieces cut at line ends are packed on every core, unless a field is quoted anywhere (a
+  // quoted field may hold a line end, so a cut could fall inside it).
+  const bool quoted = text.find('"') != std::string_view::npos;
+  const std::vector<std::string_view> pieces =
+      segments(text, quoted ? text.size() : std::size_t{4} << 20);
   core::Output out({.command = o.name});
-  // Records are packed straight into one block that is written out when full.
-  std::string block(
-      std::max<std::size_t>(1, (1u << 16) / std::max<std::size_t>(1, s.size())) * s.size(), '\0');
-  std::size_t used = 0;
-  while (true) {
-    auto more = reader.next(row);
-    if (!more) return core::report_error(o.name, more.error());
-    if (!*more) break;
-    auto read = read_values(s, row.fields, values);
-    if (read) read = s.pack_into(std::span<char>(block.data(), block.size()), used, values);
-    if (!read) {
-      read.error().position = TextPosition{row.line, 1};
-      return core::report_error(o.name, read.error());
-    }
-    used += s.size();
-    if (used == block.size()) {
-      out.text(block);
-      used = 0;
+  int status = core::exit_ok;
+  core::for_each_ordered(
+      pieces.size(), core::hardware_jobs(),
+      [&](std::size_t i) { return pack_segment(s, pieces[i]); },
+      [&](std::size_t i, Result<std::string> packed) {
+        if (status != core::exit_ok) return;
+        if (packed) {
+          out.text(*packed);
+          return;
+        }
+        Error e = packed.error();
+        if (e.position) {  // lines counted from the piece: add the lines before it
+          const auto before = std::string_view(text.data(), static_cast<std::size_t>(
+                                                                 pieces[i].data() - text.data()));
+          e.position->line += static_cast<std::size_t>(std::count(before.begin(), before.end(), '\n'));
+        }
+        status = core::report_error(o.name, e);
+      });
+  const int written = out.finish();
+  return status != core::exit_ok ? status : written;
+}
+
+// format_records(s, bytes, csv): whole records as repr lines, or CSV lines.
+std::string format_records(const bin::Struct& s, std::string_view bytes, bool csv) {
+  std::string text;
+  std::vector<bin::Value> record;
+  for (std::size_t at = 0; at + s.size() <= bytes.size(); at += s.size()) {
+    s.unpack_record(bytes.data() + at, record);
+    if (csv) {
+      append_csv_record(text, record);
+    } else {
+      text += bin::repr(record);
+      text += '\n';
     }
   }
-  out.text(std::string_view(block).substr(0, used));
-  return out.finish();
+  return text;
 }
 
 int run_unpack_file(const StructOptions& o, const bin::Struct& s) {
@@ -143,11 +195,10 @@ int run_unpack_file(const StructOptions& o, const bin::Struct& s) {
                            fmt::format("cannot open '{}': {}", *o.file, std::strerror(errno))));
   core::Output out({.json = o.json, .command = o.name});
   // Skip to the offset, then read whole records in large blocks.
-  std::vector<char> block(std::max<std::size_t>(1, (1u << 20) / s.size()) * s.size());
+  std::vector<char> block(std::max<std::size_t>(1, (8u << 20) / s.size()) * s.size());
   std::size_t skipped = 0, records = 0, carry = 0;
   int status = core::exit_ok;
   std::vector<bin::Value> record;
-  std::string text;
   while (skipped < o.offset) {
     const std::size_t want = std::min(block.size(), o.offset - skipped);
     const std::size_t got = std::fread(block.data(), 1, want, in);
@@ -165,22 +216,28 @@ int run_unpack_file(const StructOptions& o, const bin::Struct& s) {
       const std::size_t got = std::fread(block.data() + carry, 1, block.size() - carry, in);
       const std::size_t have = carry + got;
       const std::size_t whole = have / s.size() * s.size();
-      for (std::size_t at = 0; at < whole; at += s.size()) {
-        s.unpack_record(block.data() + at, record);
-        ++records;
-        if (o.json) {
+      records += whole / s.size();
+      if (o.json) {
+        for (std::size_t at = 0; at < whole; at += s.size()) {
+          s.unpack_record(block.data() + at, record);
           json data = json::array();
           for (const bin::Value& v : record) data.push_back(value_json(v));
           out.record(data);
-        } else if (o.csv) {
-          append_csv_record(text, record);
-        } else {
-          text += bin::repr(record);
-          text += '\n';
         }
+      } else {
+        // The block's records are formatted on every core, in pieces, and written in order.
+        const std::size_t per_piece = std::max<std::size_t>(1, whole / s.size() / 8) * s.size();
+        const std::size_t count = (whole + per_piece - 1) / per_piece;
+        core::for_each_ordered(
+            count, core::hardware_jobs(),
+            [&](std::size_t i) {
+              return format_records(
+                  s, std::string_view(block.data() + i * per_piece,
+                                      std::min(per_piece, whole - i * per_piece)),
+                  o.csv);
+            },
+            [&](std::size_t, std::string piece) { out.text(piece); });
       }
-      out.text(text);
-      text.clear();
       carry = have - whole;
       std::memmove(block.data(), block.data() + whole, carry);
       if (got == 0) break;

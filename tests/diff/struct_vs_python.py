@@ -1293,6 +1293,32 @@ def group_files(runner, rng):
     cases.append(unpack_file_case(fmt, "-", data, "repr", stdin=data))
     cases.append(unpack_file_case(fmt, "-", data, "json", stdin=data))
     n_pack += 4 * len(rows)
+    # Large inputs, which kit cuts into pieces for its threads: 300,000 CSV rows (over 4 MiB)
+    # packed, the same rows with a bad row near the end (its line number must be counted
+    # across pieces; the records before it may or may not be written), and the records
+    # (over 8 MiB, several read blocks) unpacked to repr and CSV lines.
+    fmt = "<IHff"
+    big_rows = []
+    for i in range(300_000):
+        a, b = rng.randrange(2**32), rng.randrange(2**16)
+        c, d = (struct.unpack("<f", struct.pack("<f", rng.uniform(-1e6, 1e6)))[0] for _ in "cd")
+        big_rows.append(([str(a), str(b), repr(c), repr(d)], (a, b, c, d)))
+    big_packed = [struct.pack(fmt, *objs) for _, objs in big_rows]
+    with open(path("big.csv"), "w") as f:
+        f.writelines(",".join(t) + "\n" for t, _ in big_rows)
+    cases.append(Case(["struct", "pack", fmt, "--csv", path("big.csv")],
+                      compare=pack_compare(fmt, big_rows, big_packed), count=len(big_rows)))
+    bad_line = 290_001
+    with open(path("big-bad.csv"), "w") as f:
+        f.writelines(("1,2,3,x\n" if i + 1 == bad_line else ",".join(t) + "\n")
+                     for i, (t, _) in enumerate(big_rows))
+    cases.append(Case(["struct", "pack", fmt, "--csv", path("big-bad.csv")],
+                      expected=b"".join(big_packed[:bad_line - 1]), stdout_prefix=True,
+                      error=f"kit struct pack: item 4: 'x' is not a number (line {bad_line},"))
+    big_data = b"".join(big_packed) * 2
+    cases.append(unpack_file_case(fmt, write_bin("big.bin", big_data), big_data, "repr"))
+    cases.append(unpack_file_case(fmt, path("big.bin"), big_data, "csv"))
+    n_pack += len(big_rows)
     try:
         counted, diffs = runner.check_cases(cases)
     finally:

@@ -24,6 +24,7 @@ namespace kit::core {
 
 // for_each_ordered(count, jobs, work, emit): work(i) for every i < count on up to `jobs`
 // threads; emit(i, result) on the calling thread for i = 0, 1, … as each becomes ready.
+// Workers stay at most 4 * jobs items ahead of emit, so results never pile up in memory.
 // With jobs <= 1 everything runs on the calling thread, one item at a time.
 template <class Work, class Emit>
 void for_each_ordered(std::size_t count, unsigned jobs, Work work, Emit emit) {
@@ -36,8 +37,14 @@ void for_each_ordered(std::size_t count, unsigned jobs, Work work, Emit emit) {
   std::mutex mutex;
   std::condition_variable ready;
   std::atomic<std::size_t> next{0};
+  std::size_t emitted = 0;  // guarded by mutex
+  const std::size_t window = 4 * static_cast<std::size_t>(jobs);
   auto worker = [&] {
     for (std::size_t i; (i = next.fetch_add(1)) < count;) {
+      {
+        std::unique_lock lock(mutex);
+        ready.wait(lock, [&] { return i < emitted + window; });
+      }
       R r = work(i);
       std::lock_guard lock(mutex);
       results[i].emplace(std::move(r));
@@ -54,7 +61,9 @@ void for_each_ordered(std::size_t count, unsigned jobs, Work work, Emit emit) {
       ready.wait(lock, [&] { return results[i].has_value(); });
       r = std::move(results[i]);
       results[i].reset();
+      emitted = i + 1;
     }
+    ready.notify_all();
     emit(i, std::move(*r));
   }
   for (std::thread& t : threads) t.join();
