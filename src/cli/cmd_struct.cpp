@@ -10,6 +10,7 @@
 //        kit struct pack FMT --csv IN            CSV rows -> binary records on stdout
 //        kit struct unpack FMT HEX [--json]      Python's repr of the tuple
 //        kit struct unpack FMT --file F [--offset N] [--csv | --json]   every record, streaming
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -172,6 +173,8 @@ int run_pack_csv(const StructOptions& o, const bin::Struct& s) {
 // format_records(s, bytes, csv): whole records as repr lines, or CSV lines.
 std::string format_records(const bin::Struct& s, std::string_view bytes, bool csv) {
   std::string text;
+  // Room for the whole piece at once: growing a large string copies it and faults in pages.
+  text.reserve(bytes.size() / std::max<std::size_t>(1, s.size()) * (s.count() * 24 + 2));
   std::vector<bin::Value> record;
   for (std::size_t at = 0; at + s.size() <= bytes.size(); at += s.size()) {
     s.unpack_record(bytes.data() + at, record);
@@ -188,70 +191,94 @@ std::string format_records(const bin::Struct& s, std::string_view bytes, bool cs
 int run_unpack_file(const StructOptions& o, const bin::Struct& s) {
   if (s.size() == 0)
     return core::report_error(o.name, usage_error("cannot unpack records of 0 bytes"));
-  std::FILE* in = *o.file == "-" ? stdin : std::fopen(o.file->c_str(), "rb");
-  if (in == nullptr)
-    return core::report_error(
-        o.name, make_error(ErrorKind::io, "core.open",
-                           fmt::format("cannot open '{}': {}", *o.file, std::strerror(errno))));
   core::Output out({.json = o.json, .command = o.name});
-  // Skip to the offset, then read whole records in large blocks.
-  std::vector<char> block(std::max<std::size_t>(1, (8u << 20) / s.size()) * s.size());
-  std::size_t skipped = 0, records = 0, carry = 0;
-  int status = core::exit_ok;
+  std::size_t records = 0;
   std::vector<bin::Value> record;
-  while (skipped < o.offset) {
-    const std::size_t want = std::min(block.size(), o.offset - skipped);
-    const std::size_t got = std::fread(block.data(), 1, want, in);
-    if (got == 0) break;
-    skipped += got;
-  }
-  if (skipped < o.offset) {
-    status =
-        core::report_error(o.name, make_error(ErrorKind::malformed_input, "binary.bad_size",
-                                              fmt::format("--offset {} is past the end of '{}' "
-                                                          "({} bytes)",
-                                                          o.offset, *o.file, skipped)));
-  } else {
-    while (true) {
-      const std::size_t got = std::fread(block.data() + carry, 1, block.size() - carry, in);
-      const std::size_t have = carry + got;
-      const std::size_t whole = have / s.size() * s.size();
-      records += whole / s.size();
-      if (o.json) {
-        for (std::size_t at = 0; at < whole; at += s.size()) {
-          s.unpack_record(block.data() + at, record);
-          json data = json::array();
-          for (const bin::Value& v : record) data.push_back(value_json(v));
-          out.record(data);
-        }
-      } else {
-        // The block's records are formatted on every core, in pieces, and written in order.
-        const std::size_t per_piece = std::max<std::size_t>(1, whole / s.size() / 8) * s.size();
-        const std::size_t count = (whole + per_piece - 1) / per_piece;
-        core::for_each_ordered(
-            count, core::hardware_jobs(),
-            [&](std::size_t i) {
-              return format_records(
-                  s, std::string_view(block.data() + i * per_piece,
-                                      std::min(per_piece, whole - i * per_piece)),
-                  o.csv);
-            },
-            [&](std::size_t, std::string piece) { out.text(piece); });
+  // emit(whole): a run of whole records out, as JSON Lines, or formatted on every core in
+  // pieces that are written in order.
+  auto emit = [&](std::string_view whole) {
+    records += whole.size() / s.size();
+    if (o.json) {
+      for (std::size_t at = 0; at < whole.size(); at += s.size()) {
+        s.unpack_record(whole.data() + at, record);
+        json data = json::array();
+        for (const bin::Value& v : record) data.push_back(value_json(v));
+        out.record(data);
       }
-      carry = have - whole;
-      std::memmove(block.data(), block.data() + whole, carry);
-      if (got == 0) break;
+      return;
     }
-    if (std::ferror(in))
-      status = core::report_error(
-          o.name, make_error(ErrorKind::io, "core.read", fmt::format("cannot read '{}'", *o.file)));
-    else if (carry != 0)
-      status = core::report_error(
-          o.name, make_error(ErrorKind::malformed_input, "binary.bad_size",
-                             fmt::format("'{}' ends with {} bytes, not a whole record of {}",
-                                         *o.file, carry, s.size())));
+    const std::size_t per_piece = std::max<std::size_t>(1, whole.size() / s.size() / 8) * s.size();
+    const std::size_t count = (whole.size() + per_piece - 1) / per_piece;
+    core::for_each_ordered(
+        count, core::hardware_jobs(),
+        [&](std::size_t i) { return format_records(s, whole.substr(i * per_piece, per_piece), o.csv); },
+        [&](std::size_t, std::string piece) { out.text(piece); });
+  };
+  const std::size_t window = std::max<std::size_t>(1, (8u << 20) / s.size()) * s.size();
+  std::size_t carry = 0;  // bytes after the last whole record
+  std::size_t available = 0;  // bytes the input has, when it ends before --offset
+  bool past_end = false, read_error = false;
+
+  struct stat st {};
+  if (*o.file != "-" && ::stat(o.file->c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
+    // A regular file is mapped, and its records are formatted where they lie.
+    auto input = core::InputFile::open(*o.file);
+    if (!input) return core::report_error(o.name, input.error());
+    std::string_view bytes = input->bytes();
+    if (o.offset > bytes.size()) {
+      past_end = true;
+      available = bytes.size();
+    } else {
+      bytes.remove_prefix(o.offset);
+      const std::size_t whole = bytes.size() / s.size() * s.size();
+      for (std::size_t at = 0; at < whole; at += window) emit(bytes.substr(at, std::min(window, whole - at)));
+      carry = bytes.size() - whole;
+    }
+  } else {
+    std::FILE* in = *o.file == "-" ? stdin : std::fopen(o.file->c_str(), "rb");
+    if (in == nullptr)
+      return core::report_error(
+          o.name, make_error(ErrorKind::io, "core.open",
+                             fmt::format("cannot open '{}': {}", *o.file, std::strerror(errno))));
+    std::vector<char> block(window);
+    std::size_t skipped = 0;
+    while (skipped < o.offset) {
+      const std::size_t got = std::fread(block.data(), 1, std::min(block.size(), o.offset - skipped), in);
+      if (got == 0) break;
+      skipped += got;
+    }
+    if (skipped < o.offset) {
+      past_end = true;
+      available = skipped;
+    } else {
+      while (true) {
+        const std::size_t got = std::fread(block.data() + carry, 1, block.size() - carry, in);
+        const std::size_t have = carry + got;
+        const std::size_t whole = have / s.size() * s.size();
+        emit(std::string_view(block.data(), whole));
+        carry = have - whole;
+        std::memmove(block.data(), block.data() + whole, carry);
+        if (got == 0) break;
+      }
+      read_error = std::ferror(in) != 0;
+    }
+    if (in != stdin) std::fclose(in);
   }
-  if (in != stdin) std::fclose(in);
+
+  int status = core::exit_ok;
+  if (past_end)
+    status = core::report_error(o.name, make_error(ErrorKind::malformed_input, "binary.bad_size",
+                                                   fmt::format("--offset {} is past the end of "
+                                                               "'{}' ({} bytes)",
+                                                               o.offset, *o.file, available)));
+  else if (read_error)
+    status = core::report_error(
+        o.name, make_error(ErrorKind::io, "core.read", fmt::format("cannot read '{}'", *o.file)));
+  else if (carry != 0)
+    status = core::report_error(
+        o.name, make_error(ErrorKind::malformed_input, "binary.bad_size",
+                           fmt::format("'{}' ends with {} bytes, not a whole record of {}",
+                                       *o.file, carry, s.size())));
   if (o.json) out.summary({{"records", records}, {"record_size", s.size()}});
   const int written = out.finish();
   return status != core::exit_ok ? status : written;
