@@ -1,6 +1,5 @@
 // Feeding files to a Hasher: large reads into a reused buffer, no per-byte work.
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -27,6 +26,7 @@ Error io_error(int err, std::string code) {
 
 Result<void> hash_fd(Hasher& hasher, int fd) {
   thread_local std::unique_ptr<char[]> buffer(new char[block_size]);
+  bool first = true;
   while (true) {
     const ssize_t got = ::read(fd, buffer.get(), block_size);
     if (got < 0) {
@@ -34,6 +34,11 @@ Result<void> hash_fd(Hasher& hasher, int fd) {
       return tl::unexpected(io_error(errno, "hash.read"));
     }
     if (got == 0) return {};
+    // A file that fills the first block is worth read-ahead advice; small files (most of a
+    // tree) are spared the extra system calls.
+    if (first && static_cast<std::size_t>(got) == block_size)
+      ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+    first = false;
     hasher.update(std::string_view(buffer.get(), static_cast<std::size_t>(got)));
   }
 }
@@ -42,9 +47,6 @@ Result<void> hash_file(Hasher& hasher, const std::string& path) {
   if (path == "-") return hash_fd(hasher, STDIN_FILENO);
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return tl::unexpected(io_error(errno, "hash.open"));
-  struct stat st {};
-  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
-    ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
   auto result = hash_fd(hasher, fd);
   ::close(fd);
   return result;

@@ -24,7 +24,7 @@ namespace kit::core {
 
 // for_each_ordered(count, jobs, work, emit): work(i) for every i < count on up to `jobs`
 // threads; emit(i, result) on the calling thread for i = 0, 1, … as each becomes ready.
-// Workers stay at most 4 * jobs items ahead of emit, so results never pile up in memory.
+// Workers stay a bounded number of items ahead of emit, so results never pile up in memory.
 // With jobs <= 1 everything runs on the calling thread, one item at a time.
 template <class Work, class Emit>
 void for_each_ordered(std::size_t count, unsigned jobs, Work work, Emit emit) {
@@ -33,38 +33,55 @@ void for_each_ordered(std::size_t count, unsigned jobs, Work work, Emit emit) {
     for (std::size_t i = 0; i < count; ++i) emit(i, work(i));
     return;
   }
+  // Items go in batches (a few hundred a run at most), published and waited for a batch at a
+  // time: with thousands of small items, per-item wake-ups would cost more than the work.
+  const std::size_t batch = std::max<std::size_t>(1, count / (64 * static_cast<std::size_t>(jobs)));
+  const std::size_t batches = (count + batch - 1) / batch;
   std::vector<std::optional<R>> results(count);
+  std::vector<char> done(batches, 0);
   std::mutex mutex;
-  std::condition_variable ready;
+  std::condition_variable result_ready, room;
+  bool emitter_waiting = false;
+  std::size_t workers_waiting = 0;
+  std::size_t emitted = 0;  // the next batch to emit
   std::atomic<std::size_t> next{0};
-  std::size_t emitted = 0;  // guarded by mutex
   const std::size_t window = 4 * static_cast<std::size_t>(jobs);
   auto worker = [&] {
-    for (std::size_t i; (i = next.fetch_add(1)) < count;) {
+    for (std::size_t b; (b = next.fetch_add(1)) < batches;) {
       {
         std::unique_lock lock(mutex);
-        ready.wait(lock, [&] { return i < emitted + window; });
+        while (b >= emitted + window) {
+          ++workers_waiting;
+          room.wait(lock);
+          --workers_waiting;
+        }
       }
-      R r = work(i);
+      for (std::size_t i = b * batch; i < std::min(count, (b + 1) * batch); ++i)
+        results[i].emplace(work(i));  // each slot has one writer; the mutex publishes them
       std::lock_guard lock(mutex);
-      results[i].emplace(std::move(r));
-      ready.notify_all();
+      done[b] = 1;
+      if (emitter_waiting && b == emitted) result_ready.notify_one();
     }
   };
   std::vector<std::thread> threads;
-  const unsigned n = static_cast<unsigned>(std::min<std::size_t>(jobs, count));
+  const unsigned n = static_cast<unsigned>(std::min<std::size_t>(jobs, batches));
   for (unsigned t = 0; t < n; ++t) threads.emplace_back(worker);
-  for (std::size_t i = 0; i < count; ++i) {
-    std::optional<R> r;
+  for (std::size_t b = 0; b < batches; ++b) {
     {
       std::unique_lock lock(mutex);
-      ready.wait(lock, [&] { return results[i].has_value(); });
-      r = std::move(results[i]);
-      results[i].reset();
-      emitted = i + 1;
+      while (done[b] == 0) {
+        emitter_waiting = true;
+        result_ready.wait(lock);
+        emitter_waiting = false;
+      }
     }
-    ready.notify_all();
-    emit(i, std::move(*r));
+    for (std::size_t i = b * batch; i < std::min(count, (b + 1) * batch); ++i) {
+      emit(i, std::move(*results[i]));
+      results[i].reset();
+    }
+    std::lock_guard lock(mutex);
+    emitted = b + 1;
+    if (workers_waiting != 0) room.notify_all();
   }
   for (std::thread& t : threads) t.join();
 }
