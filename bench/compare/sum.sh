@@ -33,7 +33,7 @@ time_cmd() {
   local times=() t0 t1 i
   for ((i = 0; i < RUNS; i++)); do
     t0=${EPOCHREALTIME/./}
-    "$@" >/dev/null
+    "$@" >/dev/null 2>&1  # xxhsum draws progress on stderr
     t1=${EPOCHREALTIME/./}
     times+=($((10#$t1 - 10#$t0)))
   done
