@@ -51,6 +51,20 @@ bool all_hex(std::string_view s) {
 // A C string stops at its first NUL, and coreutils' names are C strings.
 std::string_view c_string(std::string_view s) { return s.substr(0, s.find('\0')); }
 
+// fill(entry, hex, name, escaped): the entry, its name unescaped; false when that fails.
+bool fill(ChecksumEntry& entry, std::string_view hex, std::string_view name, bool escaped) {
+  if (escaped) {
+    auto plain = unescape(name);
+    if (!plain) return false;
+    entry.name = std::move(*plain);
+  } else {
+    entry.name = std::string(name);
+  }
+  entry.hex = std::string(hex);
+  entry.hex_length = hex.size();
+  return true;
+}
+
 }  // namespace
 
 std::string checksum_line(std::string_view hex, std::string_view name,
@@ -138,16 +152,7 @@ bool ManifestParser::parse_tagged(std::string_view s, bool escaped, ChecksumEntr
   while (k < body.size() && is_white(body[k])) ++k;
   std::string_view hex = body.substr(k);
   if (hex.size() != hex_length || !all_hex(hex)) return false;
-  if (escaped) {
-    auto plain = unescape(name);
-    if (!plain) return false;
-    entry.name = std::move(*plain);
-  } else {
-    entry.name = std::string(name);
-  }
-  entry.hex = std::string(hex);
-  entry.hex_length = hex_length;
-  return true;
+  return fill(entry, hex, name, escaped);
 }
 
 bool ManifestParser::parse_untagged(std::string_view s, bool escaped, ChecksumEntry& entry) {
@@ -173,16 +178,7 @@ bool ManifestParser::parse_untagged(std::string_view s, bool escaped, ChecksumEn
     ++i;  // the mode mark
   }
   std::string_view name = s.substr(i);
-  if (escaped) {
-    auto plain = unescape(name);
-    if (!plain) return false;
-    entry.name = std::move(*plain);
-  } else {
-    entry.name = std::string(name);
-  }
-  entry.hex = std::string(hex);
-  entry.hex_length = hex_length;
-  return true;
+  return fill(entry, hex, name, escaped);
 }
 
 }  // namespace kit::hash

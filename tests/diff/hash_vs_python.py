@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Differential test: kit's HMAC, password hashes and large-input digests against CPython.
 
-Usage: hash_vs_python.py --kit PATH GROUP     (GROUP: hmac, passwd, large or all)
+Usage: hash_vs_python.py --kit PATH GROUP     (GROUP: hmac, passwd, large, fifo or all)
 
 Expected values come from this python3 process (hashlib, hmac); kit runs with LC_ALL=C.
   hmac    `kit hmac -a ALGO --key-file K FILE` == hmac.new(key, msg, ALGO).hexdigest() for
@@ -15,6 +15,8 @@ Expected values come from this python3 process (hashlib, hmac); kit runs with LC
           recomputed here, matches the password it was given.
   large   a 100 MB file through `kit sum -a ALGO` == hashlib for md5, sha1, sha256, sha512,
           sha3_256, blake2b and blake2s.
+  fifo    a named pipe as input: `kit sum FIFO` (as sha256sum, it waits for the writer and
+          hashes the stream), `kit sum -c` of a manifest naming it, `kit hmac FIFO`.
 """
 import argparse
 import base64
@@ -122,14 +124,36 @@ def group_large(r, rng, tmp):
                  f"kit {p.stdout[:80]!r} {p.stderr!r}, python {want}")
 
 
+def group_fifo(r, rng, tmp):
+    data = rng.randbytes(300_000)
+    fifo = os.path.join(tmp, "pipe")
+    os.mkfifo(fifo)
+    key = b"fifo key"
+    open(os.path.join(tmp, "key"), "wb").write(key)
+    want = hashlib.sha256(data).hexdigest()
+    open(os.path.join(tmp, "pipe.sha256"), "w").write(f"{want}  pipe\n")
+    for args, expected in [
+            (["sum", "pipe"], f"{want}  pipe\n"),
+            (["sum", "-c", "pipe.sha256"], "pipe: OK\n"),
+            (["hmac", "--key-file", "key", "pipe"], hmac.new(key, data, "sha256").hexdigest() + "\n")]:
+        writer = subprocess.Popen(["sh", "-c", 'cat > "$1"', "sh", fifo], stdin=subprocess.PIPE)
+        proc = subprocess.Popen([r.kit] + args, cwd=tmp, env=ENV, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE)
+        writer.communicate(data, timeout=60)
+        out, err = proc.communicate(timeout=60)
+        r.expect(f"fifo: kit {' '.join(args)}", proc.returncode == 0 and out.decode() == expected,
+                 f"exit {proc.returncode}, {out!r} {err!r}")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--kit", required=True)
-    parser.add_argument("group", choices=["hmac", "passwd", "large", "all"])
+    parser.add_argument("group", choices=["hmac", "passwd", "large", "fifo", "all"])
     opts = parser.parse_args()
     r = Runner(os.path.abspath(opts.kit))
     rng = random.Random(20261125)
-    groups = {"hmac": group_hmac, "passwd": group_passwd, "large": group_large}
+    groups = {"hmac": group_hmac, "passwd": group_passwd, "large": group_large,
+              "fifo": group_fifo}
     with tempfile.TemporaryDirectory() as tmp:
         for name, fn in groups.items():
             if opts.group in (name, "all"):

@@ -1,0 +1,188 @@
+// kit/logs.hpp — event logs parsed into a compact column store, and the queries people run on
+// them: filters, the slowest N, per-service and per-level statistics.
+//
+// Three line formats: the tutorial's `2024-01-15 10:23:01 ERROR db Query timeout 1250.0ms`
+// ("seed"), JSON Lines with the usual keys, and nginx/Apache combined access logs. An
+// EventStore keeps each event in 23 bytes of columns (timestamp, level, service id, message
+// offset and length into the mapped file, duration) — the C++ answer to __slots__ — and is
+// filled on every core.
+//
+// Example:
+//   auto file = kit::core::InputFile::open("app.log");
+//   kit::logs::EventStore store = kit::logs::parse(file->bytes(), kit::logs::Format::seed);
+//   kit::logs::Filter slow{.min_duration_ms = 100};
+//   for (std::size_t i : kit::logs::select(store, slow)) store.message(i);
+//   auto stats = kit::logs::stats(store, kit::logs::select(store, {}));
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "kit/core/error.hpp"
+
+namespace kit::logs {
+
+enum class Level : std::uint8_t { debug, info, warning, error, critical };
+inline constexpr std::size_t level_count = 5;
+
+// level_name(Level::warning) == "WARNING".
+[[nodiscard]] std::string_view level_name(Level level);
+// parse_level("warn"): case-insensitive; WARN means WARNING and FATAL means CRITICAL.
+[[nodiscard]] std::optional<Level> parse_level(std::string_view text);
+
+enum class Format : std::uint8_t { seed, jsonl, combined };
+[[nodiscard]] std::string_view format_name(Format format);
+[[nodiscard]] std::optional<Format> parse_format(std::string_view text);
+// detect_format(text): the format that parses the most of the first 100 non-empty lines.
+[[nodiscard]] Format detect_format(std::string_view text);
+
+// parse_time("2024-01-15 10:23:01.5+02:00"): microseconds since the epoch, UTC (a time
+// without a zone is taken as UTC). Also "2024-01-15" (midnight) and "…T…Z".
+[[nodiscard]] std::optional<std::int64_t> parse_time(std::string_view text);
+// format_time(us): "2024-01-15T10:23:01Z", with ".5" etc. when there is a fraction.
+[[nodiscard]] std::string format_time(std::int64_t us);
+
+// One parsed line. Text fields are views: into the line, or (a JSON string with escapes) into
+// `unescaped`, owned by the caller.
+struct Event {
+  std::int64_t timestamp_us = 0;
+  Level level = Level::info;
+  std::string_view service;
+  std::string_view message;
+  float duration_ms = 0;
+  bool has_duration = false;
+};
+
+// parse_line(format, line, event, scratch): whether the line (without its "\n") is an event.
+// scratch holds text the event points to when it cannot point into the line.
+[[nodiscard]] bool parse_line(Format format, std::string_view line, Event& event,
+                              std::string& scratch);
+
+// EventStore: events in columns. Messages and services point into the text that was parsed,
+// which must outlive the store (a mapped file); text that had to be rewritten (JSON escapes)
+// lives in the store.
+class EventStore {
+ public:
+  [[nodiscard]] std::size_t size() const { return timestamps_.size(); }
+  [[nodiscard]] std::int64_t timestamp_us(std::size_t i) const { return timestamps_[i]; }
+  [[nodiscard]] Level level(std::size_t i) const { return static_cast<Level>(levels_[i]); }
+  [[nodiscard]] bool has_duration(std::size_t i) const;
+  [[nodiscard]] float duration_ms(std::size_t i) const { return durations_[i]; }
+  [[nodiscard]] std::uint16_t service_id(std::size_t i) const { return services_[i]; }
+  [[nodiscard]] std::string_view service(std::size_t i) const { return service_names_[services_[i]]; }
+  [[nodiscard]] std::string_view message(std::size_t i) const;
+  [[nodiscard]] std::size_t line(std::size_t i) const { return lines_.empty() ? 0 : lines_[i]; }
+  [[nodiscard]] const std::vector<std::string>& service_names() const { return service_names_; }
+
+  std::size_t lines = 0;    // lines read
+  std::size_t skipped = 0;  // non-empty lines no format matched
+  std::vector<std::size_t> skipped_lines;  // their line numbers, the first few
+  // bytes_per_event(): what the columns cost per event (line numbers excluded: kept only
+  // when asked for), by the store's own accounting.
+  [[nodiscard]] static constexpr std::size_t bytes_per_event() {
+    return sizeof(std::int64_t) + sizeof(std::uint8_t) + sizeof(std::uint16_t) +
+           sizeof(std::uint64_t) + sizeof(float);
+  }
+
+  // add(event, text_base, line): appends; the event's views must lie in `text` (the parsed
+  // buffer) or be copied into the store (then text is ignored).
+  void add(const Event& event, std::string_view text, std::size_t line_number);
+  // append(other): other's events after these (services re-numbered), for merging the pieces
+  // a parallel parse made.
+  void append(EventStore&& other);
+  void keep_line_numbers(bool yes) { keep_lines_ = yes; }
+
+ private:
+  friend EventStore parse(std::string_view text, const struct ParseOptions& options);
+  struct NameHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::uint16_t intern(std::string_view service);
+  std::unordered_map<std::string, std::uint16_t, NameHash, std::equal_to<>> service_ids_;
+  std::vector<std::int64_t> timestamps_;
+  std::vector<std::uint8_t> levels_;
+  std::vector<std::uint16_t> services_;
+  std::vector<std::uint64_t> messages_;  // 40-bit offset (top bit: in owned_), 24-bit length
+  std::vector<float> durations_;         // NaN: none
+  std::vector<std::size_t> lines_;
+  std::vector<std::string> service_names_;
+  std::string owned_;  // message text the store had to copy
+  const char* base_ = nullptr;  // start of the parsed text
+  bool keep_lines_ = false;
+};
+
+struct ParseOptions {
+  Format format = Format::seed;
+  unsigned jobs = 0;           // 0: every core
+  bool line_numbers = false;   // keep each event's line number
+  std::size_t skipped_to_keep = 0;  // remember the first N skipped line numbers
+};
+// parse(text, options): every event of text, parsed on `jobs` threads (pieces cut at line ends).
+[[nodiscard]] EventStore parse(std::string_view text, const ParseOptions& options);
+
+// ---- Queries --------------------------------------------------------------------------------
+
+struct Filter {
+  unsigned levels = 0;  // bit per Level; 0: all
+  std::optional<std::string> service;
+  std::optional<std::int64_t> since_us, until_us;  // since inclusive, until exclusive
+  std::optional<std::string> grep;                 // substring of the message
+  std::optional<float> min_duration_ms;            // keep only events slower than this
+};
+[[nodiscard]] bool matches(const EventStore& store, std::size_t i, const Filter& filter);
+// select(store, filter): the indexes of the matching events, in order.
+[[nodiscard]] std::vector<std::size_t> select(const EventStore& store, const Filter& filter);
+// slowest(store, events, n): the n slowest of events (ties: earlier first), a bounded heap.
+[[nodiscard]] std::vector<std::size_t> slowest(const EventStore& store,
+                                               const std::vector<std::size_t>& events,
+                                               std::size_t n);
+
+// A quantile sketch in flat memory: durations in logarithmic buckets 2% wide, so any quantile
+// is within 1% of the exact value (DDSketch's idea), and never outside [min, max]; count, min
+// and max are exact.
+class DurationSketch {
+ public:
+  void add(float ms);
+  void merge(const DurationSketch& other);
+  [[nodiscard]] std::size_t count() const { return count_; }
+  [[nodiscard]] float max() const { return max_; }
+  // quantile(q): nearest-rank quantile, 0 < q <= 1; NaN when empty.
+  [[nodiscard]] float quantile(double q) const;
+
+ private:
+  std::vector<std::uint64_t> buckets_;
+  std::uint64_t zeros_ = 0;  // durations of 0 (and below the smallest bucket)
+  std::size_t count_ = 0;
+  float min_ = 0, max_ = 0;
+};
+
+struct GroupStats {
+  std::string name;
+  std::size_t count = 0;
+  std::size_t errors = 0;  // ERROR and CRITICAL
+  DurationSketch durations;
+};
+struct Stats {
+  std::vector<GroupStats> services;  // sorted by name
+  std::vector<GroupStats> levels;    // DEBUG … CRITICAL, those present
+};
+// StatsBuilder: aggregates as events stream by (flat memory: one sketch per group).
+class StatsBuilder {
+ public:
+  void add(std::string_view service, Level level, bool has_duration, float duration_ms);
+  [[nodiscard]] Stats finish() const;
+
+ private:
+  std::vector<GroupStats> services_;  // in first-seen order
+  std::vector<std::pair<std::string, std::size_t>> index_;  // kept sorted for lookup
+  GroupStats levels_[level_count];
+};
+
+}  // namespace kit::logs
