@@ -73,21 +73,25 @@ Result<logs::Filter> make_filter(const LogsOptions& o) {
   return f;
 }
 
+// widen(v): a stored float as the decimal it was written as (88.2, not 88.19999694824219), so
+// that printing it rounds as Python does with the number it parsed (0.85 -> "0.8").
+double widen(float v) { return std::strtod(fmt::format("{}", v).c_str(), nullptr); }
+
+json number_or_null(float v) {
+  if (std::isnan(v)) return nullptr;
+  return widen(v);
+}
+
 std::string event_line(const logs::EventStore& s, std::size_t i, double slow) {
   std::string line = fmt::format("  [{}] {}: {}", logs::level_name(s.level(i)), s.service(i),
                                  s.message(i));
   if (s.has_duration(i)) {
-    line += fmt::format(" ({:.1f}ms)", s.duration_ms(i));
+    line += fmt::format(" ({:.1f}ms)", widen(s.duration_ms(i)));
     if (s.duration_ms(i) > slow) line += " *** SLOW";
   }
   return line + '\n';
 }
 
-// A stored float as the decimal it was written as (88.2, not 88.19999694824219).
-json number_or_null(float v) {
-  if (std::isnan(v)) return nullptr;
-  return std::strtod(fmt::format("{}", v).c_str(), nullptr);
-}
 
 int run_logs(LogsOptions& o) {
   if (o.json && o.csv) return core::report_error("logs", usage("--json and --csv exclude each other"));
@@ -185,7 +189,7 @@ int run_logs(LogsOptions& o) {
       text += core::csv_record({logs::format_time(s.timestamp_us(i)),
                                 std::string(logs::level_name(s.level(i))), std::string(s.service(i)),
                                 std::string(s.message(i)),
-                                s.has_duration(i) ? fmt::format("{}", s.duration_ms(i)) : "",
+                                s.has_duration(i) ? fmt::format("{}", widen(s.duration_ms(i))) : "",
                                 is_slow(s, i) ? "true" : "false"});
       text += '\n';
     } else {
@@ -207,7 +211,8 @@ int run_logs(LogsOptions& o) {
         return;
       }
       auto ms = [&](double q) {
-        return d.count() ? fmt::format("{:.1f}", q > 1 ? d.max() : d.quantile(q)) : std::string("-");
+        return d.count() ? fmt::format("{:.1f}", widen(q > 1 ? d.max() : d.quantile(q)))
+                         : std::string("-");
       };
       if (o.csv)
         text += fmt::format("{},{},{},{},{},{},{},{}\n", group, core::csv_field(g.name), g.count,
