@@ -66,7 +66,9 @@ std::optional<float> parse_duration(std::string_view token) {
   double v = 0;
   auto [end, ec] = fast_float::from_chars(token.data(), token.data() + token.size(), v);
   if (ec != std::errc() || end != token.data() + token.size()) return std::nullopt;
-  return static_cast<float>(v * scale);
+  const auto ms = static_cast<float>(v * scale);
+  if (!std::isfinite(ms)) return std::nullopt;  // too large for a duration: a message word
+  return ms;
 }
 
 bool parse_seed(std::string_view line, Event& e, std::string& scratch) {

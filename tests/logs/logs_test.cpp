@@ -1,0 +1,176 @@
+#include "kit/logs.hpp"
+
+#include <cmath>
+#include <random>
+#include <string>
+
+#include <gtest/gtest.h>
+
+namespace lg = kit::logs;
+
+namespace {
+
+lg::EventStore parse(const std::string& text, lg::Format f = lg::Format::seed, unsigned jobs = 1) {
+  return lg::parse(text, {f, jobs, true, 10});
+}
+
+}  // namespace
+
+TEST(Levels, NamesAndAliases) {
+  EXPECT_EQ(lg::parse_level("warn"), lg::Level::warning);
+  EXPECT_EQ(lg::parse_level("Fatal"), lg::Level::critical);
+  EXPECT_EQ(lg::parse_level("error"), lg::Level::error);
+  EXPECT_FALSE(lg::parse_level("LOUD"));
+  EXPECT_FALSE(lg::parse_level(""));
+  EXPECT_EQ(lg::level_name(lg::Level::warning), "WARNING");
+}
+
+TEST(Time, FormsAndZones) {
+  const auto base = lg::parse_time("2024-01-15 10:23:01");
+  ASSERT_TRUE(base);
+  EXPECT_EQ(*base, 1705314181LL * 1000000);
+  EXPECT_EQ(lg::parse_time("2024-01-15T10:23:01Z"), base);
+  EXPECT_EQ(lg::parse_time("2024-01-15T12:23:01+02:00"), base);
+  EXPECT_EQ(lg::parse_time("2024-01-15 10:23:01.5"), *base + 500000);
+  EXPECT_EQ(lg::parse_time("2024-01-15"), 1705276800LL * 1000000);
+  EXPECT_EQ(lg::parse_time("2024-01-15 10:23"), *base - 1000000);
+  EXPECT_FALSE(lg::parse_time("2024-02-30 10:00:00"));
+  EXPECT_FALSE(lg::parse_time("2024-01-15 24:00:00"));
+  EXPECT_FALSE(lg::parse_time("2024-01-15 10:23:01 junk"));
+  EXPECT_EQ(lg::format_time(*base + 500000), "2024-01-15T10:23:01.5Z");
+  EXPECT_EQ(lg::format_time(*base), "2024-01-15T10:23:01Z");
+  EXPECT_EQ(lg::format_time(0), "1970-01-01T00:00:00Z");
+}
+
+TEST(Seed, TheTutorialsLines) {
+  auto s = parse(
+      "2024-01-15 10:23:01 INFO  auth  User logged in 12.5\n"
+      "2024-01-15 10:23:02 ERROR db    Query timeout 1250.0\n");
+  ASSERT_EQ(s.size(), 2u);
+  EXPECT_EQ(s.service(0), "auth");
+  EXPECT_EQ(s.message(0), "User logged in");
+  EXPECT_FLOAT_EQ(s.duration_ms(0), 12.5f);
+  EXPECT_EQ(s.level(1), lg::Level::error);
+  EXPECT_EQ(s.line(1), 2u);
+}
+
+TEST(Seed, EdgeCases) {
+  auto s = parse(
+      "2024-01-15 10:23:01 info svc  two   spaces\twords 1.5s\r\n"  // runs of blanks, CRLF
+      "2024-01-15 10:23:02 WARN svc no duration here\n"
+      "2024-01-15 10:23:03 ERROR svc 850us\n"                        // duration, no message
+      "\n"
+      "2024-01-15 10:23:04 DEBUG svc ends with a unit 7ms");         // no final newline
+  ASSERT_EQ(s.size(), 4u);
+  EXPECT_EQ(s.message(0), "two spaces words");
+  EXPECT_FLOAT_EQ(s.duration_ms(0), 1500.0f);
+  EXPECT_FALSE(s.has_duration(1));
+  EXPECT_EQ(s.message(2), "");
+  EXPECT_FLOAT_EQ(s.duration_ms(2), 0.85f);
+  EXPECT_FLOAT_EQ(s.duration_ms(3), 7.0f);
+  EXPECT_EQ(s.lines, 5u);
+  EXPECT_EQ(s.skipped, 0u);
+}
+
+TEST(Seed, GarbageIsSkippedNotFatal) {
+  std::string garbage = "\x01\x02\xff\xfe binary\n2024-01-15 10:23:01 INFO a ok\nshort line\n";
+  garbage += std::string(1 << 20, 'x') + "\n";  // a 1 MB line
+  auto s = parse(garbage);
+  EXPECT_EQ(s.size(), 1u);
+  EXPECT_EQ(s.skipped, 3u);
+  EXPECT_EQ(s.skipped_lines, (std::vector<std::size_t>{1, 3, 4}));
+  EXPECT_EQ(parse("").size(), 0u);
+}
+
+TEST(Jsonl, KeysAndEscapes) {
+  auto s = parse(
+      "{\"ts\":\"2024-01-15T10:23:01Z\",\"level\":\"warn\",\"service\":\"pay\",\"msg\":\"a \\\"b\\\"\","
+      "\"duration_ms\":3.5}\n{\"time\":1705314181,\"message\":\"m\"}\n[1]\n{\"level\":\"x\",\"ts\":1}\n",
+      lg::Format::jsonl);
+  ASSERT_EQ(s.size(), 2u);
+  EXPECT_EQ(s.message(0), "a \"b\"");
+  EXPECT_EQ(s.level(0), lg::Level::warning);
+  EXPECT_EQ(s.service(1), "-");
+  EXPECT_EQ(s.timestamp_us(1), 1705314181LL * 1000000);
+  EXPECT_EQ(s.skipped, 2u);
+}
+
+TEST(Combined, ServiceLevelAndRequestTime) {
+  auto s = parse(
+      "1.2.3.4 - - [15/Jan/2024:10:23:01 +0100] \"GET /api/v1/x?q=1 HTTP/1.1\" 404 12 \"-\" "
+      "\"ua \\\"quoted\\\"\" 0.250\n",
+      lg::Format::combined);
+  ASSERT_EQ(s.size(), 1u);
+  EXPECT_EQ(s.service(0), "api");
+  EXPECT_EQ(s.level(0), lg::Level::warning);
+  EXPECT_EQ(s.message(0), "GET /api/v1/x?q=1 404");
+  EXPECT_FLOAT_EQ(s.duration_ms(0), 250.0f);
+  EXPECT_EQ(s.timestamp_us(0), *lg::parse_time("2024-01-15T09:23:01Z"));
+}
+
+TEST(Detect, ByMostLinesParsed) {
+  EXPECT_EQ(lg::detect_format("2024-01-15 10:23:01 INFO a b\n"), lg::Format::seed);
+  EXPECT_EQ(lg::detect_format("{\"ts\":1}\n"), lg::Format::jsonl);
+  EXPECT_EQ(lg::detect_format("1.2.3.4 - - [15/Jan/2024:10:23:01 +0000] \"GET / HTTP/1.1\" 200 1\n"),
+            lg::Format::combined);
+}
+
+TEST(Store, CompactAndParallelEqualsSerial) {
+  EXPECT_LE(lg::EventStore::bytes_per_event(), 24u);
+  std::string text;
+  std::mt19937 rng(7);
+  for (int i = 0; i < 200000; ++i)
+    text += "2024-01-15 10:23:0" + std::to_string(i % 10) + " INFO s" + std::to_string(rng() % 50) +
+            " message " + std::to_string(i) + " " + std::to_string(rng() % 1000) + ".5\n";
+  auto one = parse(text, lg::Format::seed, 1), many = parse(text, lg::Format::seed, 4);
+  ASSERT_EQ(one.size(), many.size());
+  for (std::size_t i = 0; i < one.size(); i += 997) {
+    EXPECT_EQ(one.message(i), many.message(i));
+    EXPECT_EQ(one.service(i), many.service(i));
+    EXPECT_EQ(one.line(i), many.line(i));
+  }
+}
+
+TEST(Queries, FilterTopAndStats) {
+  auto s = parse(
+      "2024-01-15 10:00:00 INFO a one 10\n2024-01-15 10:00:01 ERROR b two 30\n"
+      "2024-01-15 10:00:02 ERROR a three 30\n2024-01-15 10:00:03 INFO a four\n");
+  lg::Filter f;
+  f.levels = 1u << static_cast<unsigned>(lg::Level::error);
+  EXPECT_EQ(lg::select(s, f), (std::vector<std::size_t>{1, 2}));
+  f = {};
+  f.min_duration_ms = 20;
+  EXPECT_EQ(lg::select(s, f), (std::vector<std::size_t>{1, 2}));
+  // Ties keep input order; events without a duration never rank.
+  EXPECT_EQ(lg::slowest(s, lg::select(s, {}), 2), (std::vector<std::size_t>{1, 2}));
+  EXPECT_EQ(lg::slowest(s, lg::select(s, {}), 10), (std::vector<std::size_t>{1, 2, 0}));
+  lg::StatsBuilder b;
+  for (std::size_t i = 0; i < s.size(); ++i)
+    b.add(s.service(i), s.level(i), s.has_duration(i), s.duration_ms(i));
+  auto st = b.finish();
+  ASSERT_EQ(st.services.size(), 2u);
+  EXPECT_EQ(st.services[0].name, "a");
+  EXPECT_EQ(st.services[0].count, 3u);
+  EXPECT_EQ(st.services[0].errors, 1u);
+  EXPECT_EQ(st.services[0].durations.count(), 2u);
+  ASSERT_EQ(st.levels.size(), 2u);
+  EXPECT_EQ(st.levels[1].name, "ERROR");
+}
+
+TEST(Sketch, QuantilesWithinOnePercent) {
+  lg::DurationSketch sk;
+  std::vector<float> values;
+  std::mt19937 rng(1);
+  std::lognormal_distribution<float> dist(3, 2);
+  for (int i = 0; i < 100000; ++i) {
+    values.push_back(dist(rng));
+    sk.add(values.back());
+  }
+  std::sort(values.begin(), values.end());
+  for (double q : {0.5, 0.95, 0.99}) {
+    const float exact = values[static_cast<std::size_t>(std::ceil(q * static_cast<double>(values.size()))) - 1];
+    EXPECT_NEAR(sk.quantile(q), exact, exact * 0.01) << q;
+  }
+  EXPECT_EQ(sk.max(), values.back());
+  EXPECT_TRUE(std::isnan(lg::DurationSketch().quantile(0.5)));
+}
