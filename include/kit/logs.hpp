@@ -137,6 +137,7 @@ struct Filter {
   std::optional<float> min_duration_ms;            // keep only events slower than this
 };
 [[nodiscard]] bool matches(const EventStore& store, std::size_t i, const Filter& filter);
+[[nodiscard]] bool matches(const Event& event, const Filter& filter);
 // select(store, filter): the indexes of the matching events, in order.
 [[nodiscard]] std::vector<std::size_t> select(const EventStore& store, const Filter& filter);
 // slowest(store, events, n): the n slowest of events (ties: earlier first), a bounded heap.
@@ -177,6 +178,7 @@ struct Stats {
 class StatsBuilder {
  public:
   void add(std::string_view service, Level level, bool has_duration, float duration_ms);
+  void merge(const StatsBuilder& other);
   [[nodiscard]] Stats finish() const;
 
  private:
@@ -184,5 +186,19 @@ class StatsBuilder {
   std::vector<std::pair<std::string, std::size_t>> index_;  // kept sorted for lookup
   GroupStats levels_[level_count];
 };
+
+// ---- Streaming ------------------------------------------------------------------------------
+
+struct StreamResult {
+  StatsBuilder stats;
+  Format format = Format::seed;
+  std::size_t lines = 0, skipped = 0, events = 0, slow = 0;
+};
+// stream_stats(fd, format, filter, slow_ms, jobs): statistics of everything read from fd (a
+// file or a pipe), block by block, parsed on `jobs` threads: memory stays flat however long
+// the input. format nullopt: detected from the first block.
+[[nodiscard]] Result<StreamResult> stream_stats(int fd, std::optional<Format> format,
+                                                const Filter& filter, double slow_ms,
+                                                unsigned jobs = 0);
 
 }  // namespace kit::logs

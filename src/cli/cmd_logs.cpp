@@ -7,8 +7,13 @@
 // usage: kit logs [FILE|-]... [--format auto|seed|jsonl|combined] [--level L,…] [--service S]
 //                 [--since T] [--until T] [--grep TEXT] [--slow MS] [--only-slow] [--top N]
 //                 [--stats] [--json | --csv] [--show-skipped N]
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <cstdlib>
 #include <optional>
 #include <string>
@@ -93,6 +98,81 @@ std::string event_line(const logs::EventStore& s, std::size_t i, double slow) {
 }
 
 
+// stats_text(o, stats, out): the table as text or CSV (returned), or JSON records (to out).
+std::string stats_text(const LogsOptions& o, const logs::Stats& s, core::Output& out) {
+  std::string text;
+  auto row = [&](std::string_view group, const logs::GroupStats& g) {
+    const auto& d = g.durations;
+    if (o.json) {
+      out.record({{"group", group}, {"name", core::json_text(g.name)}, {"count", g.count},
+                  {"errors", g.errors}, {"p50_ms", number_or_null(d.quantile(0.50))},
+                  {"p95_ms", number_or_null(d.quantile(0.95))},
+                  {"p99_ms", number_or_null(d.quantile(0.99))},
+                  {"max_ms", d.count() ? number_or_null(d.max()) : json(nullptr)}});
+      return;
+    }
+    auto ms = [&](double q) {
+      return d.count() ? fmt::format("{:.1f}", widen(q > 1 ? d.max() : d.quantile(q)))
+                       : std::string("-");
+    };
+    if (o.csv)
+      text += fmt::format("{},{},{},{},{},{},{},{}\n", group, core::csv_field(g.name), g.count,
+                          g.errors, ms(0.5), ms(0.95), ms(0.99), ms(2));
+    else
+      text += fmt::format("{:<16} {:>9} {:>7} {:>10} {:>10} {:>10} {:>10}\n", g.name, g.count,
+                          g.errors, ms(0.5), ms(0.95), ms(0.99), ms(2));
+  };
+  auto heading = [&](std::string_view first) {
+    if (!o.json && !o.csv)
+      text += fmt::format("{:<16} {:>9} {:>7} {:>10} {:>10} {:>10} {:>10}\n", first, "events",
+                          "errors", "p50_ms", "p95_ms", "p99_ms", "max_ms");
+  };
+  if (o.csv) text += "group,name,count,errors,p50_ms,p95_ms,p99_ms,max_ms\n";
+  heading("service");
+  for (const auto& g : s.services) row("service", g);
+  if (!o.json && !o.csv) text += '\n';
+  heading("level");
+  for (const auto& g : s.levels) row("level", g);
+  return text;
+}
+
+// run_stats: --stats streams every input block by block: flat memory on any length of log.
+int run_stats(const LogsOptions& o, const logs::Filter& filter,
+              std::optional<logs::Format> forced, core::Output& out) {
+  int status = core::exit_ok;
+  logs::StatsBuilder all;
+  std::size_t events = 0, slow = 0, skipped = 0, lines = 0;
+  for (const std::string& name : o.files) {
+    const int fd = name == "-" ? STDIN_FILENO : ::open(name.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      status = core::report_error("logs", make_error(ErrorKind::io, "core.open",
+                                                     fmt::format("cannot open '{}': {}", name,
+                                                                 std::strerror(errno))));
+      continue;
+    }
+    auto r = logs::stream_stats(fd, forced, filter, o.slow);
+    if (fd != STDIN_FILENO) ::close(fd);
+    if (!r) {
+      Error e = r.error();
+      e.message = fmt::format("{}: {}", name, e.message);
+      status = core::report_error("logs", e);
+      continue;
+    }
+    if (r->skipped != 0)
+      fmt::print(stderr, "kit logs: {}: {} line{} skipped (no {} format matched)\n", name,
+                 r->skipped, r->skipped == 1 ? "" : "s", logs::format_name(r->format));
+    all.merge(r->stats);
+    events += r->events;
+    slow += r->slow;
+    skipped += r->skipped;
+    lines += r->lines;
+  }
+  out.text(stats_text(o, all.finish(), out));
+  if (o.json) out.summary({{"events", events}, {"slow", slow}, {"skipped", skipped}, {"lines", lines}});
+  const int written = out.finish();
+  return status != core::exit_ok ? status : written;
+}
+
 int run_logs(LogsOptions& o) {
   if (o.json && o.csv) return core::report_error("logs", usage("--json and --csv exclude each other"));
   if (o.slow < 0 || !std::isfinite(o.slow))
@@ -110,6 +190,7 @@ int run_logs(LogsOptions& o) {
 
   core::Output out({.json = o.json, .command = "logs"});
   int status = core::exit_ok;
+  if (o.stats && !o.top) return run_stats(o, *filter, forced, out);
   // Every file is parsed first (its events stay in the mapped file), so that the count the
   // tutorial prints first is known and --top ranks across files.
   struct Input {
@@ -199,39 +280,7 @@ int run_logs(LogsOptions& o) {
   };
 
   if (o.stats) {
-    const logs::Stats s = stats.finish();
-    auto row = [&](std::string_view group, const logs::GroupStats& g) {
-      const auto& d = g.durations;
-      if (o.json) {
-        out.record({{"group", group}, {"name", core::json_text(g.name)}, {"count", g.count},
-                    {"errors", g.errors}, {"p50_ms", number_or_null(d.quantile(0.50))},
-                    {"p95_ms", number_or_null(d.quantile(0.95))},
-                    {"p99_ms", number_or_null(d.quantile(0.99))},
-                    {"max_ms", d.count() ? number_or_null(d.max()) : json(nullptr)}});
-        return;
-      }
-      auto ms = [&](double q) {
-        return d.count() ? fmt::format("{:.1f}", widen(q > 1 ? d.max() : d.quantile(q)))
-                         : std::string("-");
-      };
-      if (o.csv)
-        text += fmt::format("{},{},{},{},{},{},{},{}\n", group, core::csv_field(g.name), g.count,
-                            g.errors, ms(0.5), ms(0.95), ms(0.99), ms(2));
-      else
-        text += fmt::format("{:<16} {:>9} {:>7} {:>10} {:>10} {:>10} {:>10}\n", g.name, g.count,
-                            g.errors, ms(0.5), ms(0.95), ms(0.99), ms(2));
-    };
-    auto heading = [&](std::string_view first) {
-      if (!o.json && !o.csv)
-        text += fmt::format("{:<16} {:>9} {:>7} {:>10} {:>10} {:>10} {:>10}\n", first, "events",
-                            "errors", "p50_ms", "p95_ms", "p99_ms", "max_ms");
-    };
-    if (o.csv) text += "group,name,count,errors,p50_ms,p95_ms,p99_ms,max_ms\n";
-    heading("service");
-    for (const auto& g : s.services) row("service", g);
-    if (!o.json && !o.csv) text += '\n';
-    heading("level");
-    for (const auto& g : s.levels) row("level", g);
+    text += stats_text(o, stats.finish(), out);
   } else {
     if (o.csv) text += "timestamp,level,service,message,duration_ms,slow\n";
     if (!o.json && !o.csv)

@@ -30,6 +30,16 @@ bool matches(const EventStore& store, std::size_t i, const Filter& f) {
   return true;
 }
 
+bool matches(const Event& e, const Filter& f) {
+  if (f.levels != 0 && (f.levels & (1u << static_cast<unsigned>(e.level))) == 0) return false;
+  if (f.since_us && e.timestamp_us < *f.since_us) return false;
+  if (f.until_us && e.timestamp_us >= *f.until_us) return false;
+  if (f.min_duration_ms && !(e.has_duration && e.duration_ms > *f.min_duration_ms)) return false;
+  if (f.service && e.service != *f.service) return false;
+  if (f.grep && e.message.find(*f.grep) == std::string_view::npos) return false;
+  return true;
+}
+
 std::vector<std::size_t> select(const EventStore& store, const Filter& filter) {
   std::vector<std::size_t> out;
   for (std::size_t i = 0; i < store.size(); ++i)
@@ -120,6 +130,27 @@ void StatsBuilder::add(std::string_view service, Level level, bool has_duration,
     ++g->count;
     if (level == Level::error || level == Level::critical) ++g->errors;
     if (has_duration) g->durations.add(ms);
+  }
+}
+
+void StatsBuilder::merge(const StatsBuilder& other) {
+  for (const auto& [name, index] : other.index_) {
+    const GroupStats& g = other.services_[index];
+    auto it = std::lower_bound(index_.begin(), index_.end(), std::string_view(name),
+                               [](const auto& entry, std::string_view s) { return entry.first < s; });
+    if (it == index_.end() || it->first != name) {
+      it = index_.insert(it, {name, services_.size()});
+      services_.push_back(GroupStats{name, 0, 0, {}});
+    }
+    GroupStats& mine = services_[it->second];
+    mine.count += g.count;
+    mine.errors += g.errors;
+    mine.durations.merge(g.durations);
+  }
+  for (std::size_t l = 0; l < level_count; ++l) {
+    levels_[l].count += other.levels_[l].count;
+    levels_[l].errors += other.levels_[l].errors;
+    levels_[l].durations.merge(other.levels_[l].durations);
   }
 }
 
