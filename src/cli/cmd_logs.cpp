@@ -218,8 +218,9 @@ int run_logs(LogsOptions& o) {
       std::string_view rest = bytes;
       for (std::size_t wanted : store.skipped_lines) {
         for (; line < wanted; ++line) rest.remove_prefix(std::min(rest.size(), rest.find('\n') + 1));
-        fmt::print(stderr, "kit logs: {}:{}: skipped: {}\n", name, wanted,
-                   rest.substr(0, rest.find('\n')));
+        std::string_view text = rest.substr(0, rest.find('\n'));
+        if (text.ends_with('\r')) text.remove_suffix(1);
+        fmt::print(stderr, "kit logs: {}:{}: skipped: {}\n", name, wanted, text);
       }
     }
     inputs.push_back({name, std::move(*file), std::move(store)});
