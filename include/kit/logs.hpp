@@ -145,9 +145,9 @@ struct Filter {
                                                const std::vector<std::size_t>& events,
                                                std::size_t n);
 
-// A quantile sketch in flat memory: durations in logarithmic buckets 2% wide, so any quantile
-// is within 1% of the exact value (DDSketch's idea), and never outside [min, max]; count, min
-// and max are exact.
+// A quantile sketch in flat memory: exact up to 1024 values; past that, durations in buckets
+// 1/64 of an octave wide, so any quantile is within 0.8% of the exact value and never outside
+// [min, max]. count, min and max are always exact.
 class DurationSketch {
  public:
   void add(float ms);
@@ -158,6 +158,10 @@ class DurationSketch {
   [[nodiscard]] float quantile(double q) const;
 
  private:
+  void spill();  // exact values into buckets
+  void bucket(float ms);
+  std::vector<float> exact_;  // every value while there are few (then empty and spilled)
+  bool spilled_ = false;
   std::vector<std::uint64_t> buckets_;
   std::uint64_t zeros_ = 0;  // durations of 0 (and below the smallest bucket)
   std::size_t count_ = 0;
@@ -182,8 +186,13 @@ class StatsBuilder {
   [[nodiscard]] Stats finish() const;
 
  private:
+  GroupStats& service(std::string_view name);
+  struct NameHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
   std::vector<GroupStats> services_;  // in first-seen order
-  std::vector<std::pair<std::string, std::size_t>> index_;  // kept sorted for lookup
+  std::unordered_map<std::string, std::size_t, NameHash, std::equal_to<>> lookup_;
   GroupStats levels_[level_count];
 };
 

@@ -39,7 +39,7 @@ struct LogsOptions {
   std::string format = "auto";
   std::optional<std::string> levels, service, since, until, grep;
   double slow = 500;
-  bool only_slow = false, stats = false, json = false, csv = false;
+  bool only_slow = false, stats = false, count = false, json = false, csv = false;
   std::optional<std::size_t> top;
   std::size_t show_skipped = 0;
 };
@@ -136,7 +136,8 @@ std::string stats_text(const LogsOptions& o, const logs::Stats& s, core::Output&
   return text;
 }
 
-// run_stats: --stats streams every input block by block: flat memory on any length of log.
+// run_stats: --stats and --count stream every input block by block: flat memory on any length
+// of log.
 int run_stats(const LogsOptions& o, const logs::Filter& filter,
               std::optional<logs::Format> forced, core::Output& out) {
   int status = core::exit_ok;
@@ -167,7 +168,11 @@ int run_stats(const LogsOptions& o, const logs::Filter& filter,
     skipped += r->skipped;
     lines += r->lines;
   }
-  out.text(stats_text(o, all.finish(), out));
+  if (o.count && !o.stats) {
+    if (!o.json) out.text(fmt::format("Parsed {} events\n\nSlow events: {}\n", events, slow));
+  } else {
+    out.text(stats_text(o, all.finish(), out));
+  }
   if (o.json) out.summary({{"events", events}, {"slow", slow}, {"skipped", skipped}, {"lines", lines}});
   const int written = out.finish();
   return status != core::exit_ok ? status : written;
@@ -190,7 +195,7 @@ int run_logs(LogsOptions& o) {
 
   core::Output out({.json = o.json, .command = "logs"});
   int status = core::exit_ok;
-  if (o.stats && !o.top) return run_stats(o, *filter, forced, out);
+  if ((o.stats || o.count) && !o.top) return run_stats(o, *filter, forced, out);
   // Every file is parsed first (its events stay in the mapped file), so that the count the
   // tutorial prints first is known and --top ranks across files.
   struct Input {
@@ -316,6 +321,7 @@ Runner register_logs(CLI::App& app) {
   app.add_flag("--only-slow", o->only_slow, "Keep only the slow events");
   app.add_option("--top", o->top, "The N slowest events");
   app.add_flag("--stats", o->stats, "Per-service and per-level counts, errors and p50/p95/p99/max");
+  app.add_flag("--count", o->count, "Only the tutorial's totals: Parsed N events, Slow events: K");
   add_json_flag(app, o->json);
   app.add_flag("--csv", o->csv, "Events (or stats) as CSV");
   app.add_option("--show-skipped", o->show_skipped, "Print the first N skipped lines to stderr");

@@ -55,18 +55,37 @@ std::string_view next_token(std::string_view line, std::size_t& at) {
 // parse_duration(token): "145.2", "145.2ms", "1.5s", "850us" in milliseconds.
 std::optional<float> parse_duration(std::string_view token) {
   double scale = 1;
+  bool micro = false;
   if (token.ends_with("ms")) token.remove_suffix(2);
-  else if (token.ends_with("us")) token.remove_suffix(2), scale = 0.001;
+  else if (token.ends_with("us")) token.remove_suffix(2), micro = true;
   else if (token.ends_with("s")) token.remove_suffix(1), scale = 1000;
-  if (token.empty()) return std::nullopt;
-  if (token.front() == '.' ? token.size() < 2 : !is_digit(token.front())) return std::nullopt;
-  for (char c : token)
-    if (!is_digit(c) && c != '.') return std::nullopt;
-  if (std::count(token.begin(), token.end(), '.') > 1 || token.back() == '.') return std::nullopt;
-  double v = 0;
-  auto [end, ec] = fast_float::from_chars(token.data(), token.data() + token.size(), v);
-  if (ec != std::errc() || end != token.data() + token.size()) return std::nullopt;
-  const auto ms = static_cast<float>(v * scale);
+  // digits [. digits] or . digits, in one pass; up to 15 digits the value is m / 10^k, which
+  // IEEE division rounds exactly as strtod does (both are exact doubles).
+  std::uint64_t m = 0;
+  std::size_t digits_seen = 0, frac = 0;
+  bool dot = false;
+  for (char c : token) {
+    if (is_digit(c)) {
+      m = m * 10 + static_cast<unsigned>(c - '0');
+      ++digits_seen;
+      frac += dot ? 1 : 0;
+    } else if (c == '.' && !dot) {
+      dot = true;
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (digits_seen == 0 || (dot && (frac == 0))) return std::nullopt;
+  double v;
+  if (digits_seen <= 15) {
+    static constexpr double pow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
+                                       1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    v = static_cast<double>(m) / pow10[frac];
+  } else {
+    auto [end, ec] = fast_float::from_chars(token.data(), token.data() + token.size(), v);
+    if (ec != std::errc() || end != token.data() + token.size()) return std::nullopt;
+  }
+  const auto ms = static_cast<float>(micro ? v / 1000 : v * scale);
   if (!std::isfinite(ms)) return std::nullopt;  // too large for a duration: a message word
   return ms;
 }

@@ -1,6 +1,7 @@
 // Queries over an EventStore: filters, the slowest N, and per-group statistics.
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <queue>
 
@@ -10,12 +11,28 @@ namespace kit::logs {
 
 namespace {
 
-// Buckets 2% wide: bucket i holds (gamma^(i-1), gamma^i]; its midpoint 2·gamma^i/(gamma+1) is
-// within (gamma-1)/(gamma+1) < 1% of every value in it.
-constexpr double gamma = 1.02;
-const double log_gamma = std::log(gamma);
-constexpr int bucket_offset = 800;  // buckets start at gamma^-800 ms, about 1.3e-7 ms
-constexpr std::size_t bucket_count = 2600;  // up to gamma^1800 ms, far past any duration
+// Buckets from the float's own bits: the exponent and the top 6 bits of the mantissa, so a
+// bucket spans 1/64 of its octave and its midpoint is within 0.78% of every value in it
+// (HDR histogram's idea; no logarithm per value). Exponents cover 2^-20 to 2^31 ms.
+constexpr int sub_bits = 6;
+constexpr std::uint32_t first_exponent = 127 - 20;
+constexpr std::uint32_t last_exponent = 127 + 31;
+constexpr std::size_t bucket_count = (last_exponent - first_exponent + 1) << sub_bits;
+
+std::uint32_t bits_of(float v) {
+  std::uint32_t b;
+  std::memcpy(&b, &v, sizeof b);
+  return b;
+}
+
+float midpoint(std::size_t index) {
+  const std::uint32_t b = static_cast<std::uint32_t>(index + (first_exponent << sub_bits))
+                              << (23 - sub_bits) |
+                          1u << (22 - sub_bits);
+  float v;
+  std::memcpy(&v, &b, sizeof v);
+  return v;
+}
 
 }  // namespace
 
@@ -74,22 +91,38 @@ std::vector<std::size_t> slowest(const EventStore& store, const std::vector<std:
   return out;
 }
 
+constexpr std::size_t exact_limit = 1024;
+
 void DurationSketch::add(float ms) {
   ++count_;
   if (count_ == 1 || ms > max_) max_ = ms;
   if (count_ == 1 || ms < min_) min_ = ms;
-  if (!(ms > 0)) {
-    ++zeros_;
+  if (!spilled_) {
+    exact_.push_back(ms);
+    if (exact_.size() > exact_limit) spill();
     return;
   }
-  const int index = static_cast<int>(std::ceil(std::log(static_cast<double>(ms)) / log_gamma)) +
-                    bucket_offset;
-  if (index < 0) {
+  bucket(ms);
+}
+
+void DurationSketch::spill() {
+  spilled_ = true;
+  for (float v : exact_) bucket(v);
+  exact_.clear();
+  exact_.shrink_to_fit();
+}
+
+void DurationSketch::bucket(float ms) {
+  const std::uint32_t exponent = bits_of(ms) >> 23;  // the sign bit too: negatives count as 0
+  if (!(ms > 0) || exponent < first_exponent) {
     ++zeros_;
     return;
   }
   if (buckets_.empty()) buckets_.assign(bucket_count, 0);
-  ++buckets_[std::min<std::size_t>(static_cast<std::size_t>(index), bucket_count - 1)];
+  const std::size_t index = exponent > last_exponent
+                                ? bucket_count - 1
+                                : (bits_of(ms) >> (23 - sub_bits)) - (first_exponent << sub_bits);
+  ++buckets_[index];
 }
 
 void DurationSketch::merge(const DurationSketch& other) {
@@ -97,6 +130,12 @@ void DurationSketch::merge(const DurationSketch& other) {
   if (count_ == 0 || other.max_ > max_) max_ = other.max_;
   if (count_ == 0 || other.min_ < min_) min_ = other.min_;
   count_ += other.count_;
+  if (!spilled_ && !other.spilled_ && exact_.size() + other.exact_.size() <= exact_limit) {
+    exact_.insert(exact_.end(), other.exact_.begin(), other.exact_.end());
+    return;
+  }
+  if (!spilled_) spill();
+  for (float v : other.exact_) bucket(v);
   zeros_ += other.zeros_;
   if (!other.buckets_.empty()) {
     if (buckets_.empty()) buckets_.assign(bucket_count, 0);
@@ -107,26 +146,30 @@ void DurationSketch::merge(const DurationSketch& other) {
 float DurationSketch::quantile(double q) const {
   if (count_ == 0) return std::numeric_limits<float>::quiet_NaN();
   const auto rank = static_cast<std::uint64_t>(std::max(1.0, std::ceil(q * static_cast<double>(count_))));
+  if (!spilled_) {
+    std::vector<float> sorted = exact_;
+    std::nth_element(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(rank - 1),
+                     sorted.end());
+    return sorted[rank - 1];
+  }
   std::uint64_t seen = zeros_;
   if (seen >= rank) return std::max(0.0f, min_);
   for (std::size_t i = 0; i < buckets_.size(); ++i) {
     seen += buckets_[i];
-    if (seen >= rank) {
-      const double mid = 2 * std::pow(gamma, static_cast<int>(i) - bucket_offset) / (gamma + 1);
-      return std::clamp(static_cast<float>(mid), min_, max_);
-    }
+    if (seen >= rank) return std::clamp(midpoint(i), min_, max_);
   }
   return max_;
 }
 
-void StatsBuilder::add(std::string_view service, Level level, bool has_duration, float ms) {
-  auto it = std::lower_bound(index_.begin(), index_.end(), service,
-                             [](const auto& entry, std::string_view s) { return entry.first < s; });
-  if (it == index_.end() || it->first != service) {
-    it = index_.insert(it, {std::string(service), services_.size()});
-    services_.push_back(GroupStats{std::string(service), 0, 0, {}});
-  }
-  for (GroupStats* g : {&services_[it->second], &levels_[static_cast<std::size_t>(level)]}) {
+GroupStats& StatsBuilder::service(std::string_view name) {
+  if (auto it = lookup_.find(name); it != lookup_.end()) return services_[it->second];
+  lookup_.emplace(std::string(name), services_.size());
+  services_.push_back(GroupStats{std::string(name), 0, 0, {}});
+  return services_.back();
+}
+
+void StatsBuilder::add(std::string_view name, Level level, bool has_duration, float ms) {
+  for (GroupStats* g : {&service(name), &levels_[static_cast<std::size_t>(level)]}) {
     ++g->count;
     if (level == Level::error || level == Level::critical) ++g->errors;
     if (has_duration) g->durations.add(ms);
@@ -134,15 +177,8 @@ void StatsBuilder::add(std::string_view service, Level level, bool has_duration,
 }
 
 void StatsBuilder::merge(const StatsBuilder& other) {
-  for (const auto& [name, index] : other.index_) {
-    const GroupStats& g = other.services_[index];
-    auto it = std::lower_bound(index_.begin(), index_.end(), std::string_view(name),
-                               [](const auto& entry, std::string_view s) { return entry.first < s; });
-    if (it == index_.end() || it->first != name) {
-      it = index_.insert(it, {name, services_.size()});
-      services_.push_back(GroupStats{name, 0, 0, {}});
-    }
-    GroupStats& mine = services_[it->second];
+  for (const GroupStats& g : other.services_) {
+    GroupStats& mine = service(g.name);
     mine.count += g.count;
     mine.errors += g.errors;
     mine.durations.merge(g.durations);
@@ -156,7 +192,9 @@ void StatsBuilder::merge(const StatsBuilder& other) {
 
 Stats StatsBuilder::finish() const {
   Stats stats;
-  for (const auto& [name, index] : index_) stats.services.push_back(services_[index]);
+  stats.services = services_;
+  std::sort(stats.services.begin(), stats.services.end(),
+            [](const GroupStats& a, const GroupStats& b) { return a.name < b.name; });
   for (std::size_t l = 0; l < level_count; ++l)
     if (levels_[l].count != 0) {
       stats.levels.push_back(levels_[l]);

@@ -157,6 +157,18 @@ TEST(Queries, FilterTopAndStats) {
   EXPECT_EQ(st.levels[1].name, "ERROR");
 }
 
+TEST(Sketch, ExactWhileSmall) {
+  lg::DurationSketch sk;
+  for (float v : {12.5f, 45.3f, 88.2f, 0.8f}) sk.add(v);
+  EXPECT_EQ(sk.quantile(0.5), 12.5f);
+  EXPECT_EQ(sk.quantile(0.95), 88.2f);
+  lg::DurationSketch other;
+  other.add(1000.0f);
+  sk.merge(other);
+  EXPECT_EQ(sk.quantile(1.0), 1000.0f);
+  EXPECT_EQ(sk.count(), 5u);
+}
+
 TEST(Sketch, QuantilesWithinOnePercent) {
   lg::DurationSketch sk;
   std::vector<float> values;
