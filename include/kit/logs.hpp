@@ -97,6 +97,7 @@ class EventStore {
   // a parallel parse made.
   void append(EventStore&& other);
   void keep_line_numbers(bool yes) { keep_lines_ = yes; }
+  void reserve(std::size_t events);
 
  private:
   friend EventStore parse(std::string_view text, const struct ParseOptions& options);

@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include <fmt/core.h>
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "command.hpp"
@@ -80,21 +80,25 @@ Result<logs::Filter> make_filter(const LogsOptions& o) {
 
 // widen(v): a stored float as the decimal it was written as (88.2, not 88.19999694824219), so
 // that printing it rounds as Python does with the number it parsed (0.85 -> "0.8").
-double widen(float v) { return std::strtod(fmt::format("{}", v).c_str(), nullptr); }
+double widen(float v) {
+  char text[32];
+  *fmt::format_to_n(text, sizeof text - 1, "{}", v).out = '\0';
+  return std::strtod(text, nullptr);
+}
 
 json number_or_null(float v) {
   if (std::isnan(v)) return nullptr;
   return widen(v);
 }
 
-std::string event_line(const logs::EventStore& s, std::size_t i, double slow) {
-  std::string line = fmt::format("  [{}] {}: {}", logs::level_name(s.level(i)), s.service(i),
-                                 s.message(i));
+void append_event_line(std::string& out, const logs::EventStore& s, std::size_t i, double slow) {
+  auto it = std::back_inserter(out);
+  fmt::format_to(it, "  [{}] {}: {}", logs::level_name(s.level(i)), s.service(i), s.message(i));
   if (s.has_duration(i)) {
-    line += fmt::format(" ({:.1f}ms)", widen(s.duration_ms(i)));
-    if (s.duration_ms(i) > slow) line += " *** SLOW";
+    fmt::format_to(it, " ({:.1f}ms)", widen(s.duration_ms(i)));
+    if (s.duration_ms(i) > slow) out += " *** SLOW";
   }
-  return line + '\n';
+  out += '\n';
 }
 
 
@@ -160,8 +164,8 @@ int run_stats(const LogsOptions& o, const logs::Filter& filter,
       continue;
     }
     if (r->skipped != 0)
-      fmt::print(stderr, "kit logs: {}: {} line{} skipped (no {} format matched)\n", name,
-                 r->skipped, r->skipped == 1 ? "" : "s", logs::format_name(r->format));
+      fmt::print(stderr, "kit logs: {}: {} line{} skipped (no format matched)\n", name,
+                 r->skipped, r->skipped == 1 ? "" : "s");
     all.merge(r->stats);
     events += r->events;
     slow += r->slow;
@@ -217,8 +221,8 @@ int run_logs(LogsOptions& o) {
     lines += store.lines;
     skipped += store.skipped;
     if (store.skipped != 0) {
-      fmt::print(stderr, "kit logs: {}: {} line{} skipped (no {} format matched)\n", name,
-                 store.skipped, store.skipped == 1 ? "" : "s", logs::format_name(format));
+      fmt::print(stderr, "kit logs: {}: {} line{} skipped (no format matched)\n", name,
+                 store.skipped, store.skipped == 1 ? "" : "s");
       std::size_t line = 1;
       std::string_view rest = bytes;
       for (std::size_t wanted : store.skipped_lines) {
@@ -280,7 +284,7 @@ int run_logs(LogsOptions& o) {
                                 is_slow(s, i) ? "true" : "false"});
       text += '\n';
     } else {
-      text += event_line(s, i, o.slow);
+      append_event_line(text, s, i, o.slow);
     }
     if (text.size() >= (1 << 16)) flush();
   };
@@ -290,7 +294,7 @@ int run_logs(LogsOptions& o) {
   } else {
     if (o.csv) text += "timestamp,level,service,message,duration_ms,slow\n";
     if (!o.json && !o.csv)
-      text += fmt::format("Parsed {} events\n", o.top ? shown.size() : parsed);
+      text += fmt::format("Parsed {} events\n", parsed);  // --top shows N of them
     if (o.top) {
       for (const auto& [in, i] : shown) print_event(*in, i);
     } else {

@@ -53,7 +53,7 @@ std::string_view next_token(std::string_view line, std::size_t& at) {
 }
 
 // parse_duration(token): "145.2", "145.2ms", "1.5s", "850us" in milliseconds.
-std::optional<float> parse_duration(std::string_view token) {
+std::optional<double> parse_duration(std::string_view token) {
   double scale = 1;
   bool micro = false;
   if (token.ends_with("ms")) token.remove_suffix(2);
@@ -85,8 +85,9 @@ std::optional<float> parse_duration(std::string_view token) {
     auto [end, ec] = fast_float::from_chars(token.data(), token.data() + token.size(), v);
     if (ec != std::errc() || end != token.data() + token.size()) return std::nullopt;
   }
-  const auto ms = static_cast<float>(micro ? v / 1000 : v * scale);
-  if (!std::isfinite(ms)) return std::nullopt;  // too large for a duration: a message word
+  const double ms = micro ? v / 1000 : v * scale;
+  // Too large for the float a duration is stored in: a message word.
+  if (!std::isfinite(static_cast<float>(ms))) return std::nullopt;
   return ms;
 }
 
@@ -95,6 +96,7 @@ bool parse_seed(std::string_view line, Event& e, std::string& scratch) {
   std::string_view first = next_token(line, at);
   std::optional<std::int64_t> ts;
   if (first.size() > 10 && first[10] == 'T') {
+    if (first.size() < 19 || first[16] != ':') return false;  // HH:MM:SS, as the spaced form
     ts = parse_time(first);
   } else {
     const std::string_view time = next_token(line, at);
@@ -122,7 +124,7 @@ bool parse_seed(std::string_view line, Event& e, std::string& scratch) {
   while (last > 0 && !is_space(rest[last - 1])) --last;
   e.has_duration = false;
   if (auto d = parse_duration(rest.substr(last))) {
-    e.duration_ms = *d;
+    e.duration_ms = static_cast<float>(*d);
     e.has_duration = true;
     rest = rest.substr(0, last);
     while (!rest.empty() && is_space(rest.back())) rest.remove_suffix(1);
@@ -146,6 +148,7 @@ bool parse_seed(std::string_view line, Event& e, std::string& scratch) {
 }
 
 bool parse_jsonl(std::string_view line, Event& e, std::string& scratch) {
+  while (!line.empty() && is_space(line.front())) line.remove_prefix(1);
   if (line.empty() || line.front() != '{') return false;
   const nlohmann::json j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
   if (!j.is_object()) return false;
@@ -153,7 +156,8 @@ bool parse_jsonl(std::string_view line, Event& e, std::string& scratch) {
   for (const char* key : {"ts", "time", "timestamp"}) {
     auto it = j.find(key);
     if (it == j.end()) continue;
-    if (it->is_string()) ts = parse_time(it->get_ref<const std::string&>());
+    if (it->is_string() && it->get_ref<const std::string&>().size() > 10)  // a time is needed
+      ts = parse_time(it->get_ref<const std::string&>());
     else if (it->is_number() && std::isfinite(it->get<double>()) && std::abs(it->get<double>()) < 1e13)
       ts = static_cast<std::int64_t>(std::llround(it->get<double>() * 1e6));
     break;
@@ -210,8 +214,14 @@ bool parse_combined(std::string_view line, Event& e, std::string& scratch) {
   if (req_end == std::string_view::npos) return false;
   const std::string_view request = line.substr(at + 2, req_end - at - 2);
   std::size_t k = 0;
-  const std::string_view method = next_token(request, k), path = next_token(request, k);
-  if (method.empty() || path.empty() || path.front() != '/') return false;
+  const std::string_view method = next_token(request, k), path = next_token(request, k),
+                         protocol = next_token(request, k);
+  if (method.empty() || path.empty() || path.front() != '/' || protocol.empty()) return false;
+  // The referer and user agent are quoted: a line cut inside them is not a whole record.
+  std::size_t quotes = 0;
+  for (std::size_t q = req_end + 1; q < line.size(); ++q)
+    if (line[q] == '"' && line[q - 1] != '\\') ++quotes;
+  if (quotes % 2 != 0) return false;
   at = req_end + 1;
   const std::string_view status = next_token(line, at);
   if (status.size() != 3 || digits(status, 0, 3) < 100) return false;
@@ -224,7 +234,7 @@ bool parse_combined(std::string_view line, Event& e, std::string& scratch) {
   while (last > 0 && !is_space(tail[last - 1])) --last;
   if (last > 0 && tail.substr(0, last).find('"') != std::string_view::npos) {
     if (auto seconds = parse_duration(tail.substr(last)); seconds && tail.substr(last).find_first_not_of("0123456789.") == std::string_view::npos) {
-      e.duration_ms = *seconds * 1000;
+      e.duration_ms = static_cast<float>(*seconds * 1000);  // in double, then stored
       e.has_duration = true;
     }
   }

@@ -13,10 +13,10 @@ namespace {
 
 // Buckets from the float's own bits: the exponent and the top 6 bits of the mantissa, so a
 // bucket spans 1/64 of its octave and its midpoint is within 0.78% of every value in it
-// (HDR histogram's idea; no logarithm per value). Exponents cover 2^-20 to 2^31 ms.
+// (HDR histogram's idea; no logarithm per value). Exponents cover 2^-20 to 2^63 ms.
 constexpr int sub_bits = 6;
 constexpr std::uint32_t first_exponent = 127 - 20;
-constexpr std::uint32_t last_exponent = 127 + 31;
+constexpr std::uint32_t last_exponent = 127 + 63;
 constexpr std::size_t bucket_count = (last_exponent - first_exponent + 1) << sub_bits;
 
 std::uint32_t bits_of(float v) {

@@ -18,6 +18,15 @@ constexpr std::size_t max_services = 65535;  // the last id holds every service 
 
 }  // namespace
 
+void EventStore::reserve(std::size_t events) {
+  timestamps_.reserve(events);
+  levels_.reserve(events);
+  services_.reserve(events);
+  messages_.reserve(events);
+  durations_.reserve(events);
+  if (keep_lines_) lines_.reserve(events);
+}
+
 bool EventStore::has_duration(std::size_t i) const { return !std::isnan(durations_[i]); }
 
 std::string_view EventStore::message(std::size_t i) const {
@@ -88,6 +97,7 @@ EventStore parse(std::string_view text, const ParseOptions& options) {
   }
   EventStore all;
   all.keep_line_numbers(options.line_numbers);
+  all.reserve(text.size() / 32);  // address space only: pages are touched as events arrive
   core::for_each_ordered(
       pieces.size(), options.jobs != 0 ? options.jobs : core::hardware_jobs(),
       [&](std::size_t p) {

@@ -61,8 +61,10 @@ import datetime
 import io
 import json
 import os
+import random
 import re
 import shlex
+import struct
 import subprocess
 import sys
 import tempfile
@@ -206,6 +208,27 @@ def parse_combined(line):
     return ns, level, service.decode(), message, None if rtime is None else float(rtime) * 1000
 
 
+def float32(x):
+    """A duration as kit stores it (a float, per the issue: 4 bytes), then read back as the
+    shortest decimal that names that float, which is what kit prints and rounds."""
+    if x is None:
+        return None
+    v = struct.unpack("<f", struct.pack("<f", x))[0]
+    for p in range(1, 12):
+        t = float(f"{v:.{p}g}")
+        if struct.unpack("<f", struct.pack("<f", t))[0] == v:
+            return t
+    return v
+
+
+def stored(parse):
+    def parse_stored(line):
+        r = parse(line)
+        return r and r[:4] + (float32(r[4]),) + tuple(r[5:])
+    return parse_stored
+
+
+parse_seed, parse_jsonl, parse_combined = map(stored, (parse_seed, parse_jsonl, parse_combined))
 PARSERS = {"seed": parse_seed, "jsonl": parse_jsonl, "combined": parse_combined}
 
 
@@ -221,6 +244,26 @@ def detect(lines):
     sample = [l for l in lines if l][:100]
     counts = {f: sum(1 for l in sample if p(l) is not None) for f, p in PARSERS.items()}
     return max(PARSERS, key=lambda f: (counts[f], -list(PARSERS).index(f)))
+
+
+PARSED = {}  # (name, data, format) -> parse_file's answer; the filters reuse three files
+
+
+def parse_file(name, data, fmt):
+    """([Event], [(name, line number, skipped line)], number of lines) of one file."""
+    if (name, data, fmt) not in PARSED:
+        lines = split_lines(data) if data else []
+        parse = PARSERS[fmt if fmt != "auto" else detect(lines)]
+        events, skipped = [], []
+        for i, line in enumerate(lines, 1):
+            if line:
+                parsed = parse(line)
+                if parsed is None:
+                    skipped.append((name, i, line))
+                else:
+                    events.append(Event(parsed, name, i, line))
+        PARSED[(name, data, fmt)] = events, skipped, len(lines)
+    return PARSED[(name, data, fmt)]
 
 
 class Event:
@@ -277,20 +320,11 @@ class Expected:
     def __init__(self, files, opts):
         self.events, self.skipped, self.skipped_lines, self.lines = [], [], [], 0
         for name, data in files:
-            lines = split_lines(data) if data else []
-            self.lines += len(lines)
-            parse = PARSERS[opts.fmt if opts.fmt != "auto" else detect(lines)]
-            k = 0
-            for i, line in enumerate(lines, 1):
-                if not line:
-                    continue
-                parsed = parse(line)
-                if parsed is None:
-                    k += 1
-                    self.skipped_lines.append((name, i, line))
-                else:
-                    self.events.append(Event(parsed, name, i, line))
-            self.skipped.append((name, k))
+            events, skipped, lines = parse_file(name, data, opts.fmt)
+            self.events += events
+            self.skipped_lines += skipped
+            self.skipped.append((name, len(skipped)))
+            self.lines += lines
         self.threshold = float(opts.slow) if opts.slow is not None else 500.0
         levels = {LEVEL_NAMES[x.upper()] for x in opts.level.split(",")} if opts.level else None
         since = filter_time_ns(opts.since) if opts.since else None
@@ -342,8 +376,8 @@ class Expected:
                 [group("level", lv, by_level[lv]) for lv in LEVEL_ORDER if lv in by_level])
 
     def stderr_lines(self):
-        return [f"kit logs: {name}: {k} lines skipped (no format matched)"
-                for name, k in self.skipped if k]
+        return [f"kit logs: {name}: {k} {'line' if k == 1 else 'lines'} skipped "
+                "(no format matched)" for name, k in self.skipped if k]
 
 
 # ----------------------------------------------------------------------------- generators
@@ -406,7 +440,7 @@ class Gen:
         t = datetime.datetime(1970, 1, 1) + datetime.timedelta(seconds=self.secs() + offset * 60)
         frac = b"" if r.random() < 0.5 else b"." + self.digits(r.choice([1, 2, 3, 3, 6, 6, 7, 9]))
         z = b"" if zone is None else b"Z" if zone == "Z" else b"%c%02d:%02d" % (
-            "+-"[offset < 0], abs(offset) // 60, abs(offset) % 60)
+            b"+-"[offset < 0], abs(offset) // 60, abs(offset) % 60)
         date = b"%04d-%02d-%02d" % (t.year, t.month, t.day)
         time = b"%02d:%02d:%02d" % (t.hour, t.minute, t.second) + frac + z
         return [date + b"T" + time] if joined else [date, time]
@@ -427,7 +461,7 @@ class Gen:
     def number(self):
         r = self.rng
         if self.lognormal:
-            v = r.lognormvariate(3, 2.5) if r.random() < 0.97 else r.choice([0, 0.0004, 1e9])
+            v = r.lognormvariate(3, 2.5) if r.random() < 0.98 else r.choice([0, 0, 0.0004, 1e9])
             return (b"%.3f" % v) if r.random() < 0.8 else str(int(v)).encode()
         k = r.random()
         if k < 0.25:
@@ -525,9 +559,8 @@ class Gen:
         for i, k in enumerate(msg_keys):
             front.append((k, self.json_str(msg if i == 0 else "other " + msg)))
         if r.random() < 0.7:
-            num = self.number().decode()
-            if num.startswith("."):
-                num = "0" + num  # JSON numbers need a leading digit
+            num = self.number().decode().lstrip("0")  # JSON: no leading zeros, a digit first
+            num = "0" + num if num[:1] in ("", ".") else num
             if r.random() < 0.05:
                 num = r.choice(["1.25e2", "5E-1", "1e3", "0.0", "-0.0"])
             others.append(("duration_ms", num))
@@ -537,10 +570,9 @@ class Gen:
             if r.random() < 0.15:
                 others.append(extra)
         r.shuffle(others)
-        items = others
-        for k, v in front:  # ts/time/timestamp and msg/message keep their order
-            items.insert(r.randint(len(items) - sum(1 for x in items if x[0] in
-                         ("ts", "time", "timestamp", "msg", "message")), len(items)), (k, v))
+        items = others  # ts/time/timestamp and msg/message land in their own order
+        for pos, kv in zip(sorted(r.randint(0, len(others)) for _ in front), front):
+            items.insert(pos + front.index(kv), kv)
         colon, comma = r.choice([(":", ","), (": ", ", "), (" : ", " , ")])
         body = comma.join(
             (json.dumps(k) if r.random() < 0.97 else '"\\u00' + f'{ord(k[0]):02x}' + k[1:] + '"')
@@ -572,12 +604,12 @@ class Gen:
         offset = r.choice([0, -420, 60, 330, -300, 120])
         t = datetime.datetime(1970, 1, 1) + datetime.timedelta(seconds=self.secs() + offset * 60)
         ip = r.choice([b"192.168.1.%d" % r.randint(1, 254), b"10.0.0.1", b"2001:db8::1", b"::1"])
-        user = r.choice([b"-", b"-", b"frank", b"ünï".encode() if False else b"bob"])
+        user = r.choice([b"-", b"-", b"frank", b"bob"])
         path = r.choice(PATHS)
         status = r.choice(STATUSES)
         line = b'%s - %s [%02d/%s/%04d:%02d:%02d:%02d %c%02d%02d] "%s %s %s" %d %s "%s" "%s"' % (
             ip, user, t.day, MONTHS[t.month - 1], t.year, t.hour, t.minute, t.second,
-            "+-"[offset < 0], abs(offset) // 60, abs(offset) % 60, r.choice(METHODS), path,
+            b"+-"[offset < 0], abs(offset) // 60, abs(offset) % 60, r.choice(METHODS), path,
             r.choice([b"HTTP/1.1", b"HTTP/1.0", b"HTTP/2.0"]), status,
             r.choice([b"-", str(r.randint(0, 99999)).encode()]),
             r.choice([b"-", b"https://example.com/x?y=1", b"http://a.b/"]), r.choice(AGENTS))
@@ -661,12 +693,14 @@ class Runner:
             err.read().decode("utf-8", "replace"), cmd
 
     def fail(self, cmd, expected, actual):
+        """Counts a mismatch; reports the first 20, at most 3 a kit run (one cause can fail
+        thousands of records)."""
         self.mismatches += 1
-        if len(self.reports) < 20:
+        if len(self.reports) < 20 and sum(c == cmd for c, _, _ in self.reports) < 3:
             self.reports.append((cmd, expected, actual))
 
 
-def close(a, b, rel=1e-9):
+def close(a, b, rel=1e-6):  # durations are floats (7 digits)
     return a is None and b is None or (
         isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(b, bool)
         and abs(a - b) <= rel * max(1.0, abs(a)))
@@ -712,7 +746,7 @@ def check(r, files, opts, stdin=None, env=None, names=None):
     elif opts.stats:
         compare_stats(r, cmd, exp, out)
     else:
-        compare_records(r, cmd, exp, out, ignore_file=stdin is not None)
+        compare_records(r, cmd, exp, out, top=opts.top is not None, ignore_file=stdin is not None)
     return exp
 
 
@@ -725,7 +759,7 @@ def compare_text(r, cmd, want, got):
                f"({len(w)} lines)", f"{g[i] if i < len(g) else '<end>'!r} ({len(g)} lines)")
 
 
-def compare_records(r, cmd, exp, out, ignore_file=False):
+def compare_records(r, cmd, exp, out, top=False, ignore_file=False):
     recs, summary = json_lines(r, cmd, out)
     if recs is None:
         return
@@ -737,7 +771,7 @@ def compare_records(r, cmd, exp, out, ignore_file=False):
     if ignore_file:
         for x in want + recs:
             x.pop("file", None)
-    if cmd.split()[2:3] == ["--top"] or "--top" in cmd.split():
+    if top:
         pairs = list(zip(want, recs))
         if len(want) != len(recs):
             r.fail(cmd, f"{len(want)} records", f"{len(recs)} records")
@@ -747,19 +781,22 @@ def compare_records(r, cmd, exp, out, ignore_file=False):
                 break
         return
     key = (lambda x: x.get("line")) if ignore_file else (lambda x: (x.get("file"), x.get("line")))
-    got = {key(a): a for a in recs}
+    got = {}  # a file named twice on the command line gives each line twice, in order
+    for a in recs:
+        got.setdefault(key(a), []).append(a)
     shown = 0
     for w in want:
-        a = got.pop(key(w), None)
+        a = got[key(w)].pop(0) if got.get(key(w)) else None
         if a is None or not same_record(w, a):
             r.fail(cmd, f"{w['file'] if 'file' in w else '-'}:{w['line']} "
                    f"{raw.get((w.get('file'), w['line']), b'')!r} -> {w}",
                    "no record" if a is None else str(a))
             shown += 1
     skipped = {(n, i): t for n, i, t in exp.skipped_lines}
-    for k, a in list(got.items())[:5]:
+    extra = [(k, a) for k, v in got.items() for a in v]
+    for k, a in extra[:5]:
         r.fail(cmd, f"no record (line {k} is {skipped.get(k, 'blank or absent')!r})", str(a))
-    if [key(a) for a in recs] != [key(w) for w in want] and not shown and not got:
+    if [key(a) for a in recs] != [key(w) for w in want] and not shown and not extra:
         r.fail(cmd, "records in input order", "another order")
 
 
@@ -849,9 +886,6 @@ def group_seed(r, rng):
     check(r, [files[3]], Options(slow=100), stdin=files[3][1], names=["-"])
     check(r, [files[4]], Options(fmt="jsonl"))  # the wrong format: every non-blank line skipped
     # The tutorial's five lines print exactly what the tutorial printed.
-    handle = r.start(["--slow", "100", "tutorial.log"])
-    r.write("tutorial.log", TUTORIAL_LINES)
-    rc, out, err, cmd = r.finish(handle) if False else (None, None, None, None)
     tut = r.write("tutorial.log", TUTORIAL_LINES)
     handle = r.start(["--slow", "100", "tutorial.log"])
     rc, out, err, cmd = r.finish(handle)
@@ -1029,7 +1063,6 @@ def main():
     parser.add_argument("--keep", help="write the generated files here and keep them")
     parser.add_argument("group", choices=list(GROUPS) + ["all"])
     opts = parser.parse_args()
-    import random
     status = 0
     with tempfile.TemporaryDirectory() as scratch:
         for name, fn in GROUPS.items():
