@@ -241,7 +241,8 @@ int run_logs(LogsOptions& o) {
   };
   std::vector<std::pair<const Input*, std::size_t>> shown;  // --top: the events to print
   logs::StatsBuilder stats;
-  for (const Input& in : inputs)
+  for (const Input& in : inputs) {
+    std::vector<std::size_t> matching;  // --top: this file's candidates
     for (std::size_t i = 0; i < in.store.size(); ++i)
       if (logs::matches(in.store, i, *filter)) {
         ++parsed;
@@ -249,11 +250,14 @@ int run_logs(LogsOptions& o) {
         if (o.stats)
           stats.add(in.store.service(i), in.store.level(i), in.store.has_duration(i),
                     in.store.duration_ms(i));
-        else if (o.top && in.store.has_duration(i))
-          shown.emplace_back(&in, i);
+        else if (o.top)
+          matching.push_back(i);
       }
+    if (o.top)  // each file's N slowest (a bounded heap), then the N slowest of those
+      for (std::size_t i : logs::slowest(in.store, matching, *o.top)) shown.emplace_back(&in, i);
+  }
   if (o.top) {
-    // Slowest first; ties keep file and line order.
+    // Slowest first; ties keep file order (and, from slowest, line order).
     std::stable_sort(shown.begin(), shown.end(), [](const auto& a, const auto& b) {
       return a.first->store.duration_ms(a.second) > b.first->store.duration_ms(b.second);
     });
