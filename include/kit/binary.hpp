@@ -64,6 +64,14 @@ class Struct {
   // pack_into(buffer, offset, values): the same, written into buffer at offset.
   [[nodiscard]] Result<void> pack_into(std::span<char> buffer, std::size_t offset,
                                        std::span<const Value> values) const;
+  // pack_plain(text, out): the fast path for text records: one record from the start of
+  // text, a line of comma-separated plain decimal numbers ("7,-3,0.5") ending in LF, CRLF or
+  // the end of text, packed straight into out (size() bytes) as parse_literal and pack_into
+  // would, with no Value in between. Returns the bytes read, line end included; 0 (out
+  // unspecified) on anything else: a format with bytes, bools or pointers, quotes, blanks, a
+  // sign +, hex, underscores, too many digits, a value out of range. The general path then
+  // reads the line and explains what is wrong with it.
+  [[nodiscard]] std::size_t pack_plain(std::string_view text, char* out) const;
   // unpack(buffer): buffer must be exactly size() bytes.
   [[nodiscard]] Result<std::vector<Value>> unpack(std::string_view buffer) const;
   // unpack_from(buffer, offset): needs size() bytes from offset on.
@@ -80,6 +88,8 @@ class Struct {
   std::string format_;
   ByteOrder order_ = ByteOrder::native;
   bool native_sizes_ = true;
+  bool plain_ = false;   // every field an integer or a float: pack_plain applies
+  bool padded_ = false;  // some bytes belong to no field
   std::vector<Field> fields_;  // runs of values; pad bytes have none
   std::size_t size_ = 0;
   std::size_t values_ = 0;

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <limits>
 
+#include <fast_float/fast_float.h>
 #include <fmt/core.h>
 
 #include "integer.hpp"
@@ -133,6 +134,32 @@ bool pack_half(double x, std::uint16_t& out) {
   return true;
 }
 
+// store_float(code, x, p, big, native_sizes): x as an e, f or d field at p; false when it is
+// too large for the field.
+bool store_float(char code, double x, char* p, bool big, bool native_sizes) {
+  if (code == 'd') {
+    store(p, std::bit_cast<std::uint64_t>(x), 8, big);
+    return true;
+  }
+  if (code == 'f') {
+    // From FLT_MAX plus half its ulp on, a double rounds to infinity. CPython 3.11 calls that
+    // an error for standard sizes only; natively it casts (to inf).
+    const double overflow_at =
+        static_cast<double>(std::numeric_limits<float>::max()) + std::ldexp(1.0, 103);
+    const bool fits = !std::isfinite(x) || std::fabs(x) < overflow_at;
+    if (!fits && !native_sizes) return false;
+    const float y = fits ? static_cast<float>(x)
+                         : std::copysign(std::numeric_limits<float>::infinity(),
+                                         static_cast<float>(x < 0 ? -1 : 1));
+    store(p, std::bit_cast<std::uint32_t>(y), 4, big);
+    return true;
+  }
+  std::uint16_t h = 0;
+  if (!pack_half(x, h)) return false;
+  store(p, h, 2, big);
+  return true;
+}
+
 double unpack_half(std::uint16_t h) {
   const bool sign = (h >> 15) != 0;
   int e = (h >> 10) & 0x1f;
@@ -234,6 +261,12 @@ Result<Struct> Struct::compile(std::string_view format) {
     offset += count * info.size;
   }
   s.size_ = offset;
+  s.plain_ = std::all_of(s.fields_.begin(), s.fields_.end(), [](const Field& f) {
+    return std::string_view("bBhHiIlLqQnNefd").find(f.code) != std::string_view::npos;
+  });
+  std::size_t field_bytes = 0;
+  for (const Field& f : s.fields_) field_bytes += f.length * f.count;
+  s.padded_ = field_bytes != s.size_;
   return s;
 }
 
@@ -319,28 +352,10 @@ Result<void> Struct::pack_into(std::span<char> buffer, std::size_t offset,
         else
           return tl::unexpected(
               error(bad_value, fmt::format("item {}: required argument is not a float", item)));
-        if (f.code == 'd') {
-          store(p, std::bit_cast<std::uint64_t>(x), 8, big);
-        } else if (f.code == 'f') {
-          // From FLT_MAX plus half its ulp on, a double rounds to infinity. CPython 3.11 calls
-          // that an error for standard sizes only; natively it casts (to inf).
-          const double overflow_at =
-              static_cast<double>(std::numeric_limits<float>::max()) + std::ldexp(1.0, 103);
-          const bool fits = !std::isfinite(x) || std::fabs(x) < overflow_at;
-          const float y = fits ? static_cast<float>(x)
-                               : std::copysign(std::numeric_limits<float>::infinity(),
-                                               static_cast<float>(x < 0 ? -1 : 1));
-          if (!fits && !native_sizes_)
-            return tl::unexpected(error(
-                bad_value, fmt::format("item {}: float too large to pack with f format", item)));
-          store(p, std::bit_cast<std::uint32_t>(y), 4, big);
-        } else {
-          std::uint16_t h = 0;
-          if (!pack_half(x, h))
-            return tl::unexpected(error(
-                bad_value, fmt::format("item {}: float too large to pack with e format", item)));
-          store(p, h, 2, big);
-        }
+        if (!store_float(f.code, x, p, big, native_sizes_))
+          return tl::unexpected(error(bad_value, fmt::format("item {}: float too large to pack "
+                                                             "with {} format",
+                                                             item, f.code)));
         continue;
       }
       // Integers: the value as a signed 128-bit number, checked against the field's range.
@@ -371,6 +386,52 @@ Result<void> Struct::pack_into(std::span<char> buffer, std::size_t offset,
       store(p, static_cast<std::uint64_t>(n), f.length, big);
     }
   return {};
+}
+
+std::size_t Struct::pack_plain(std::string_view text, char* out) const {
+  if (!plain_) return 0;
+  const char* at = text.data();
+  const char* const end = text.data() + text.size();
+  const bool big = order_ == ByteOrder::big;
+  if (padded_) std::memset(out, 0, size_);
+  bool first = true;
+  for (const Field& run : fields_)
+    for (std::size_t r = 0; r < run.count; ++r) {
+      if (!first && (at == end || *at++ != ',')) return 0;
+      first = false;
+      char* p = out + run.offset + r * run.length;
+      if (run.code == 'e' || run.code == 'f' || run.code == 'd') {
+        // Decimal text reads to the same double whether parse_literal takes it as an int or
+        // a float, except -0 (an int, so +0.0): zeros with a sign go the general way.
+        double x = 0;
+        auto [next, ec] = fast_float::from_chars(at, end, x);
+        if (ec != std::errc() || next == at || (x == 0 && std::signbit(x))) return 0;
+        if (!store_float(run.code, x, p, big, native_sizes_)) return 0;
+        at = next;
+        continue;
+      }
+      // Integers: -?(0|[1-9][0-9]{0,17}), below 10^18 and so inside int64.
+      const bool negative = at != end && *at == '-';
+      if (negative) ++at;
+      const char* digits = at;
+      std::int64_t v = 0;
+      while (at != end && *at >= '0' && *at <= '9' && at - digits < 18) v = v * 10 + (*at++ - '0');
+      const auto n = at - digits;
+      if (n == 0 || (n > 1 && *digits == '0') || (at != end && *at >= '0' && *at <= '9')) return 0;
+      if (negative) v = -v;
+      const unsigned bits = static_cast<unsigned>(run.length * 8);
+      if (is_signed_code(run.code)) {
+        if (bits < 64 &&
+            (v < -(std::int64_t{1} << (bits - 1)) || v >= (std::int64_t{1} << (bits - 1))))
+          return 0;
+      } else if (v < 0 || (bits < 64 && v >= (std::int64_t{1} << bits))) {
+        return 0;
+      }
+      store(p, static_cast<std::uint64_t>(v), run.length, big);
+    }
+  if (at != end && *at == '\r') ++at;  // CRLF
+  if (at == end) return static_cast<std::size_t>(at - text.data());
+  return *at == '\n' ? static_cast<std::size_t>(at + 1 - text.data()) : 0;
 }
 
 Result<std::string> Struct::pack(std::span<const Value> values) const {

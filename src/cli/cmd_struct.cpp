@@ -101,26 +101,53 @@ Result<void> read_values(const bin::Struct& s, const Texts& texts,
   return {};
 }
 
-// pack_segment(s, csv): the records of a piece of CSV packed, or the first error (its line
-// counted from the piece's start).
-Result<std::string> pack_segment(const bin::Struct& s, std::string_view csv) {
+// A piece of CSV packed: its records, or the first error (its line counted from the piece's
+// start); `quoted` when the piece has a quote in it.
+struct PackedPiece {
+  Result<std::string> records;
+  bool quoted = false;
+};
+
+// pack_segment(s, csv): the records of a piece of CSV, plain lines through Struct::pack_plain
+// and the rest (quotes, blanks, bytes, errors) through the CSV reader and parse_literal.
+PackedPiece pack_segment(const bin::Struct& s, std::string_view csv) {
   core::CsvReader reader(csv);
   core::CsvRecordView row;
   std::vector<bin::Value> values;
-  std::string packed;
+  PackedPiece piece{std::string(), false};
+  std::string& packed = *piece.records;
+  // Room for the records that lines as long as the first 64 KiB's would make, and a quarter
+  // more: a count of every line would read the whole piece twice.
+  const std::string_view sample = csv.substr(0, 64 << 10);
+  const auto sample_lines = static_cast<std::size_t>(std::count(sample.begin(), sample.end(), '\n'));
+  if (!csv.empty()) packed.resize((csv.size() * sample_lines / sample.size() * 5 / 4 + 16) * s.size());
+  std::size_t used = 0;
   while (true) {
+    if (packed.size() - used < s.size()) packed.resize(packed.size() * 2);
+    const std::string_view rest = reader.rest();
+    if (const std::size_t read = s.pack_plain(rest, packed.data() + used)) {
+      reader.skip_line(read);
+      used += s.size();
+      continue;
+    }
+    piece.quoted = piece.quoted || rest.substr(0, rest.find('\n')).find('"') != std::string_view::npos;
     auto more = reader.next(row);
-    if (!more) return tl::unexpected(more.error());
-    if (!*more) return packed;
+    if (!more) {
+      piece.records = tl::unexpected(more.error());
+      return piece;
+    }
+    if (!*more) break;
     auto read = read_values(s, row.fields, values);
-    const std::size_t used = packed.size();
-    packed.resize(used + s.size());
     if (read) read = s.pack_into(std::span<char>(packed.data(), packed.size()), used, values);
     if (!read) {
       read.error().position = TextPosition{row.line, 1};
-      return tl::unexpected(read.error());
+      piece.records = tl::unexpected(read.error());
+      return piece;
     }
+    used += s.size();
   }
+  packed.resize(used);
+  return piece;
 }
 
 // segments(text, size): text cut after a line end about every `size` bytes.
@@ -142,29 +169,39 @@ int run_pack_csv(const StructOptions& o, const bin::Struct& s) {
   auto input = core::InputFile::open(*o.csv_in);
   if (!input) return core::report_error(o.name, input.error());
   const std::string_view text = core::strip_bom(input->bytes());
-  // Pieces cut at line ends are packed on every core, unless a field is quoted anywhere (a
-  // quoted field may hold a line end, so a cut could fall inside it).
-  const bool quoted = text.find('"') != std::string_view::npos;
-  const std::vector<std::string_view> pieces =
-      segments(text, quoted ? text.size() : std::size_t{4} << 20);
+  // Pieces cut at line ends are packed on every core. A quoted field may hold a line end, so
+  // from the first piece with a quote on, a cut may fall inside a field: the rest of the text
+  // is packed again as one piece, and the pieces after it are dropped.
+  const std::vector<std::string_view> pieces = segments(text, std::size_t{4} << 20);
   core::Output out({.command = o.name});
   int status = core::exit_ok;
+  bool sequential = false;
+  auto write = [&](std::string_view piece, Result<std::string>& packed) {
+    if (packed) {
+      out.text(*packed);
+      return;
+    }
+    Error e = packed.error();
+    if (e.position) {  // lines counted from the piece: add the lines before it
+      const auto before =
+          std::string_view(text.data(), static_cast<std::size_t>(piece.data() - text.data()));
+      e.position->line += static_cast<std::size_t>(std::count(before.begin(), before.end(), '\n'));
+    }
+    status = core::report_error(o.name, e);
+  };
   core::for_each_ordered(
       pieces.size(), core::hardware_jobs(),
       [&](std::size_t i) { return pack_segment(s, pieces[i]); },
-      [&](std::size_t i, Result<std::string> packed) {
-        if (status != core::exit_ok) return;
-        if (packed) {
-          out.text(*packed);
+      [&](std::size_t i, PackedPiece piece) {
+        if (status != core::exit_ok || sequential) return;
+        if (piece.quoted && i + 1 < pieces.size()) {
+          sequential = true;
+          const std::string_view rest = text.substr(static_cast<std::size_t>(pieces[i].data() - text.data()));
+          PackedPiece whole = pack_segment(s, rest);
+          write(rest, whole.records);
           return;
         }
-        Error e = packed.error();
-        if (e.position) {  // lines counted from the piece: add the lines before it
-          const auto before = std::string_view(text.data(), static_cast<std::size_t>(
-                                                                 pieces[i].data() - text.data()));
-          e.position->line += static_cast<std::size_t>(std::count(before.begin(), before.end(), '\n'));
-        }
-        status = core::report_error(o.name, e);
+        write(pieces[i], piece.records);
       });
   const int written = out.finish();
   return status != core::exit_ok ? status : written;

@@ -1,4 +1,6 @@
 // kit — the driver: builds the command table from commands.def, parses, dispatches.
+#include <malloc.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <exception>
@@ -167,6 +169,12 @@ int run(int argc, char** argv) {
 }  // namespace kit::cli
 
 int main(int argc, char** argv) {
+  // Commands format and pack large pieces on worker threads, allocated and freed over and
+  // over. By default glibc maps each such buffer fresh and unmaps it when freed, and faulting
+  // its pages in again costs more than the work (a quarter of `kit struct`'s time): keep
+  // freed memory in the process instead. Peak memory is unchanged.
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);  // glibc's largest
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
   try {
     return kit::cli::run(argc, argv);
   } catch (const std::exception& e) {

@@ -108,6 +108,16 @@ Result<bool> CsvReader::next(CsvRecordView& row) {
   return true;
 }
 
+std::string_view CsvReader::rest() {
+  const std::string_view text = text_;
+  while (at_ < text.size() && (text[at_] == '\n' || (text[at_] == '\r' && at_ + 1 < text.size() &&
+                                                     text[at_ + 1] == '\n'))) {
+    at_ += text[at_] == '\r' ? 2u : 1u;
+    ++line_;
+  }
+  return text.substr(at_);
+}
+
 Result<bool> CsvReader::next(CsvRow& row) {
   auto more = next(view_);
   if (!more || !*more) return more;

@@ -146,6 +146,73 @@ TEST(Repr, FloatsAsPython) {
   EXPECT_EQ(bin::float_repr(-std::numeric_limits<double>::infinity()), "-inf");
 }
 
+// pack_plain(line) must pack exactly what the general path (parse_literal, then pack_into)
+// packs, or decline: every line below goes through both.
+TEST(Struct, PackPlainAgreesWithTheGeneralPathOrDeclines) {
+  struct Line {
+    const char* format;
+    std::string text;
+    bool plain;  // whether the fast path takes it
+  };
+  const std::vector<Line> lines = {
+      {"<IHff", "3280387012,33432,-38.2081298828125,76.09624481201172", true},
+      {"<IHff", "0,0,0,1e-05", true},
+      {">bBhHiIqQ", "-128,255,-32768,65535,-2147483648,4294967295,-999999999999999999,"
+                    "999999999999999999", true},
+      {"@bqd", "1,2,3.5\r\n", true},  // native alignment: pad bytes are zero
+      {"<e", "65504", true},
+      {"<fd", "nan,-inf", true},
+      {"<d", "12345678901234567890", true},   // for floats, any decimal text reads the same
+      {"<d", "-0", false},                    // the int 0, so +0.0
+      {"<d", "007", true},
+      {"<q", "1000000000000000000", false},   // 19 digits: the general path
+      {"<i", "007", false},
+      {"<i", "+5", false},
+      {"<i", " 5", false},
+      {"<i", "0x10", false},
+      {"<i", "1_000", false},
+      {"<b", "128", false},                   // out of range: the general path explains
+      {"<B", "-1", false},
+      {"<f", "1e39", false},
+      {"<d", "1e400", true},                  // inf, as float() reads it
+      {"<i", "5\r", true},                    // a CR before the end of text is a line end
+      {"<i", "5\rx", false},
+      {"<ii", "1,", false},
+      {"<ii", "1", false},
+      {"<ii", "1,2,3", false},
+      {"<?", "1", false},                     // bools, bytes and pointers: never plain
+      {"<4s", "61626364", false},
+      {"<i", "True", false},
+      {"<i", "\"5\"", false},
+  };
+  for (const Line& line : lines) {
+    auto s = bin::Struct::compile(line.format);
+    ASSERT_TRUE(s) << line.format;
+    std::string fast(s->size(), '\x55');
+    const std::size_t read = s->pack_plain(line.text, fast.data());
+    EXPECT_EQ(read != 0, line.plain) << line.format << " " << line.text;
+    if (read == 0) continue;
+    EXPECT_EQ(read, line.text.size()) << line.text;
+    std::string body = line.text.substr(0, line.text.find_first_of("\r\n"));
+    std::vector<Value> values;
+    for (std::size_t at = 0, i = 0; at <= body.size(); ++i) {
+      const std::size_t comma = std::min(body.find(',', at), body.size());
+      auto v = bin::parse_literal(body.substr(at, comma - at), s->code_at(i));
+      ASSERT_TRUE(v) << body;
+      values.push_back(*v);
+      at = comma + 1;
+    }
+    auto general = s->pack(values);
+    ASSERT_TRUE(general) << body;
+    EXPECT_EQ(bin::to_hex(fast), bin::to_hex(*general)) << line.format << " " << body;
+  }
+  // Only the first line of the text is read: the count includes its line end.
+  auto s = bin::Struct::compile("<i");
+  char out[4];
+  EXPECT_EQ(s->pack_plain("7\n8\n", out), 2u);
+  EXPECT_EQ(s->pack_plain("7\r\n8\n", out), 3u);
+}
+
 TEST(Repr, BytesAndTuples) {
   EXPECT_EQ(bin::repr(Value{std::string("a'b")}), "b\"a'b\"");
   EXPECT_EQ(bin::repr(Value{std::string("a'\"b")}), "b'a\\'\"b'");

@@ -55,6 +55,23 @@ TEST(Csv, StrayQuoteInUnquotedField) {
   EXPECT_EQ(rows.error().position->column, 3u);
 }
 
+TEST(Csv, FastPathCallersSkipLinesAndTheReaderCarriesOn) {
+  kit::core::CsvReader reader("\n\r\na,b\r\n\"x\ny\",z\nlast");
+  EXPECT_EQ(reader.rest(), "a,b\r\n\"x\ny\",z\nlast");  // blank lines skipped
+  EXPECT_EQ(reader.line(), 3u);
+  reader.skip_line(5);  // the caller took "a,b\r\n" itself
+  kit::core::CsvRecordView row;
+  ASSERT_TRUE(*reader.next(row));  // a quoted line end: the reader's job
+  EXPECT_EQ(row.line, 4u);
+  ASSERT_EQ(row.fields.size(), 2u);
+  EXPECT_EQ(row.fields[0], "x\ny");
+  EXPECT_EQ(reader.rest(), "last");
+  ASSERT_TRUE(*reader.next(row));
+  EXPECT_EQ(row.line, 6u);
+  EXPECT_EQ(reader.rest(), "");
+  EXPECT_FALSE(*reader.next(row));
+}
+
 TEST(Csv, WritingQuotesOnlyWhenNeeded) {
   EXPECT_EQ(kit::core::csv_field("plain"), "plain");
   EXPECT_EQ(kit::core::csv_field("a,b"), "\"a,b\"");

@@ -1315,10 +1315,36 @@ def group_files(runner, rng):
     cases.append(Case(["struct", "pack", fmt, "--csv", path("big-bad.csv")],
                       expected=b"".join(big_packed[:bad_line - 1]), stdout_prefix=True,
                       error=f"kit struct pack: item 4: 'x' is not a number (line {bad_line},"))
+    # Quoted fields that hold line ends, in a file large enough to be cut into pieces (kit cuts
+    # at the first line end after every 4 MiB): kit packs plain pieces in parallel and, from
+    # the first piece with a quote on, the rest as one piece. A 4s field as hex with line ends
+    # inside (bytes.fromhex skips them) near the start, around the first cut (so that the cut
+    # falls inside it) and near the end; CRLF lines, and blank lines between records.
+    qfmt = "<I4sf"
+    q_rows, q_text, cut = [], [], 4 << 20
+    at = 0
+    for i in range(200_000):
+        a = rng.randrange(2**32)
+        raw = rng.randbytes(4)
+        x = struct.unpack("<f", struct.pack("<f", rng.uniform(-1e3, 1e3)))[0]
+        line = f"{a},{raw.hex()},{x!r}\r\n"
+        if i in (3, 199_998) or at <= cut < at + len(line):
+            breaks = "\r\n" * 100
+            line = f'{a},"{raw[:1].hex()}{breaks}{raw[1:].hex()}",{x!r}\r\n'
+        if i == 100_000:
+            line = "\r\n\n" + line
+        q_rows.append([(str(a), a), (raw.hex(), raw), (repr(x), x)])
+        q_text.append(line)
+        at += len(line)
+    q_packed = [struct.pack(qfmt, *[v for _, v in row]) for row in q_rows]
+    with open(path("quoted.csv"), "w", newline="") as f:
+        f.write("".join(q_text))
+    cases.append(Case(["struct", "pack", qfmt, "--csv", path("quoted.csv")],
+                      compare=pack_compare(qfmt, q_rows, q_packed), count=len(q_rows)))
     big_data = b"".join(big_packed) * 2
     cases.append(unpack_file_case(fmt, write_bin("big.bin", big_data), big_data, "repr"))
     cases.append(unpack_file_case(fmt, path("big.bin"), big_data, "csv"))
-    n_pack += len(big_rows)
+    n_pack += len(big_rows) + len(q_rows)
     try:
         counted, diffs = runner.check_cases(cases)
     finally:

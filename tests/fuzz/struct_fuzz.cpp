@@ -1,9 +1,12 @@
 // Fuzz target: kit::binary's format parser, unpacking, value literals, repr and PYDB reader. The
 // first line is a format, the rest a buffer. Whatever unpacks must pack again (an oracle for both
-// sides).
+// sides), and a line pack_plain takes must pack the same through parse_literal and pack.
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "kit/binary.hpp"
 
@@ -23,6 +26,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (auto values = s->unpack_from(buffer)) {
     (void)bin::repr(*values);
     if (!s->pack(*values)) std::abort();
+  }
+  std::string fast(s->size(), '\0');
+  if (const std::size_t read = s->pack_plain(buffer, fast.data())) {
+    std::string_view line = buffer.substr(0, read);
+    while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
+    std::vector<bin::Value> values;
+    for (std::size_t at = 0, i = 0; s->count() > 0 && at <= line.size(); ++i) {
+      const std::size_t comma = std::min(line.find(',', at), line.size());
+      auto v = bin::parse_literal(line.substr(at, comma - at), s->code_at(i));
+      if (!v) std::abort();
+      values.push_back(*v);
+      at = comma + 1;
+    }
+    auto general = s->pack(values);
+    if (!general || *general != fast) std::abort();
   }
   if (auto records = s->iter_unpack(buffer))
     for (const auto& record : *records) (void)bin::repr(record);

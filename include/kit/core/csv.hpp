@@ -41,6 +41,17 @@ class CsvReader {
   [[nodiscard]] Result<bool> next(CsvRow& row);
   [[nodiscard]] Result<bool> next(CsvRecordView& row);
 
+  // For callers with a fast path of their own for simple lines: rest() is the text not yet
+  // read (blank lines skipped), skip_line(n) moves past a line of n bytes, its line end
+  // included, that the caller read itself. A caller that cannot take a line reads it with
+  // next() instead, which sees the same record.
+  [[nodiscard]] std::string_view rest();
+  void skip_line(std::size_t bytes) {
+    at_ += bytes;
+    ++line_;
+  }
+  [[nodiscard]] std::size_t line() const { return line_; }  // where the next record starts
+
  private:
   std::string_view text_;
   std::size_t at_ = 0;
