@@ -18,6 +18,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -203,10 +204,24 @@ struct StreamResult {
   StatsBuilder stats;
   Format format = Format::seed;
   std::size_t lines = 0, skipped = 0, events = 0, slow = 0;
+  std::size_t bytes = 0;  // read from fd
 };
-// stream_stats(fd, format, filter, slow_ms, jobs): statistics of everything read from fd (a
-// file or a pipe), block by block, parsed on `jobs` threads: memory stays flat however long
-// the input. format nullopt: detected from the first block.
+struct StreamOptions {
+  std::optional<Format> format;  // nullopt: detected from the first block
+  Filter filter;
+  double slow_ms = 500;
+  bool stats = true;         // aggregate StreamResult::stats (counts are always kept)
+  unsigned jobs = 0;         // 0: every core
+  std::size_t max_bytes = std::numeric_limits<std::size_t>::max();  // stop reading after these
+  // format_event(event, out): when set, every matching event is formatted into out on the
+  // worker threads, and write(text) gets the texts in input order, block by block.
+  std::function<void(const Event&, std::string&)> format_event;
+  std::function<void(std::string_view)> write;
+};
+// stream(fd, options): every event read from fd (a file or a pipe), block by block, parsed on
+// `jobs` threads: counted, aggregated, formatted. Memory stays flat however long the input.
+[[nodiscard]] Result<StreamResult> stream(int fd, const StreamOptions& options);
+// stream_stats(fd, format, filter, slow_ms, jobs): stream() for statistics.
 [[nodiscard]] Result<StreamResult> stream_stats(int fd, std::optional<Format> format,
                                                 const Filter& filter, double slow_ms,
                                                 unsigned jobs = 0);

@@ -8,6 +8,7 @@
 //                 [--since T] [--until T] [--grep TEXT] [--slow MS] [--only-slow] [--top N]
 //                 [--stats] [--json | --csv] [--show-skipped N]
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -19,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include <fast_float/fast_float.h>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -26,6 +28,7 @@
 #include "kit/core/csv.hpp"
 #include "kit/core/file.hpp"
 #include "kit/core/output.hpp"
+#include "kit/core/parallel.hpp"
 #include "kit/logs.hpp"
 
 namespace kit::cli {
@@ -82,8 +85,10 @@ Result<logs::Filter> make_filter(const LogsOptions& o) {
 // that printing it rounds as Python does with the number it parsed (0.85 -> "0.8").
 double widen(float v) {
   char text[32];
-  *fmt::format_to_n(text, sizeof text - 1, "{}", v).out = '\0';
-  return std::strtod(text, nullptr);
+  const char* end = fmt::format_to_n(text, sizeof text, "{}", v).out;
+  double x = 0;
+  fast_float::from_chars(text, end, x);  // correctly rounded, as strtod, several times faster
+  return x;
 }
 
 json number_or_null(float v) {
@@ -91,16 +96,42 @@ json number_or_null(float v) {
   return widen(v);
 }
 
-void append_event_line(std::string& out, const logs::EventStore& s, std::size_t i, double slow) {
-  auto it = std::back_inserter(out);
-  fmt::format_to(it, "  [{}] {}: {}", logs::level_name(s.level(i)), s.service(i), s.message(i));
-  if (s.has_duration(i)) {
-    fmt::format_to(it, " ({:.1f}ms)", widen(s.duration_ms(i)));
-    if (s.duration_ms(i) > slow) out += " *** SLOW";
+// append_event_line(out, …): the tutorial's `  [ERROR] db: Query timeout (1250.0ms) *** SLOW`.
+void append_event_line(std::string& out, logs::Level level, std::string_view service,
+                       std::string_view message, bool has_duration, float duration_ms,
+                       double slow) {
+  out += "  [";
+  out += logs::level_name(level);
+  out += "] ";
+  out += service;
+  out += ": ";
+  out += message;
+  if (has_duration) {
+    // The duration to one decimal, as {:.1f} of the number written: when it was written with
+    // at most one decimal (most are), that is its shortest form, and no rounding is needed.
+    char text[48];
+    const char* end = fmt::format_to_n(text, sizeof text, "{}", duration_ms).out;
+    const std::string_view written(text, static_cast<std::size_t>(end - text));
+    const std::size_t dot = written.find('.');
+    out += " (";
+    if (written.find('e') == std::string_view::npos &&
+        (dot == std::string_view::npos || written.size() - dot == 2)) {
+      out += written;
+      if (dot == std::string_view::npos) out += ".0";
+    } else {
+      end = fmt::format_to_n(text, sizeof text, "{:.1f}", widen(duration_ms)).out;
+      out.append(text, static_cast<std::size_t>(end - text));
+    }
+    out += "ms)";
+    if (duration_ms > slow) out += " *** SLOW";
   }
   out += '\n';
 }
 
+void append_event_line(std::string& out, const logs::EventStore& s, std::size_t i, double slow) {
+  append_event_line(out, s.level(i), s.service(i), s.message(i), s.has_duration(i),
+                    s.duration_ms(i), slow);
+}
 
 // stats_text(o, stats, out): the table as text or CSV (returned), or JSON records (to out).
 std::string stats_text(const LogsOptions& o, const logs::Stats& s, core::Output& out) {
@@ -155,7 +186,12 @@ int run_stats(const LogsOptions& o, const logs::Filter& filter,
                                                                  std::strerror(errno))));
       continue;
     }
-    auto r = logs::stream_stats(fd, forced, filter, o.slow);
+    logs::StreamOptions pass;
+    pass.format = forced;
+    pass.filter = filter;
+    pass.slow_ms = o.slow;
+    pass.stats = o.stats;  // --count needs the counts only
+    auto r = logs::stream(fd, pass);
     if (fd != STDIN_FILENO) ::close(fd);
     if (!r) {
       Error e = r.error();
@@ -182,6 +218,69 @@ int run_stats(const LogsOptions& o, const logs::Filter& filter,
   return status != core::exit_ok ? status : written;
 }
 
+// run_streamed: the tutorial's text output from regular files in flat memory, in two passes
+// over each file: one to count what "Parsed N events" says first, one to print the events.
+// The second reads no further than the first did (a log may grow meanwhile).
+int run_streamed(const LogsOptions& o, const logs::Filter& filter,
+                 std::optional<logs::Format> forced, const std::vector<int>& fds,
+                 core::Output& out) {
+  struct Counted {
+    std::size_t bytes = 0;
+    logs::Format format = logs::Format::seed;
+    bool ok = false;
+  };
+  std::vector<Counted> counted(fds.size());
+  int status = core::exit_ok;
+  std::size_t events = 0, slow = 0;
+  for (std::size_t k = 0; k < fds.size(); ++k) {
+    logs::StreamOptions pass;
+    pass.format = forced;
+    pass.filter = filter;
+    pass.slow_ms = o.slow;
+    pass.stats = false;
+    auto r = logs::stream(fds[k], pass);
+    if (!r) {
+      Error e = r.error();
+      e.message = fmt::format("{}: {}", o.files[k], e.message);
+      status = core::report_error("logs", e);
+      continue;
+    }
+    if (r->skipped != 0)
+      fmt::print(stderr, "kit logs: {}: {} line{} skipped (no format matched)\n", o.files[k],
+                 r->skipped, r->skipped == 1 ? "" : "s");
+    counted[k] = {r->bytes, r->format, true};
+    events += r->events;
+    slow += r->slow;
+  }
+  out.text(fmt::format("Parsed {} events\n", events));
+  for (std::size_t k = 0; k < fds.size(); ++k) {
+    if (!counted[k].ok) continue;
+    logs::StreamOptions pass;
+    pass.format = counted[k].format;
+    pass.filter = filter;
+    pass.slow_ms = o.slow;
+    pass.stats = false;
+    pass.max_bytes = counted[k].bytes;
+    pass.format_event = [&](const logs::Event& e, std::string& text) {
+      append_event_line(text, e.level, e.service, e.message, e.has_duration, e.duration_ms, o.slow);
+    };
+    pass.write = [&](std::string_view text) { out.text(text); };
+    auto r = ::lseek(fds[k], 0, SEEK_SET) == 0
+                 ? logs::stream(fds[k], pass)
+                 : tl::unexpected(make_error(ErrorKind::io, "logs.read",
+                                             fmt::format("cannot read it again: {}",
+                                                         std::strerror(errno))));
+    if (!r) {
+      Error e = r.error();
+      e.message = fmt::format("{}: {}", o.files[k], e.message);
+      status = core::report_error("logs", e);
+    }
+  }
+  out.text(fmt::format("\nSlow events: {}\n", slow));
+  const int written = out.finish();
+  return status != core::exit_ok ? status : written;
+}
+
 int run_logs(LogsOptions& o) {
   if (o.json && o.csv) return core::report_error("logs", usage("--json and --csv exclude each other"));
   if (o.slow < 0 || !std::isfinite(o.slow))
@@ -200,6 +299,25 @@ int run_logs(LogsOptions& o) {
   core::Output out({.json = o.json, .command = "logs"});
   int status = core::exit_ok;
   if ((o.stats || o.count) && !o.top) return run_stats(o, *filter, forced, out);
+  if (!o.json && !o.csv && !o.top && o.show_skipped == 0) {
+    // Regular files are streamed (flat memory); a pipe is read once, into the store below.
+    std::vector<int> fds;
+    for (const std::string& name : o.files) {
+      struct stat st {};
+      const int fd = name == "-" ? -1 : ::open(name.c_str(), O_RDONLY | O_CLOEXEC);
+      if (fd < 0 || ::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        if (fd >= 0) ::close(fd);
+        break;
+      }
+      fds.push_back(fd);
+    }
+    if (fds.size() == o.files.size()) {
+      const int result = run_streamed(o, *filter, forced, fds, out);
+      for (int fd : fds) ::close(fd);
+      return result;
+    }
+    for (int fd : fds) ::close(fd);
+  }
   // Every file is parsed first (its events stay in the mapped file), so that the count the
   // tutorial prints first is known and --top ranks across files.
   struct Input {
@@ -301,6 +419,20 @@ int run_logs(LogsOptions& o) {
       text += fmt::format("Parsed {} events\n", parsed);  // --top shows N of them
     if (o.top) {
       for (const auto& [in, i] : shown) print_event(*in, i);
+    } else if (!o.json && !o.csv) {
+      // The tutorial's lines, formatted on every core in runs of events, written in order.
+      flush();
+      constexpr std::size_t run = 1 << 16;
+      for (const Input& in : inputs)
+        core::for_each_ordered(
+            (in.store.size() + run - 1) / run, core::hardware_jobs(),
+            [&](std::size_t r) {
+              std::string piece;
+              for (std::size_t i = r * run; i < std::min(in.store.size(), (r + 1) * run); ++i)
+                if (logs::matches(in.store, i, *filter)) append_event_line(piece, in.store, i, o.slow);
+              return piece;
+            },
+            [&](std::size_t, std::string piece) { out.text(piece); });
     } else {
       for (const Input& in : inputs)
         for (std::size_t i = 0; i < in.store.size(); ++i)

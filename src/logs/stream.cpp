@@ -15,10 +15,11 @@ constexpr std::size_t block_size = 8u << 20;
 
 struct PieceResult {
   StatsBuilder stats;
+  std::string text;  // formatted events
   std::size_t lines = 0, skipped = 0, events = 0, slow = 0;
 };
 
-PieceResult aggregate(std::string_view text, Format format, const Filter& filter, double slow_ms) {
+PieceResult aggregate(std::string_view text, Format format, const StreamOptions& o) {
   PieceResult r;
   Event e;
   std::string scratch;
@@ -31,27 +32,29 @@ PieceResult aggregate(std::string_view text, Format format, const Filter& filter
       if (line.find_first_not_of(" \t\r") != std::string_view::npos) ++r.skipped;
       continue;
     }
-    if (!matches(e, filter)) continue;
+    if (!matches(e, o.filter)) continue;
     ++r.events;
-    if (e.has_duration && e.duration_ms > slow_ms) ++r.slow;
-    r.stats.add(e.service, e.level, e.has_duration, e.duration_ms);
+    if (e.has_duration && e.duration_ms > o.slow_ms) ++r.slow;
+    if (o.stats) r.stats.add(e.service, e.level, e.has_duration, e.duration_ms);
+    if (o.format_event) o.format_event(e, r.text);
   }
   return r;
 }
 
 }  // namespace
 
-Result<StreamResult> stream_stats(int fd, std::optional<Format> format, const Filter& filter,
-                                  double slow_ms, unsigned jobs) {
+Result<StreamResult> stream(int fd, const StreamOptions& o) {
   StreamResult result;
-  if (jobs == 0) jobs = core::hardware_jobs();
+  const unsigned jobs = o.jobs != 0 ? o.jobs : core::hardware_jobs();
+  std::optional<Format> format = o.format;
   std::string block(block_size, '\0');
   std::size_t carry = 0;  // an unfinished last line, moved to the block's start
   bool eof = false;
   while (!eof) {
     std::size_t have = carry;
     while (have < block.size()) {  // fill the block (pipes deliver a little at a time)
-      const ssize_t got = ::read(fd, block.data() + have, block.size() - have);
+      const std::size_t wanted = std::min(block.size() - have, o.max_bytes - result.bytes);
+      const ssize_t got = wanted == 0 ? 0 : ::read(fd, block.data() + have, wanted);
       if (got < 0 && errno == EINTR) continue;
       if (got < 0)
         return fail(ErrorKind::io, "logs.read", std::string("read error: ") + std::strerror(errno));
@@ -60,6 +63,7 @@ Result<StreamResult> stream_stats(int fd, std::optional<Format> format, const Fi
         break;
       }
       have += static_cast<std::size_t>(got);
+      result.bytes += static_cast<std::size_t>(got);
     }
     std::size_t usable = have;
     if (!eof) {
@@ -70,9 +74,11 @@ Result<StreamResult> stream_stats(int fd, std::optional<Format> format, const Fi
     const std::string_view text(block.data(), usable);
     if (!format) format = detect_format(text);
     result.format = *format;
-    // The block in one piece per thread, cut after line ends.
+    // The block in pieces cut after line ends, a few per thread so that formatting keeps
+    // every core busy while the pieces are written in order.
     std::vector<std::string_view> pieces;
-    const std::size_t piece = std::max<std::size_t>(1, usable / jobs + 1);
+    const std::size_t per = o.format_event ? jobs * 4 : jobs;
+    const std::size_t piece = std::max<std::size_t>(1, usable / per + 1);
     for (std::string_view rest = text; !rest.empty();) {
       std::size_t cut = rest.size() <= piece ? std::string_view::npos : rest.find('\n', piece);
       cut = cut == std::string_view::npos ? rest.size() : cut + 1;
@@ -80,10 +86,10 @@ Result<StreamResult> stream_stats(int fd, std::optional<Format> format, const Fi
       rest.remove_prefix(cut);
     }
     core::for_each_ordered(
-        pieces.size(), jobs,
-        [&](std::size_t i) { return aggregate(pieces[i], *format, filter, slow_ms); },
+        pieces.size(), jobs, [&](std::size_t i) { return aggregate(pieces[i], *format, o); },
         [&](std::size_t, PieceResult r) {
-          result.stats.merge(r.stats);
+          if (o.stats) result.stats.merge(r.stats);
+          if (o.write && !r.text.empty()) o.write(r.text);
           result.lines += r.lines;
           result.skipped += r.skipped;
           result.events += r.events;
@@ -93,6 +99,16 @@ Result<StreamResult> stream_stats(int fd, std::optional<Format> format, const Fi
     std::memmove(block.data(), block.data() + usable, carry);
   }
   return result;
+}
+
+Result<StreamResult> stream_stats(int fd, std::optional<Format> format, const Filter& filter,
+                                  double slow_ms, unsigned jobs) {
+  StreamOptions o;
+  o.format = format;
+  o.filter = filter;
+  o.slow_ms = slow_ms;
+  o.jobs = jobs;
+  return stream(fd, o);
 }
 
 }  // namespace kit::logs

@@ -1,6 +1,9 @@
 #include "kit/logs.hpp"
 
+#include <unistd.h>
+
 #include <cmath>
+#include <cstdlib>
 #include <random>
 #include <string>
 
@@ -129,6 +132,70 @@ TEST(Store, CompactAndParallelEqualsSerial) {
     EXPECT_EQ(one.service(i), many.service(i));
     EXPECT_EQ(one.line(i), many.line(i));
   }
+}
+
+// stream(): events formatted on every core come out in input order across 8 MiB blocks, the
+// counts agree with a serial parse, and max_bytes stops the reading there.
+TEST(Stream, FormatsInOrderAcrossBlocksAndStopsAtMaxBytes) {
+  std::string text;
+  std::mt19937 rng(11);
+  for (int i = 0; i < 350000; ++i) {
+    text += "2024-01-15 10:23:0" + std::to_string(i % 10) + (i % 3 ? " INFO" : " error") +
+            "  s" + std::to_string(rng() % 50) + " message " + std::to_string(i);
+    text += i % 4 ? " " + std::to_string(rng() % 1000) + ".5ms\n" : "\n";
+    if (i % 1000 == 0) text += "not an event\n";
+  }
+  ASSERT_GT(text.size(), 2 * (8u << 20));
+  char path[] = "/tmp/kit-logs-stream-XXXXXX";
+  const int fd = ::mkstemp(path);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::write(fd, text.data(), text.size()), static_cast<ssize_t>(text.size()));
+  ::unlink(path);
+
+  auto serial = [](std::string_view input, std::size_t& events, std::size_t& slow,
+                   std::size_t& skipped) {
+    std::string out, scratch;
+    lg::Event e;
+    while (!input.empty()) {
+      const std::size_t end = input.find('\n');
+      const std::string_view line = input.substr(0, end);
+      input = end == std::string_view::npos ? std::string_view{} : input.substr(end + 1);
+      if (!lg::parse_line(lg::Format::seed, line, e, scratch)) {
+        ++skipped;
+        continue;
+      }
+      if (e.level != lg::Level::error) continue;
+      ++events;
+      slow += e.has_duration && e.duration_ms > 400 ? 1 : 0;
+      out += std::string(e.message) + "|" + std::string(e.service) + "\n";
+    }
+    return out;
+  };
+  for (std::size_t max_bytes : {text.size(), text.size() / 2 + 17}) {
+    lg::StreamOptions o;
+    o.filter.levels = 1u << static_cast<unsigned>(lg::Level::error);
+    o.slow_ms = 400;
+    o.stats = false;
+    o.jobs = 2;
+    o.max_bytes = max_bytes;
+    o.format_event = [](const lg::Event& e, std::string& out) {
+      out += std::string(e.message) + "|" + std::string(e.service) + "\n";
+    };
+    std::string written;
+    o.write = [&](std::string_view piece) { written += piece; };
+    ASSERT_EQ(::lseek(fd, 0, SEEK_SET), 0);
+    auto r = lg::stream(fd, o);
+    ASSERT_TRUE(r);
+    std::size_t events = 0, slow = 0, skipped = 0;
+    const std::string expected = serial(std::string_view(text).substr(0, max_bytes), events, slow, skipped);
+    EXPECT_EQ(r->bytes, max_bytes);
+    EXPECT_EQ(r->events, events);
+    EXPECT_EQ(r->slow, slow);
+    EXPECT_EQ(r->skipped, skipped);
+    EXPECT_TRUE(written == expected) << written.size() << " bytes written, " << expected.size()
+                                     << " expected";
+  }
+  ::close(fd);
 }
 
 TEST(Queries, FilterTopAndStats) {
