@@ -20,6 +20,8 @@ packages=(
   # hash: OpenSSL 3 (EVP digests, HMAC, KDFs), libb2 (BLAKE2 of any digest length, as b2sum -l),
   # libxxhash (xxh3); xxhash and b3sum are peers in bench/compare/sum.sh
   libssl-dev libb2-dev libxxhash-dev xxhash b3sum
+  # timing: hyperfine is kit bench's peer in bench/compare/bench.sh
+  hyperfine
 )
 if [ "${1:-}" = fuzz ]; then
   packages+=(clang libclang-rt-14-dev)  # `make fuzz`: libFuzzer targets (tests/fuzz)

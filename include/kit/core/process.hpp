@@ -1,0 +1,60 @@
+// kit/core/process.hpp — running a command as a child process: no shell, its own process
+// group, a time limit, cancellation, and what it cost (wall, user and system time).
+//
+// Shared by `kit retry`, `kit bench` and the job runner: each needs "run this argv, stop it
+// cleanly when it overstays or when the user presses Ctrl-C, tell me how it ended".
+//
+// Example:
+//   kit::core::ProcessOptions o{.argv = {"sleep", "5"}, .timeout = std::chrono::seconds(1)};
+//   auto r = kit::core::run_process(o);   // Result<ProcessResult>
+//   r->timed_out;                          // true: SIGTERM to its group after 1 s
+//   r->status();                           // 124 (timeout(1)'s code); 128+N for a signal
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kit/core/error.hpp"
+
+namespace kit::core {
+
+struct ProcessOptions {
+  std::vector<std::string> argv{};  // argv[0] is looked up on PATH unless it holds a /
+  std::optional<std::chrono::nanoseconds> timeout{};
+  // After a timeout or a cancel: SIGTERM to the group, then SIGKILL when it is still there.
+  std::chrono::nanoseconds kill_grace = std::chrono::seconds(5);
+  bool own_process_group = true;
+  bool quiet = false;  // stdout and stderr to /dev/null (stdin is always inherited)
+  // cancel_fd: when it becomes readable (a self-pipe a signal handler writes to), the child
+  // is stopped as on a timeout and the result says cancelled. -1: none.
+  int cancel_fd = -1;
+};
+
+struct ProcessResult {
+  int exit_code = 0;       // when it exited
+  int signal = 0;          // when a signal ended it (0 otherwise)
+  bool timed_out = false;  // kit stopped it: its time was up
+  bool cancelled = false;  // kit stopped it: cancel_fd
+  std::chrono::nanoseconds wall{0};    // spawn to reaped, on the steady clock
+  std::chrono::nanoseconds user{0};    // CPU time of the child and its waited-for children
+  std::chrono::nanoseconds system{0};
+  // status(): what a shell would report: the exit code, 128 + signal, 124 after a timeout.
+  [[nodiscard]] int status() const {
+    if (timed_out) return 124;
+    if (signal != 0) return 128 + signal;
+    return exit_code;
+  }
+  [[nodiscard]] bool succeeded() const { return !timed_out && !cancelled && signal == 0 && exit_code == 0; }
+};
+
+// run_process(options): runs argv and waits for it. Errors: an empty argv (invalid_argument),
+// a command that is not found or not executable (not_found, core.exec: a shell's 127/126), a
+// failure to spawn (io).
+[[nodiscard]] Result<ProcessResult> run_process(const ProcessOptions& options);
+
+// describe(result): "exit 1", "killed by SIGKILL", "timed out", "interrupted".
+[[nodiscard]] std::string describe(const ProcessResult& result);
+
+}  // namespace kit::core

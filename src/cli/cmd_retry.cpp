@@ -1,0 +1,240 @@
+// kit retry — run a command until it succeeds, waiting longer after each failure: the
+// tutorial's "Retry Loop with Exponential Backoff" with jitter, caps and a time budget.
+//
+// Between failures it logs the tutorial's lines on stderr, `[09:14:37] Attempt 1 failed: exit
+// 1. Retrying in 0.5s...`, then `All 5 attempts failed. Giving up.`, and exits with the last
+// attempt's status (124 when --timeout stopped it, as timeout(1)). Docs: docs/commands/retry.md.
+//
+// usage: kit retry [--attempts N] [--base S] [--factor F] [--max-delay S]
+//                  [--jitter none|full|equal|decorrelated] [--timeout S] [--max-time S]
+//                  [--on-exit CODES] [--quiet] [--] COMMAND [ARG...]
+#include <fcntl.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <csignal>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <fmt/core.h>
+
+#include "command.hpp"
+#include "kit/core/clock.hpp"
+#include "kit/core/output.hpp"
+#include "kit/core/process.hpp"
+#include "kit/timing.hpp"
+
+namespace kit::cli {
+
+namespace {
+
+namespace tm = kit::timing;
+
+struct RetryCommandOptions {
+  std::size_t attempts = 5;
+  std::string base = "0.5", max_delay = "60", jitter = "none";
+  double factor = 2;
+  std::optional<std::string> timeout, max_time, on_exit;
+  std::optional<std::uint64_t> seed;
+  bool quiet = false;
+  std::vector<std::string> command;
+};
+
+Error usage(std::string message) {
+  return make_error(ErrorKind::invalid_argument, "retry.usage", std::move(message));
+}
+
+// parse_codes("1,2,75-78"): the exit statuses worth another attempt.
+Result<std::vector<bool>> parse_codes(std::string_view text) {
+  std::vector<bool> codes(256, false);
+  auto bad = [&] {
+    return tl::unexpected(usage(fmt::format("--on-exit: '{}' is not a list of exit codes "
+                                            "(0-255, e.g. 1,75-78)",
+                                            text)));
+  };
+  while (!text.empty()) {
+    const std::string_view item = text.substr(0, text.find(','));
+    text.remove_prefix(std::min(text.size(), item.size() + 1));
+    const std::size_t dash = item.find('-');
+    auto number = [](std::string_view s) -> int {
+      if (s.empty() || s.size() > 3 || s.find_first_not_of("0123456789") != std::string_view::npos) return -1;
+      const int v = std::stoi(std::string(s));
+      return v <= 255 ? v : -1;
+    };
+    const int lo = number(item.substr(0, dash));
+    const int hi = dash == std::string_view::npos ? lo : number(item.substr(dash + 1));
+    if (lo < 0 || hi < lo) return bad();
+    for (int c = lo; c <= hi; ++c) codes[static_cast<std::size_t>(c)] = true;
+  }
+  return codes;
+}
+
+// Ctrl-C, SIGTERM and SIGHUP end the loop: the handler writes the signal to a pipe that the
+// child's wait and the backoff's sleep both watch.
+int signal_pipe[2] = {-1, -1};
+std::atomic<int> caught{0};
+
+void on_signal(int sig) {
+  caught.store(sig);
+  const char byte = static_cast<char>(sig);
+  [[maybe_unused]] const auto written = ::write(signal_pipe[1], &byte, 1);
+}
+
+// The steady clock, whose sleep a signal cuts short.
+class InterruptibleClock final : public tm::Clock {
+ public:
+  [[nodiscard]] tm::Duration now() const override { return tm::steady_clock().now(); }
+  void sleep_for(tm::Duration d) override {
+    const tm::Deadline deadline(d);
+    while (caught.load() == 0 && !deadline.expired()) {
+      pollfd fd{signal_pipe[0], POLLIN, 0};
+      const auto ms = std::chrono::ceil<std::chrono::milliseconds>(deadline.remaining()).count();
+      ::poll(&fd, 1, static_cast<int>(std::min<std::int64_t>(ms, 1 << 30)));
+    }
+  }
+};
+
+std::string clock_now() {
+  auto text = tm::strftime("%H:%M:%S", core::now());
+  return text ? *text : "";
+}
+
+int run_retry(const RetryCommandOptions& o) {
+  auto fail_usage = [](std::string message) { return core::report_error("retry", usage(std::move(message))); };
+  if (o.command.empty()) return fail_usage("no command to run (kit retry [options] -- COMMAND [ARG...])");
+  tm::BackoffPolicy policy;
+  policy.max_attempts = o.attempts;
+  policy.factor = o.factor;
+  auto duration = [](const char* option, const std::string& text) -> Result<tm::Duration> {
+    auto d = tm::parse_duration(text);
+    if (!d) return tl::unexpected(usage(fmt::format("{}: {}", option, d.error().message)));
+    return d;
+  };
+  auto base = duration("--base", o.base);
+  if (!base) return core::report_error("retry", base.error());
+  policy.base = *base;
+  auto max_delay = duration("--max-delay", o.max_delay);
+  if (!max_delay) return core::report_error("retry", max_delay.error());
+  policy.max_delay = *max_delay;
+  if (o.max_time) {
+    auto t = duration("--max-time", *o.max_time);
+    if (!t) return core::report_error("retry", t.error());
+    policy.max_elapsed = *t;
+  }
+  std::optional<tm::Duration> timeout;
+  if (o.timeout) {
+    auto t = duration("--timeout", *o.timeout);
+    if (!t) return core::report_error("retry", t.error());
+    if (*t == tm::Duration::zero()) return fail_usage("--timeout must be more than 0");
+    timeout = *t;
+  }
+  auto jitter = tm::parse_jitter(o.jitter);
+  if (!jitter)
+    return fail_usage(fmt::format("--jitter: '{}' is not one of none, full, equal, decorrelated", o.jitter));
+  policy.jitter = *jitter;
+  if (auto checked = tm::check(policy); !checked)
+    return core::report_error("retry", usage(checked.error().message));
+  std::vector<bool> retryable(256, true);
+  if (o.on_exit) {
+    auto codes = parse_codes(*o.on_exit);
+    if (!codes) return core::report_error("retry", codes.error());
+    retryable = *codes;
+  }
+
+  if (::pipe2(signal_pipe, O_CLOEXEC | O_NONBLOCK) != 0)
+    return core::report_error("retry", make_error(ErrorKind::io, "retry.pipe", "cannot make a pipe"));
+  struct sigaction action {};
+  action.sa_handler = on_signal;
+  sigemptyset(&action.sa_mask);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) ::sigaction(sig, &action, nullptr);
+
+  InterruptibleClock clock;
+  core::ProcessResult last;
+  std::optional<Error> fatal;  // the command cannot run at all: no point in retrying
+  tm::RetryOptions retry;
+  retry.policy = policy;
+  if (o.seed) retry.seed = *o.seed;
+  retry.clock = &clock;
+  retry.cancelled = [] { return caught.load() != 0; };
+  retry.retry_if = [&](const Error&) {
+    return !fatal && !last.cancelled && retryable[static_cast<std::size_t>(last.status() & 0xff)];
+  };
+  retry.on_retry = [&](const tm::Attempt& a, tm::Duration wait) {
+    if (!o.quiet)
+      fmt::print(stderr, "[{}] Attempt {} failed: {}. Retrying in {}...\n", clock_now(), a.number,
+                 core::describe(last), tm::format_seconds(wait));
+  };
+  const auto outcome = tm::retry(
+      [&](tm::AttemptContext&) -> Result<int> {
+        auto r = core::run_process({.argv = o.command, .timeout = timeout, .cancel_fd = signal_pipe[0]});
+        if (!r) {
+          fatal = r.error();
+          return tl::unexpected(r.error());
+        }
+        last = *r;
+        if (last.succeeded()) return 0;
+        return tl::unexpected(make_error(ErrorKind::failed, "retry.failed", core::describe(last)));
+      },
+      retry);
+
+  if (fatal) {
+    core::report_error("retry", *fatal);
+    return fatal->code == "core.not_found" ? 127 : fatal->code == "core.not_executable" ? 126 : core::exit_usage;
+  }
+  const tm::Attempt& final_attempt = outcome.attempts.back();
+  switch (outcome.reason) {
+    case tm::StopReason::succeeded:
+      if (!o.quiet && final_attempt.number > 1)
+        fmt::print(stderr, "[{}] Attempt {} succeeded in {:.4f}s\n", clock_now(), final_attempt.number,
+                   std::chrono::duration<double>(final_attempt.duration).count());
+      return core::exit_ok;
+    case tm::StopReason::cancelled:
+      if (!o.quiet) fmt::print(stderr, "kit retry: interrupted\n");
+      return 128 + caught.load();
+    case tm::StopReason::not_retryable:
+      if (!o.quiet)
+        fmt::print(stderr, "[{}] Attempt {} failed: {} (not in --on-exit). Giving up.\n", clock_now(),
+                   final_attempt.number, core::describe(last));
+      break;
+    case tm::StopReason::time_budget:
+      if (!o.quiet)
+        fmt::print(stderr, "[{}] Attempt {} failed: {}. Giving up: --max-time {} would pass "
+                   "before the next attempt.\n",
+                   clock_now(), final_attempt.number, core::describe(last), *o.max_time);
+      break;
+    case tm::StopReason::attempts_exhausted:
+      if (!o.quiet) fmt::print(stderr, "All {} attempts failed. Giving up.\n", final_attempt.number);
+      break;
+  }
+  return last.status() != 0 ? last.status() : core::exit_failed;
+}
+
+}  // namespace
+
+Runner register_retry(CLI::App& app) {
+  auto o = std::make_shared<RetryCommandOptions>();
+  app.add_option("--attempts", o->attempts, "attempts in all, the first included (0: no limit)")
+      ->default_val(5);
+  app.add_option("--base", o->base, "the wait after the first failure (seconds, or 250ms, 2s, 1m)")
+      ->default_val("0.5");
+  app.add_option("--factor", o->factor, "how much each wait grows")->default_val(2);
+  app.add_option("--max-delay", o->max_delay, "the longest single wait")->default_val("60");
+  app.add_option("--jitter", o->jitter, "none, full, equal or decorrelated (AWS's definitions)")
+      ->default_val("none");
+  app.add_option("--timeout", o->timeout, "stop an attempt after this long (SIGTERM, then SIGKILL)");
+  app.add_option("--max-time", o->max_time, "start no attempt later than this after the first");
+  app.add_option("--on-exit", o->on_exit, "exit codes worth another attempt: 1,75-78 (default: any failure)");
+  app.add_option("--seed", o->seed, "seed of the jitter (for reproducible waits)");
+  app.add_flag("-q,--quiet", o->quiet, "no log lines on stderr");
+  app.add_option("COMMAND", o->command, "the command and its arguments (after --)");
+  app.prefix_command();
+  return [o, &app] {
+    for (const std::string& extra : app.remaining()) o->command.push_back(extra);
+    return run_retry(*o);
+  };
+}
+
+}  // namespace kit::cli

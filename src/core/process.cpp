@@ -1,0 +1,147 @@
+// Child processes: posix_spawn, a pidfd to wait on with a time limit, wait4 for the costs.
+#include "kit/core/process.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <spawn.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+
+#include <fmt/core.h>
+
+extern char** environ;
+
+namespace kit::core {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::chrono::nanoseconds from_timeval(const timeval& t) {
+  return std::chrono::seconds(t.tv_sec) + std::chrono::microseconds(t.tv_usec);
+}
+
+// wait_until(pidfd, pid, cancel_fd, deadline): true when the child has exited (not yet
+// reaped), false when the deadline passed or cancel_fd became readable (then *cancelled).
+bool wait_until(int pidfd, pid_t pid, int cancel_fd, std::optional<Clock::time_point> deadline,
+                bool* cancelled) {
+  while (true) {
+    int timeout_ms = -1;
+    if (deadline) {
+      const auto left = std::chrono::ceil<std::chrono::milliseconds>(*deadline - Clock::now());
+      if (left.count() <= 0) return false;
+      timeout_ms = static_cast<int>(std::min<std::int64_t>(left.count(), 1 << 30));
+    }
+    if (pidfd < 0) {  // no pidfd (an old kernel): look every few milliseconds
+      siginfo_t info{};
+      if (::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+          info.si_pid == pid)
+        return true;
+      timeout_ms = timeout_ms < 0 ? 5 : std::min(timeout_ms, 5);
+    }
+    pollfd fds[2] = {{pidfd, POLLIN, 0}, {cancel_fd, POLLIN, 0}};
+    const int n = ::poll(fds, 2, timeout_ms);
+    if (n < 0 && errno != EINTR) return false;
+    if (n <= 0) continue;
+    if ((fds[1].revents & POLLIN) != 0) {
+      *cancelled = true;
+      return false;
+    }
+    if ((fds[0].revents & POLLIN) != 0) return true;
+  }
+}
+
+}  // namespace
+
+Result<ProcessResult> run_process(const ProcessOptions& o) {
+  if (o.argv.empty() || o.argv[0].empty())
+    return fail(ErrorKind::invalid_argument, "core.exec", "no command to run");
+  std::vector<char*> argv;
+  for (const std::string& a : o.argv) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  short flags = POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK;
+  if (o.own_process_group) {
+    flags |= POSIX_SPAWN_SETPGROUP;
+    posix_spawnattr_setpgroup(&attr, 0);
+  }
+  posix_spawnattr_setflags(&attr, flags);
+  // The child starts with default signal handling and nothing blocked, whatever kit does.
+  sigset_t defaults, none;
+  sigemptyset(&defaults);
+  for (int s : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGCHLD, SIGALRM})
+    sigaddset(&defaults, s);
+  sigemptyset(&none);
+  posix_spawnattr_setsigdefault(&attr, &defaults);
+  posix_spawnattr_setsigmask(&attr, &none);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  if (o.quiet) {
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+  }
+  if (o.cancel_fd >= 0) posix_spawn_file_actions_addclose(&actions, o.cancel_fd);
+
+  ProcessResult result;
+  const auto start = Clock::now();
+  pid_t pid = 0;
+  const int spawned = ::posix_spawnp(&pid, argv[0], &actions, &attr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attr);
+  if (spawned == ENOENT)
+    return fail(ErrorKind::not_found, "core.not_found",
+                fmt::format("{}: command not found", o.argv[0]));
+  if (spawned == EACCES || spawned == ENOEXEC || spawned == EISDIR)
+    return fail(ErrorKind::not_found, "core.not_executable",
+                fmt::format("{}: cannot run it: {}", o.argv[0], std::strerror(spawned)));
+  if (spawned != 0)
+    return fail(ErrorKind::io, "core.exec",
+                fmt::format("{}: cannot start it: {}", o.argv[0], std::strerror(spawned)));
+
+  const int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+  auto stop = [&](int sig) { ::kill(o.own_process_group ? -pid : pid, sig); };
+  std::optional<Clock::time_point> deadline;
+  if (o.timeout) deadline = start + *o.timeout;
+  bool cancelled = false;
+  if (!wait_until(pidfd, pid, o.cancel_fd, deadline, &cancelled)) {
+    result.timed_out = !cancelled;
+    result.cancelled = cancelled;
+    stop(SIGTERM);
+    bool ignored = false;
+    if (!wait_until(pidfd, pid, -1, Clock::now() + o.kill_grace, &ignored)) stop(SIGKILL);
+  }
+  int status = 0;
+  rusage usage{};
+  while (::wait4(pid, &status, 0, &usage) < 0 && errno == EINTR) {
+  }
+  result.wall = Clock::now() - start;
+  if (pidfd >= 0) ::close(pidfd);
+  // What is left of its group (children it started and did not wait for) goes with it.
+  if (o.own_process_group && (result.timed_out || result.cancelled)) stop(SIGKILL);
+  if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) result.signal = WTERMSIG(status);
+  result.user = from_timeval(usage.ru_utime);
+  result.system = from_timeval(usage.ru_stime);
+  return result;
+}
+
+std::string describe(const ProcessResult& r) {
+  if (r.cancelled) return "interrupted";
+  if (r.timed_out) return "timed out";
+  if (r.signal != 0) {
+    const char* name = sigabbrev_np(r.signal);
+    return name != nullptr ? fmt::format("killed by SIG{}", name)
+                           : fmt::format("killed by signal {}", r.signal);
+  }
+  return fmt::format("exit {}", r.exit_code);
+}
+
+}  // namespace kit::core
