@@ -168,7 +168,7 @@ struct BackoffPolicy {
   double factor = 2;                               // growth per failure
   Duration max_delay = std::chrono::seconds(60);   // cap of any one wait
   std::size_t max_attempts = 5;                    // in all, the first included; 0: no limit
-  std::optional<Duration> max_elapsed;  // no attempt starts later than this after the first
+  std::optional<Duration> max_elapsed{};  // no attempt starts later than this after the first
   Jitter jitter = Jitter::none;
 };
 // check(policy): Error timing.bad_policy for a negative or zero base, a factor below 1, …
@@ -215,10 +215,10 @@ struct RetryOutcome {
 struct RetryOptions {
   BackoffPolicy policy;
   std::uint64_t seed = std::random_device{}();
-  std::function<bool(const Error&)> retry_if;  // empty: every error is worth another attempt
+  std::function<bool(const Error&)> retry_if{};  // empty: every error is worth another attempt
   // on_retry(failed attempt, wait): called before each wait (the tutorial's log line).
-  std::function<void(const Attempt&, Duration)> on_retry;
-  std::function<bool()> cancelled;  // asked before each attempt and wait
+  std::function<void(const Attempt&, Duration)> on_retry{};
+  std::function<bool()> cancelled{};  // asked before each attempt and wait
   Clock* clock = nullptr;           // null: steady_clock()
 };
 

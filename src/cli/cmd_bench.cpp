@@ -26,7 +26,7 @@ namespace kit::cli {
 
 namespace {
 
-namespace tm = kit::timing;
+namespace timing = kit::timing;
 using nlohmann::json;
 
 struct BenchOptions {
@@ -43,7 +43,7 @@ Error usage(std::string message) {
   return make_error(ErrorKind::invalid_argument, "bench.usage", std::move(message));
 }
 
-double seconds(tm::Duration d) { return std::chrono::duration<double>(d).count(); }
+double seconds(timing::Duration d) { return std::chrono::duration<double>(d).count(); }
 
 // split_words(command): a command line split as a shell splits words: blanks separate, '…' and
 // "…" quote, a backslash escapes the next character. No expansions. Error on an open quote.
@@ -94,7 +94,7 @@ struct Measured {
   std::string command;
   std::vector<double> wall, user, system;  // seconds, shell start-up taken off
   std::vector<int> exit_codes;
-  tm::Summary time;
+  timing::Summary time;
   double user_mean = 0, system_mean = 0;
 };
 
@@ -133,9 +133,9 @@ class Bench {
       user.push_back(seconds(r->user));
       system.push_back(seconds(r->system));
     }
-    shell_wall_ = tm::summarize(wall).mean;
-    shell_user_ = tm::summarize(user).mean;
-    shell_system_ = tm::summarize(system).mean;
+    shell_wall_ = timing::summarize(wall).mean;
+    shell_user_ = timing::summarize(user).mean;
+    shell_system_ = timing::summarize(system).mean;
     return {};
   }
 
@@ -189,17 +189,17 @@ class Bench {
     }
     while (m.wall.size() < runs) {
       show(index, fmt::format("run {}/{}, mean {}", m.wall.size() + 1, runs,
-                              with_unit(tm::summarize(m.wall).mean, unit_for(m.wall[0]))));
+                              with_unit(timing::summarize(m.wall).mean, unit_for(m.wall[0]))));
       if (auto r = one(true); !r) return tl::unexpected(r.error());
     }
     show(index, "");
-    m.time = tm::summarize(m.wall);
-    m.user_mean = tm::summarize(m.user).mean;
-    m.system_mean = tm::summarize(m.system).mean;
+    m.time = timing::summarize(m.wall);
+    m.user_mean = timing::summarize(m.user).mean;
+    m.system_mean = timing::summarize(m.system).mean;
     return m;
   }
 
-  void set_min_time(tm::Duration d) { min_time_ = d; }
+  void set_min_time(timing::Duration d) { min_time_ = d; }
 
  private:
   // show(i, what): a progress line on stderr when it is a terminal; "" clears it.
@@ -212,7 +212,7 @@ class Bench {
 
   const BenchOptions& o_;
   bool progress_;
-  tm::Duration min_time_ = std::chrono::seconds(3);
+  timing::Duration min_time_ = std::chrono::seconds(3);
   double shell_wall_ = 0, shell_user_ = 0, shell_system_ = 0;
 };
 
@@ -220,7 +220,7 @@ std::string report(const std::vector<Measured>& results, bool shell, bool ignore
   std::string text;
   for (std::size_t i = 0; i < results.size(); ++i) {
     const Measured& m = results[i];
-    const tm::Summary& t = m.time;
+    const timing::Summary& t = m.time;
     const Unit u = unit_for(t.mean);
     text += fmt::format("Benchmark {}: {}\n", i + 1, m.command);
     // hyperfine's layout: values right-aligned after the labels, all in the mean's unit.
@@ -230,7 +230,7 @@ std::string report(const std::vector<Measured>& results, bool shell, bool ignore
                         value(m.system_mean), u.name);
     text += fmt::format("  Range (min … max):{:>8} {} … {:>5} {}    {} runs\n", value(t.min), u.name,
                         value(t.max), u.name, t.count);
-    if (tm::outliers(m.wall) > 0)
+    if (timing::outliers(m.wall) > 0)
       text += "  Warning: Statistical outliers were detected. Consider re-running this benchmark "
               "on a quiet system, or with --warmup or --prepare.\n";
     if (ignore_failure && std::any_of(m.exit_codes.begin(), m.exit_codes.end(), [](int c) { return c != 0; }))
@@ -247,7 +247,7 @@ std::string report(const std::vector<Measured>& results, bool shell, bool ignore
     text += fmt::format("Summary\n  '{}' ran\n", fastest->command);
     for (const Measured& m : results) {
       if (&m == &*fastest) continue;
-      const tm::Ratio r = tm::relative_speed(fastest->time, m.time);
+      const timing::Ratio r = timing::relative_speed(fastest->time, m.time);
       text += fmt::format("    {:.2f} ± {:.2f} times faster than '{}'\n", r.ratio, r.error, m.command);
     }
   }
@@ -263,7 +263,7 @@ std::string markdown(const std::vector<Measured>& results) {
                                "|:---|---:|---:|---:|---:|\n",
                                u.name);
   for (const Measured& m : results) {
-    const tm::Ratio r = tm::relative_speed(fastest->time, m.time);
+    const timing::Ratio r = timing::relative_speed(fastest->time, m.time);
     std::string command = m.command;
     for (std::size_t at = 0; (at = command.find('|', at)) != std::string::npos; at += 2) command.replace(at, 1, "\\|");
     md += fmt::format("| `{}` | {:.1f} ± {:.1f} | {:.1f} | {:.1f} | {} |\n", command,
@@ -282,7 +282,7 @@ int run_bench(const BenchOptions& o) {
   for (const std::string& c : o.commands)
     if (c.find_first_not_of(" \t\n") == std::string::npos)
       return core::report_error("bench", usage("an empty command"));
-  auto min_time = tm::parse_duration(o.min_time);
+  auto min_time = timing::parse_duration(o.min_time);
   if (!min_time) return core::report_error("bench", usage("--min-time: " + min_time.error().message));
 
   Bench bench(o);
@@ -308,7 +308,7 @@ int run_bench(const BenchOptions& o) {
       list.push_back({{"command", m.command}, {"mean", m.time.mean}, {"stddev", m.time.stddev},
                       {"median", m.time.median}, {"mad", m.time.mad}, {"user", m.user_mean},
                       {"system", m.system_mean}, {"min", m.time.min}, {"max", m.time.max},
-                      {"runs", m.time.count}, {"outliers", tm::outliers(m.wall)},
+                      {"runs", m.time.count}, {"outliers", timing::outliers(m.wall)},
                       {"times", m.wall}, {"exit_codes", m.exit_codes}});
     out.document({{"results", list}});
   } else {

@@ -31,7 +31,7 @@ namespace kit::cli {
 
 namespace {
 
-namespace tm = kit::timing;
+namespace timing = kit::timing;
 
 struct RetryCommandOptions {
   std::size_t attempts = 5;
@@ -84,11 +84,11 @@ void on_signal(int sig) {
 }
 
 // The steady clock, whose sleep a signal cuts short.
-class InterruptibleClock final : public tm::Clock {
+class InterruptibleClock final : public timing::Clock {
  public:
-  [[nodiscard]] tm::Duration now() const override { return tm::steady_clock().now(); }
-  void sleep_for(tm::Duration d) override {
-    const tm::Deadline deadline(d);
+  [[nodiscard]] timing::Duration now() const override { return timing::steady_clock().now(); }
+  void sleep_for(timing::Duration d) override {
+    const timing::Deadline deadline(d);
     while (caught.load() == 0 && !deadline.expired()) {
       pollfd fd{signal_pipe[0], POLLIN, 0};
       const auto ms = std::chrono::ceil<std::chrono::milliseconds>(deadline.remaining()).count();
@@ -98,18 +98,18 @@ class InterruptibleClock final : public tm::Clock {
 };
 
 std::string clock_now() {
-  auto text = tm::strftime("%H:%M:%S", core::now());
+  auto text = timing::strftime("%H:%M:%S", core::now());
   return text ? *text : "";
 }
 
 int run_retry(const RetryCommandOptions& o) {
   auto fail_usage = [](std::string message) { return core::report_error("retry", usage(std::move(message))); };
   if (o.command.empty()) return fail_usage("no command to run (kit retry [options] -- COMMAND [ARG...])");
-  tm::BackoffPolicy policy;
+  timing::BackoffPolicy policy;
   policy.max_attempts = o.attempts;
   policy.factor = o.factor;
-  auto duration = [](const char* option, const std::string& text) -> Result<tm::Duration> {
-    auto d = tm::parse_duration(text);
+  auto duration = [](const char* option, const std::string& text) -> Result<timing::Duration> {
+    auto d = timing::parse_duration(text);
     if (!d) return tl::unexpected(usage(fmt::format("{}: {}", option, d.error().message)));
     return d;
   };
@@ -124,18 +124,18 @@ int run_retry(const RetryCommandOptions& o) {
     if (!t) return core::report_error("retry", t.error());
     policy.max_elapsed = *t;
   }
-  std::optional<tm::Duration> timeout;
+  std::optional<timing::Duration> timeout;
   if (o.timeout) {
     auto t = duration("--timeout", *o.timeout);
     if (!t) return core::report_error("retry", t.error());
-    if (*t == tm::Duration::zero()) return fail_usage("--timeout must be more than 0");
+    if (*t == timing::Duration::zero()) return fail_usage("--timeout must be more than 0");
     timeout = *t;
   }
-  auto jitter = tm::parse_jitter(o.jitter);
+  auto jitter = timing::parse_jitter(o.jitter);
   if (!jitter)
     return fail_usage(fmt::format("--jitter: '{}' is not one of none, full, equal, decorrelated", o.jitter));
   policy.jitter = *jitter;
-  if (auto checked = tm::check(policy); !checked)
+  if (auto checked = timing::check(policy); !checked)
     return core::report_error("retry", usage(checked.error().message));
   std::vector<bool> retryable(256, true);
   if (o.on_exit) {
@@ -154,7 +154,7 @@ int run_retry(const RetryCommandOptions& o) {
   InterruptibleClock clock;
   core::ProcessResult last;
   std::optional<Error> fatal;  // the command cannot run at all: no point in retrying
-  tm::RetryOptions retry;
+  timing::RetryOptions retry;
   retry.policy = policy;
   if (o.seed) retry.seed = *o.seed;
   retry.clock = &clock;
@@ -162,13 +162,13 @@ int run_retry(const RetryCommandOptions& o) {
   retry.retry_if = [&](const Error&) {
     return !fatal && !last.cancelled && retryable[static_cast<std::size_t>(last.status() & 0xff)];
   };
-  retry.on_retry = [&](const tm::Attempt& a, tm::Duration wait) {
+  retry.on_retry = [&](const timing::Attempt& a, timing::Duration wait) {
     if (!o.quiet)
       fmt::print(stderr, "[{}] Attempt {} failed: {}. Retrying in {}...\n", clock_now(), a.number,
-                 core::describe(last), tm::format_seconds(wait));
+                 core::describe(last), timing::format_seconds(wait));
   };
-  const auto outcome = tm::retry(
-      [&](tm::AttemptContext&) -> Result<int> {
+  const auto outcome = timing::retry(
+      [&](timing::AttemptContext&) -> Result<int> {
         auto r = core::run_process({.argv = o.command, .timeout = timeout, .cancel_fd = signal_pipe[0]});
         if (!r) {
           fatal = r.error();
@@ -184,28 +184,28 @@ int run_retry(const RetryCommandOptions& o) {
     core::report_error("retry", *fatal);
     return fatal->code == "core.not_found" ? 127 : fatal->code == "core.not_executable" ? 126 : core::exit_usage;
   }
-  const tm::Attempt& final_attempt = outcome.attempts.back();
+  const timing::Attempt& final_attempt = outcome.attempts.back();
   switch (outcome.reason) {
-    case tm::StopReason::succeeded:
+    case timing::StopReason::succeeded:
       if (!o.quiet && final_attempt.number > 1)
         fmt::print(stderr, "[{}] Attempt {} succeeded in {:.4f}s\n", clock_now(), final_attempt.number,
                    std::chrono::duration<double>(final_attempt.duration).count());
       return core::exit_ok;
-    case tm::StopReason::cancelled:
+    case timing::StopReason::cancelled:
       if (!o.quiet) fmt::print(stderr, "kit retry: interrupted\n");
       return 128 + caught.load();
-    case tm::StopReason::not_retryable:
+    case timing::StopReason::not_retryable:
       if (!o.quiet)
         fmt::print(stderr, "[{}] Attempt {} failed: {} (not in --on-exit). Giving up.\n", clock_now(),
                    final_attempt.number, core::describe(last));
       break;
-    case tm::StopReason::time_budget:
+    case timing::StopReason::time_budget:
       if (!o.quiet)
         fmt::print(stderr, "[{}] Attempt {} failed: {}. Giving up: --max-time {} would pass "
                    "before the next attempt.\n",
                    clock_now(), final_attempt.number, core::describe(last), *o.max_time);
       break;
-    case tm::StopReason::attempts_exhausted:
+    case timing::StopReason::attempts_exhausted:
       if (!o.quiet) fmt::print(stderr, "All {} attempts failed. Giving up.\n", final_attempt.number);
       break;
   }

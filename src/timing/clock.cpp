@@ -83,9 +83,17 @@ Result<std::string> strftime(std::string_view format, std::chrono::system_clock:
   std::tm tm{};
   if ((utc ? ::gmtime_r(&t, &tm) : ::localtime_r(&t, &tm)) == nullptr)
     return fail(ErrorKind::invalid_argument, "timing.bad_time", "the time is out of range");
-  // {fmt}'s chrono formatter checks every directive (std::strftime would print junk).
+  // {fmt}'s chrono formatter checks every directive (std::strftime would print junk); braces,
+  // which would end its spec, are copied around it.
   try {
-    return fmt::format(fmt::runtime(fmt::format("{{:{}}}", format)), tm);
+    std::string out;
+    while (!format.empty()) {
+      const std::size_t brace = std::min(format.find_first_of("{}"), format.size());
+      if (brace != 0) out += fmt::format(fmt::runtime(fmt::format("{{:{}}}", format.substr(0, brace))), tm);
+      if (brace < format.size()) out += format[brace];
+      format.remove_prefix(std::min(format.size(), brace + 1));
+    }
+    return out;
   } catch (const fmt::format_error& e) {
     return fail(ErrorKind::invalid_argument, "timing.bad_format",
                 fmt::format("bad time format '{}': {}", format, e.what()));

@@ -1,0 +1,78 @@
+#include "kit/core/process.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+namespace core = kit::core;
+using namespace std::chrono_literals;
+
+TEST(Process, ExitCodesSignalsAndCosts) {
+  auto ok = core::run_process({.argv = {"true"}});
+  ASSERT_TRUE(ok);
+  EXPECT_TRUE(ok->succeeded());
+  EXPECT_EQ(ok->status(), 0);
+  EXPECT_GT(ok->wall, 0ns);
+  auto three = core::run_process({.argv = {"sh", "-c", "exit 3"}});
+  ASSERT_TRUE(three);
+  EXPECT_EQ(three->exit_code, 3);
+  EXPECT_EQ(core::describe(*three), "exit 3");
+  auto killed = core::run_process({.argv = {"sh", "-c", "kill -KILL $$"}});
+  ASSERT_TRUE(killed);
+  EXPECT_EQ(killed->signal, SIGKILL);
+  EXPECT_EQ(killed->status(), 128 + SIGKILL);
+  EXPECT_EQ(core::describe(*killed), "killed by SIGKILL");
+  // CPU time of the child comes from wait4.
+  auto busy = core::run_process({.argv = {"sh", "-c", "i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done"}});
+  ASSERT_TRUE(busy);
+  EXPECT_GT(busy->user + busy->system, 0ns);
+}
+
+TEST(Process, NotFoundAndNotExecutable) {
+  auto missing = core::run_process({.argv = {"kit-no-such-command-xyz"}});
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, "core.not_found");
+  auto dir = core::run_process({.argv = {"/tmp"}});
+  ASSERT_FALSE(dir);
+  EXPECT_EQ(dir.error().code, "core.not_executable");
+  EXPECT_FALSE(core::run_process({.argv = {}}));
+}
+
+TEST(Process, TimeoutStopsTheWholeGroup) {
+  // The shell starts a sleep in the background and waits: both are in the child's group.
+  auto r = core::run_process({.argv = {"sh", "-c", "sleep 30 & wait"}, .timeout = 200ms,
+                              .kill_grace = 1s});
+  ASSERT_TRUE(r);
+  EXPECT_TRUE(r->timed_out);
+  EXPECT_EQ(r->status(), 124);
+  EXPECT_EQ(core::describe(*r), "timed out");
+  EXPECT_LT(r->wall, 5s);
+  // A command that ignores SIGTERM is killed after the grace period.
+  auto stubborn = core::run_process({.argv = {"sh", "-c", "trap '' TERM; sleep 30"},
+                                     .timeout = 100ms, .kill_grace = 200ms});
+  ASSERT_TRUE(stubborn);
+  EXPECT_TRUE(stubborn->timed_out);
+  EXPECT_LT(stubborn->wall, 5s);
+}
+
+TEST(Process, CancelFdStopsIt) {
+  int fds[2];
+  ASSERT_EQ(::pipe2(fds, O_CLOEXEC), 0);
+  std::thread writer([&] {
+    std::this_thread::sleep_for(100ms);
+    [[maybe_unused]] auto n = ::write(fds[1], "x", 1);
+  });
+  auto r = core::run_process({.argv = {"sleep", "30"}, .cancel_fd = fds[0]});
+  writer.join();
+  ::close(fds[0]);
+  ::close(fds[1]);
+  ASSERT_TRUE(r);
+  EXPECT_TRUE(r->cancelled);
+  EXPECT_FALSE(r->timed_out);
+  EXPECT_EQ(core::describe(*r), "interrupted");
+  EXPECT_LT(r->wall, 5s);
+}
