@@ -1,0 +1,281 @@
+// kit/sched.hpp — priority queues, top-N, k-way merges and the tutorial's aging scheduler.
+//
+// What the standard library lacks around its heap algorithms: a PriorityQueue whose equal
+// priorities leave in arrival order (the tutorial's counter) and whose items can be re-ranked
+// or removed in O(log n); nsmallest/nlargest with a bounded heap; a lazy k-way merge; and
+// AgingScheduler, the tutorial's "Job Scheduler with Aging" at O(log n) per submit and pop.
+//
+// Example:
+//   kit::sched::PriorityQueue<std::string> q;                  // lowest priority first
+//   auto fix = q.push("Fix login page crash", 1);
+//   q.push("Archive old logs", 7);
+//   q.update(fix, 9);                                           // now it waits
+//   q.pop()->value;                                             // "Archive old logs"
+//
+//   kit::sched::AgingScheduler jobs({.interval = std::chrono::seconds(5), .boost = 1});
+//   jobs.submit(5);  jobs.submit(1);  jobs.submit(3);  jobs.submit(7);   // ids 0..3
+//   jobs.pop()->id;                                             // 1 (priority 1)
+#pragma once
+
+#include <algorithm>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "kit/core/error.hpp"
+
+namespace kit::sched {
+
+// ---- PriorityQueue --------------------------------------------------------------------------
+
+enum class Order : std::uint8_t { min, max };  // which priority leaves first
+
+// PriorityQueue<T, P>: an indexed binary heap. Equal priorities leave first in, first out.
+// push returns a handle that stays valid until its item leaves; update and remove take it.
+template <class T, class Priority = std::int64_t>
+class PriorityQueue {
+ public:
+  using Handle = std::uint64_t;
+  struct Item {
+    T value;
+    Priority priority;
+    Handle handle;
+  };
+
+  explicit PriorityQueue(Order order = Order::min) : order_(order) {}
+
+  [[nodiscard]] std::size_t size() const { return heap_.size(); }
+  [[nodiscard]] bool empty() const { return heap_.empty(); }
+
+  Handle push(T value, Priority priority) {
+    const Handle h = next_++;
+    if (where_.size() <= h) where_.resize(h + 1, npos);
+    heap_.push_back({std::move(value), priority, h});
+    where_[h] = heap_.size() - 1;
+    up(heap_.size() - 1);
+    return h;
+  }
+  // top(): the next to leave, without taking it.
+  [[nodiscard]] const Item* top() const { return heap_.empty() ? nullptr : &heap_.front(); }
+  std::optional<Item> pop() {
+    if (heap_.empty()) return std::nullopt;
+    return take(0);
+  }
+  // contains(h): whether the item is still queued.
+  [[nodiscard]] bool contains(Handle h) const { return h < where_.size() && where_[h] != npos; }
+  // update(h, priority): re-ranks a queued item (keeping its place among equals: it entered
+  // when it was pushed). False when it is no longer queued.
+  bool update(Handle h, Priority priority) {
+    if (!contains(h)) return false;
+    const std::size_t i = where_[h];
+    heap_[i].priority = priority;
+    down(up(i));
+    return true;
+  }
+  // remove(h): the item taken out wherever it is; nullopt when it is no longer queued.
+  std::optional<Item> remove(Handle h) {
+    if (!contains(h)) return std::nullopt;
+    return take(where_[h]);
+  }
+
+ private:
+  static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+  // before(a, b): a leaves first: better priority, or equal and pushed earlier.
+  bool before(const Item& a, const Item& b) const {
+    if (a.priority != b.priority)
+      return order_ == Order::min ? a.priority < b.priority : b.priority < a.priority;
+    return a.handle < b.handle;
+  }
+  void place(std::size_t i) { where_[heap_[i].handle] = i; }
+  std::size_t up(std::size_t i) {
+    while (i > 0) {
+      const std::size_t parent = (i - 1) / 2;
+      if (!before(heap_[i], heap_[parent])) break;
+      std::swap(heap_[i], heap_[parent]);
+      place(i);
+      place(parent);
+      i = parent;
+    }
+    return i;
+  }
+  void down(std::size_t i) {
+    while (true) {
+      const std::size_t l = 2 * i + 1, r = l + 1;
+      std::size_t best = i;
+      if (l < heap_.size() && before(heap_[l], heap_[best])) best = l;
+      if (r < heap_.size() && before(heap_[r], heap_[best])) best = r;
+      if (best == i) return;
+      std::swap(heap_[i], heap_[best]);
+      place(i);
+      place(best);
+      i = best;
+    }
+  }
+  Item take(std::size_t i) {
+    Item out = std::move(heap_[i]);
+    where_[out.handle] = npos;
+    if (i != heap_.size() - 1) {
+      heap_[i] = std::move(heap_.back());
+      heap_.pop_back();
+      place(i);
+      down(up(i));
+    } else {
+      heap_.pop_back();
+    }
+    return out;
+  }
+
+  Order order_;
+  std::vector<Item> heap_;
+  std::vector<std::size_t> where_;  // handle -> index in heap_, npos once it left
+  Handle next_ = 0;
+};
+
+// ---- Top-N ----------------------------------------------------------------------------------
+
+// nsmallest(n, range, less): the n smallest elements, smallest first, ties in input order
+// (heapq.nsmallest), in O(N log n) with a bounded heap of n.
+template <class Range, class Less = std::less<>>
+auto nsmallest(std::size_t n, const Range& range, Less less = {}) {
+  using T = std::decay_t<decltype(*std::begin(range))>;
+  // Ranked by (value, position): the heap's top is the worst kept, and a newcomer that ties
+  // with it came later, so it is worse.
+  using Entry = std::pair<T, std::size_t>;
+  auto worse = [&](const Entry& a, const Entry& b) {
+    if (less(a.first, b.first)) return false;
+    if (less(b.first, a.first)) return true;
+    return a.second > b.second;
+  };
+  auto heap_order = [&](const Entry& a, const Entry& b) { return worse(b, a); };  // max-heap of worst
+  std::vector<Entry> heap;
+  if (n == 0) return std::vector<T>{};
+  std::size_t position = 0;
+  for (const auto& x : range) {
+    if (heap.size() < n) {
+      heap.emplace_back(x, position);
+      std::push_heap(heap.begin(), heap.end(), heap_order);
+    } else if (less(x, heap.front().first)) {
+      std::pop_heap(heap.begin(), heap.end(), heap_order);
+      heap.back() = Entry(x, position);
+      std::push_heap(heap.begin(), heap.end(), heap_order);
+    }
+    ++position;
+  }
+  std::sort(heap.begin(), heap.end(), [&](const Entry& a, const Entry& b) { return worse(b, a); });
+  std::vector<T> out;
+  out.reserve(heap.size());
+  for (auto& e : heap) out.push_back(std::move(e.first));
+  return out;
+}
+
+// nlargest(n, range, less): the n largest, largest first, ties in input order (heapq.nlargest).
+template <class Range, class Less = std::less<>>
+auto nlargest(std::size_t n, const Range& range, Less less = {}) {
+  return nsmallest(n, range, [&](const auto& a, const auto& b) { return less(b, a); });
+}
+
+// ---- k-way merge ----------------------------------------------------------------------------
+
+// Merger: a lazy k-way merge of sorted sources. Each source is a callable that yields its next
+// element into `out` and returns false at its end. Equal elements leave in source order.
+template <class T, class Less = std::less<>>
+class Merger {
+ public:
+  using Source = std::function<bool(T& out)>;
+  explicit Merger(std::vector<Source> sources, Less less = {})
+      : sources_(std::move(sources)), less_(less) {
+    for (std::size_t i = 0; i < sources_.size(); ++i) refill(i);
+  }
+  // next(out): the smallest element left; false when every source is done.
+  bool next(T& out) {
+    if (heap_.empty()) return false;
+    std::pop_heap(heap_.begin(), heap_.end(), greater());
+    const std::size_t source = heap_.back().second;
+    out = std::move(heap_.back().first);
+    heap_.pop_back();
+    refill(source);
+    return true;
+  }
+
+ private:
+  auto greater() const {
+    return [this](const std::pair<T, std::size_t>& a, const std::pair<T, std::size_t>& b) {
+      if (less_(b.first, a.first)) return true;
+      if (less_(a.first, b.first)) return false;
+      return a.second > b.second;
+    };
+  }
+  void refill(std::size_t i) {
+    T value;
+    if (!sources_[i](value)) return;
+    heap_.emplace_back(std::move(value), i);
+    std::push_heap(heap_.begin(), heap_.end(), greater());
+  }
+  std::vector<Source> sources_;
+  Less less_;
+  std::vector<std::pair<T, std::size_t>> heap_;
+};
+
+// ---- Aging scheduler ------------------------------------------------------------------------
+
+using Clock = std::function<std::chrono::nanoseconds()>;  // monotonic "now"
+
+struct AgingOptions {
+  std::chrono::nanoseconds interval = std::chrono::seconds(5);  // waiting this long ...
+  std::int64_t boost = 1;                                       // ... lowers the number this much
+  Clock clock{};  // empty: std::chrono::steady_clock
+};
+
+// AgingScheduler: the tutorial's rule exactly — effective priority = max(0, priority − boost ×
+// floor(wait / interval)), lower runs first, ties in submission order — in O(log n) per submit,
+// pop and cancel (the tutorial re-heapifies everything on every pop).
+//
+// Why it can: with now = N·I + ρ and a job submitted at t = T·I + φ (0 <= ρ, φ < I),
+// floor((now − t) / I) = N − T − [ρ < φ]. So effective = key − boost·N + boost·[φ > ρ] with
+// key = priority + boost·T fixed at submit: jobs ordered by phase φ split at ρ into two runs,
+// each ranked by key alone. A treap keyed on (φ, id) keeps the best (key, id) of every subtree,
+// which answers both runs in O(log n). A job that reaches 0 stays at 0 (time only grows): it
+// moves, once, to a FIFO of zeros that runs before everything else.
+class AgingScheduler {
+ public:
+  using Id = std::uint64_t;
+  struct Job {
+    Id id;
+    std::int64_t priority;           // as submitted
+    std::int64_t effective;          // when popped
+    std::chrono::nanoseconds submitted;
+  };
+
+  explicit AgingScheduler(AgingOptions options = {});
+  ~AgingScheduler();
+  AgingScheduler(AgingScheduler&&) noexcept;
+  AgingScheduler& operator=(AgingScheduler&&) noexcept;
+
+  // submit(priority): the job's id (0, 1, 2 … in submission order). submit_at(priority, when)
+  // restores a job submitted earlier (the durable runner reloads its queue): ids stay ordered
+  // by submission as long as restored jobs come in that order.
+  Id submit(std::int64_t priority);
+  Id submit_at(std::int64_t priority, std::chrono::nanoseconds when);
+  // pop(): the job that runs next, with its effective priority now; nullopt when empty.
+  std::optional<Job> pop();
+  // peek(): the same, left queued.
+  [[nodiscard]] std::optional<Job> peek();
+  // cancel(id): removes a queued job; false when it is not queued.
+  bool cancel(Id id);
+  // effective(priority, submitted, now): the rule, for one job.
+  [[nodiscard]] std::int64_t effective(std::int64_t priority, std::chrono::nanoseconds submitted,
+                                       std::chrono::nanoseconds now) const;
+  [[nodiscard]] std::chrono::nanoseconds now() const;
+  [[nodiscard]] std::size_t size() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace kit::sched

@@ -1,0 +1,147 @@
+#include "kit/sched.hpp"
+
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+namespace sc = kit::sched;
+using namespace std::chrono_literals;
+
+TEST(PriorityQueue, FifoAmongEqualsAndBothOrders) {
+  sc::PriorityQueue<std::string> q;
+  q.push("b", 2);
+  q.push("a1", 1);
+  q.push("a2", 1);
+  q.push("c", 3);
+  q.push("a3", 1);
+  std::vector<std::string> got;
+  while (auto item = q.pop()) got.push_back(item->value);
+  EXPECT_EQ(got, (std::vector<std::string>{"a1", "a2", "a3", "b", "c"}));
+  sc::PriorityQueue<int> max(sc::Order::max);
+  for (int v : {3, 9, 1, 9}) max.push(v, v);
+  EXPECT_EQ(max.pop()->handle, 1u);  // the first 9
+  EXPECT_EQ(max.pop()->handle, 3u);
+  EXPECT_EQ(max.pop()->value, 3);
+}
+
+TEST(PriorityQueue, UpdateAndRemoveAgainstABruteForce) {
+  std::mt19937 rng(3);
+  sc::PriorityQueue<int> q;
+  std::map<std::uint64_t, std::int64_t> model;  // handle -> priority
+  for (int step = 0; step < 20000; ++step) {
+    const auto op = static_cast<unsigned>(rng() % 10);
+    if (op < 4 || model.empty()) {
+      const auto p = static_cast<std::int64_t>(rng() % 50);
+      model[q.push(step, p)] = p;
+    } else if (op < 6) {
+      auto it = std::next(model.begin(), static_cast<long>(rng() % model.size()));
+      const auto p = static_cast<std::int64_t>(rng() % 50);
+      ASSERT_TRUE(q.update(it->first, p));
+      it->second = p;
+    } else if (op < 7) {
+      auto it = std::next(model.begin(), static_cast<long>(rng() % model.size()));
+      auto removed = q.remove(it->first);
+      ASSERT_TRUE(removed);
+      EXPECT_EQ(removed->handle, it->first);
+      model.erase(it);
+      EXPECT_FALSE(q.remove(removed->handle));
+      EXPECT_FALSE(q.update(removed->handle, 1));
+    } else {
+      auto best = std::min_element(model.begin(), model.end(), [](const auto& a, const auto& b) {
+        return a.second != b.second ? a.second < b.second : a.first < b.first;
+      });
+      auto popped = q.pop();
+      ASSERT_TRUE(popped);
+      ASSERT_EQ(popped->handle, best->first);
+      ASSERT_EQ(popped->priority, best->second);
+      model.erase(best);
+    }
+    ASSERT_EQ(q.size(), model.size());
+  }
+}
+
+TEST(TopN, LikeHeapq) {
+  const std::vector<int> xs{5, 1, 9, 3, 9, 7, 1, 8};
+  EXPECT_EQ(sc::nsmallest(3, xs), (std::vector<int>{1, 1, 3}));
+  EXPECT_EQ(sc::nlargest(3, xs), (std::vector<int>{9, 9, 8}));
+  EXPECT_EQ(sc::nlargest(0, xs), std::vector<int>{});
+  EXPECT_EQ(sc::nsmallest(100, xs).size(), xs.size());
+  // Ties keep input order (heapq.nsmallest is stable): compare on the first letter only.
+  const std::vector<std::string> words{"bx", "a1", "by", "a2", "a3"};
+  auto first = [](const std::string& a, const std::string& b) { return a[0] < b[0]; };
+  EXPECT_EQ(sc::nsmallest(2, words, first), (std::vector<std::string>{"a1", "a2"}));
+  EXPECT_EQ(sc::nlargest(2, words, first), (std::vector<std::string>{"bx", "by"}));
+}
+
+TEST(Merge, SortedSourcesLazilyAndStable) {
+  std::vector<std::vector<int>> inputs{{1, 4, 9}, {}, {2, 4, 4, 10}, {0}};
+  std::vector<sc::Merger<std::pair<int, int>>::Source> sources;
+  for (std::size_t s = 0; s < inputs.size(); ++s)
+    sources.push_back([&, s, i = std::size_t{0}](std::pair<int, int>& out) mutable {
+      if (i == inputs[s].size()) return false;
+      out = {inputs[s][i++], static_cast<int>(s)};
+      return true;
+    });
+  sc::Merger<std::pair<int, int>, std::function<bool(const std::pair<int, int>&, const std::pair<int, int>&)>>
+      merged(std::move(sources), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<std::pair<int, int>> got;
+  for (std::pair<int, int> x; merged.next(x);) got.push_back(x);
+  EXPECT_EQ(got, (std::vector<std::pair<int, int>>{{0, 3}, {1, 0}, {2, 2}, {4, 0}, {4, 2}, {4, 2}, {9, 0}, {10, 2}}));
+}
+
+TEST(Aging, TheTutorialsFourJobs) {
+  std::chrono::nanoseconds now{0};
+  sc::AgingScheduler s({.interval = 5s, .boost = 1, .clock = [&] { return now; }});
+  for (std::int64_t p : {5, 1, 3, 7}) s.submit(p);
+  std::vector<std::pair<std::uint64_t, std::int64_t>> order;
+  while (auto job = s.pop()) order.emplace_back(job->id, job->effective);
+  EXPECT_EQ(order, (std::vector<std::pair<std::uint64_t, std::int64_t>>{{1, 1}, {2, 3}, {0, 5}, {3, 7}}));
+}
+
+// Against the rule applied to every queued job (the tutorial's O(n) way), on random
+// submissions, clock steps (often across interval edges and phases), pops and cancels.
+TEST(Aging, MatchesTheRuleOnRandomSequences) {
+  for (std::uint32_t seed = 0; seed < 40; ++seed) {
+    std::mt19937 rng(seed);
+    std::chrono::nanoseconds now{static_cast<std::int64_t>(rng() % 1000) * 1000000};
+    const auto interval = std::chrono::milliseconds(1 + rng() % 50);
+    const std::int64_t boost = rng() % 4;
+    sc::AgingScheduler s({.interval = interval, .boost = boost, .clock = [&] { return now; }});
+    struct Queued {
+      std::int64_t priority;
+      std::chrono::nanoseconds at;
+    };
+    std::map<std::uint64_t, Queued> model;
+    for (int step = 0; step < 3000; ++step) {
+      const auto op = static_cast<unsigned>(rng() % 10);
+      if (op < 4) {
+        const std::int64_t p = static_cast<std::int64_t>(rng() % 20);
+        model[s.submit(p)] = {p, now};
+      } else if (op < 7) {
+        now += std::chrono::microseconds(rng() % 20000);
+      } else if (op < 8 && !model.empty()) {
+        auto it = std::next(model.begin(), static_cast<long>(rng() % model.size()));
+        ASSERT_TRUE(s.cancel(it->first));
+        ASSERT_FALSE(s.cancel(it->first));
+        model.erase(it);
+      } else {
+        std::optional<std::pair<std::int64_t, std::uint64_t>> best;
+        for (const auto& [id, q] : model) {
+          const std::pair<std::int64_t, std::uint64_t> e{s.effective(q.priority, q.at, now), id};
+          if (!best || e < *best) best = e;
+        }
+        auto job = s.pop();
+        ASSERT_EQ(job.has_value(), best.has_value());
+        if (job) {
+          ASSERT_EQ(job->id, best->second) << "seed " << seed << " step " << step;
+          ASSERT_EQ(job->effective, best->first);
+          model.erase(job->id);
+        }
+      }
+      ASSERT_EQ(s.size(), model.size());
+    }
+  }
+}
