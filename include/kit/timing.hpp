@@ -130,7 +130,8 @@ struct Summary {
 [[nodiscard]] std::size_t outliers(std::span<const double> samples);
 
 // relative_speed(fast, slow): how many times slower `slow` is (mean / mean), and the error of
-// that ratio from both standard deviations (hyperfine's "1.23 ± 0.04 times faster").
+// that ratio from both standard deviations (hyperfine's "1.23 ± 0.04 times faster"). An
+// infinite ratio when `fast` took no measurable time.
 struct Ratio {
   double ratio = 0, error = 0;
 };
@@ -171,7 +172,8 @@ struct BackoffPolicy {
   std::optional<Duration> max_elapsed{};  // no attempt starts later than this after the first
   Jitter jitter = Jitter::none;
 };
-// check(policy): Error timing.bad_policy for a negative or zero base, a factor below 1, …
+// check(policy): Error timing.bad_policy for a negative base or cap, a factor below 1, a
+// negative budget. A zero base is allowed: retry at once.
 [[nodiscard]] Result<void> check(const BackoffPolicy& policy);
 
 // Backoff: the waits of one retry loop (jitter draws from its own seeded generator).

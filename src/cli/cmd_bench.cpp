@@ -248,7 +248,11 @@ std::string report(const std::vector<Measured>& results, bool shell, bool ignore
     for (const Measured& m : results) {
       if (&m == &*fastest) continue;
       const timing::Ratio r = timing::relative_speed(fastest->time, m.time);
-      text += fmt::format("    {:.2f} ± {:.2f} times faster than '{}'\n", r.ratio, r.error, m.command);
+      if (std::isfinite(r.ratio))
+        text += fmt::format("    {:.2f} ± {:.2f} times faster than '{}'\n", r.ratio, r.error, m.command);
+      else  // all of its time was the shell's start-up, which is taken off
+        text += fmt::format("    faster than '{}' by more than can be measured through the shell "
+                            "(use -N)\n", m.command);
     }
   }
   return text;
@@ -269,7 +273,9 @@ std::string markdown(const std::vector<Measured>& results) {
     md += fmt::format("| `{}` | {:.1f} ± {:.1f} | {:.1f} | {:.1f} | {} |\n", command,
                       m.time.mean * u.scale, m.time.stddev * u.scale, m.time.min * u.scale,
                       m.time.max * u.scale,
-                      &m == &*fastest ? std::string("1.00") : fmt::format("{:.2f} ± {:.2f}", r.ratio, r.error));
+                      &m == &*fastest        ? std::string("1.00")
+                      : std::isfinite(r.ratio) ? fmt::format("{:.2f} ± {:.2f}", r.ratio, r.error)
+                                               : std::string("∞"));
   }
   return md;
 }

@@ -8,11 +8,16 @@
 // usage: kit retry [--attempts N] [--base S] [--factor F] [--max-delay S]
 //                  [--jitter none|full|equal|decorrelated] [--timeout S] [--max-time S]
 //                  [--on-exit CODES] [--quiet] [--] COMMAND [ARG...]
+//
+// Options are read with getopt_long up to the first operand (as timeout(1) and nice(1) do), so
+// everything from COMMAND on is the command's, untouched.
 #include <fcntl.h>
+#include <getopt.h>
 #include <poll.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <atomic>
 #include <csignal>
 #include <optional>
@@ -48,13 +53,15 @@ Error usage(std::string message) {
 }
 
 // parse_codes("1,2,75-78"): the exit statuses worth another attempt.
-Result<std::vector<bool>> parse_codes(std::string_view text) {
+Result<std::vector<bool>> parse_codes(const std::string_view list) {
   std::vector<bool> codes(256, false);
   auto bad = [&] {
     return tl::unexpected(usage(fmt::format("--on-exit: '{}' is not a list of exit codes "
                                             "(0-255, e.g. 1,75-78)",
-                                            text)));
+                                            list)));
   };
+  std::string_view text = list;
+  if (text.empty()) return bad();
   while (!text.empty()) {
     const std::string_view item = text.substr(0, text.find(','));
     text.remove_prefix(std::min(text.size(), item.size() + 1));
@@ -212,29 +219,81 @@ int run_retry(const RetryCommandOptions& o) {
   return last.status() != 0 ? last.status() : core::exit_failed;
 }
 
+constexpr const char* help_text =
+    "Run COMMAND until it succeeds, waiting longer after each failure.\n"
+    "\n"
+    "Usage: kit retry [OPTION]... [--] COMMAND [ARG]...\n"
+    "\n"
+    "  -n, --attempts N      attempts in all, the first included; 0: no limit (default 5)\n"
+    "  -b, --base D          the wait after the first failure (default 0.5; 250ms, 2s, 1m)\n"
+    "  -f, --factor F        how much each wait grows (default 2)\n"
+    "  -m, --max-delay D     the longest single wait (default 60)\n"
+    "  -j, --jitter MODE     none, full, equal or decorrelated (default none)\n"
+    "  -t, --timeout D       stop an attempt after D: SIGTERM, then SIGKILL 5 s later\n"
+    "  -T, --max-time D      start no attempt later than D after the first\n"
+    "  -e, --on-exit CODES   exit statuses worth another attempt: 1,75-78 (default: any)\n"
+    "      --seed N          seed of the jitter, for reproducible waits\n"
+    "  -q, --quiet           no log lines on stderr\n"
+    "  -h, --help            this help\n"
+    "\n"
+    "Exit status: the last attempt's (124 after --timeout), 126/127 when COMMAND cannot\n"
+    "run, 2 for bad usage, 128+N when signal N stopped kit. Docs: docs/commands/retry.md\n";
+
 }  // namespace
 
-Runner register_retry(CLI::App& app) {
-  auto o = std::make_shared<RetryCommandOptions>();
-  app.add_option("--attempts", o->attempts, "attempts in all, the first included (0: no limit)")
-      ->default_val(5);
-  app.add_option("--base", o->base, "the wait after the first failure (seconds, or 250ms, 2s, 1m)")
-      ->default_val("0.5");
-  app.add_option("--factor", o->factor, "how much each wait grows")->default_val(2);
-  app.add_option("--max-delay", o->max_delay, "the longest single wait")->default_val("60");
-  app.add_option("--jitter", o->jitter, "none, full, equal or decorrelated (AWS's definitions)")
-      ->default_val("none");
-  app.add_option("--timeout", o->timeout, "stop an attempt after this long (SIGTERM, then SIGKILL)");
-  app.add_option("--max-time", o->max_time, "start no attempt later than this after the first");
-  app.add_option("--on-exit", o->on_exit, "exit codes worth another attempt: 1,75-78 (default: any failure)");
-  app.add_option("--seed", o->seed, "seed of the jitter (for reproducible waits)");
-  app.add_flag("-q,--quiet", o->quiet, "no log lines on stderr");
-  app.add_option("COMMAND", o->command, "the command and its arguments (after --)");
-  app.prefix_command();
-  return [o, &app] {
-    for (const std::string& extra : app.remaining()) o->command.push_back(extra);
-    return run_retry(*o);
+int main_retry(std::string_view program, int argc, char** argv) {
+  RetryCommandOptions o;
+  enum { opt_seed = 256 };
+  static const option longs[] = {
+      {"attempts", required_argument, nullptr, 'n'}, {"base", required_argument, nullptr, 'b'},
+      {"factor", required_argument, nullptr, 'f'},   {"max-delay", required_argument, nullptr, 'm'},
+      {"jitter", required_argument, nullptr, 'j'},   {"timeout", required_argument, nullptr, 't'},
+      {"max-time", required_argument, nullptr, 'T'}, {"on-exit", required_argument, nullptr, 'e'},
+      {"seed", required_argument, nullptr, opt_seed}, {"quiet", no_argument, nullptr, 'q'},
+      {"help", no_argument, nullptr, 'h'},           {nullptr, 0, nullptr, 0}};
+  auto bad = [&](std::string message) {
+    fmt::print(stderr, "{}: {}\nRun '{} --help' for usage.\n", program, message, program);
+    return core::exit_usage;
   };
+  auto number = [](const char* text, auto& out) {
+    const std::string_view t(text);
+    auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), out);
+    return ec == std::errc() && end == t.data() + t.size();
+  };
+  optind = 0;  // a fresh scan (glibc)
+  opterr = 0;
+  int c;
+  // '+': stop at the first operand, which starts the command.
+  while ((c = getopt_long(argc, argv, "+:n:b:f:m:j:t:T:e:qh", longs, nullptr)) != -1) {
+    switch (c) {
+      case 'n':
+        if (!number(optarg, o.attempts)) return bad(fmt::format("--attempts: '{}' is not a count", optarg));
+        break;
+      case 'b': o.base = optarg; break;
+      case 'f':
+        if (!number(optarg, o.factor)) return bad(fmt::format("--factor: '{}' is not a number", optarg));
+        break;
+      case 'm': o.max_delay = optarg; break;
+      case 'j': o.jitter = optarg; break;
+      case 't': o.timeout = optarg; break;
+      case 'T': o.max_time = optarg; break;
+      case 'e': o.on_exit = optarg; break;
+      case opt_seed: {
+        std::uint64_t seed = 0;
+        if (!number(optarg, seed)) return bad(fmt::format("--seed: '{}' is not a number", optarg));
+        o.seed = seed;
+        break;
+      }
+      case 'q': o.quiet = true; break;
+      case 'h': std::fputs(help_text, stdout); return core::exit_ok;
+      case ':': return bad(fmt::format("option '{}' needs a value", argv[optind - 1]));
+      default:
+        return bad(optopt != 0 ? fmt::format("unknown option '-{}'", static_cast<char>(optopt))
+                               : fmt::format("unknown option '{}'", argv[optind - 1]));
+    }
+  }
+  for (int i = optind; i < argc; ++i) o.command.emplace_back(argv[i]);
+  return run_retry(o);
 }
 
 }  // namespace kit::cli

@@ -1,6 +1,7 @@
 // Summary statistics and timeit.
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "kit/timing.hpp"
 
@@ -56,7 +57,8 @@ std::size_t outliers(std::span<const double> samples) {
 }
 
 Ratio relative_speed(const Summary& fast, const Summary& slow) {
-  if (fast.mean <= 0) return {};
+  if (fast.mean <= 0)
+    return {std::numeric_limits<double>::infinity(), std::numeric_limits<double>::infinity()};
   const double ratio = slow.mean / fast.mean;
   const double a = slow.mean > 0 ? slow.stddev / slow.mean : 0, b = fast.stddev / fast.mean;
   return {ratio, ratio * std::sqrt(a * a + b * b)};
