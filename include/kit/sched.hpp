@@ -24,6 +24,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -138,39 +139,62 @@ class PriorityQueue {
 
 // ---- Top-N ----------------------------------------------------------------------------------
 
+// TopN<T, Less>: the n smallest of what it is offered, in a bounded heap (O(log n) an offer,
+// O(1) to turn down what cannot make it). Ties keep the order they were offered in.
+template <class T, class Less = std::less<>>
+class TopN {
+ public:
+  explicit TopN(std::size_t n, Less less = {}) : n_(n), less_(less) {}
+  // offer(x): keeps x when it is among the n smallest so far.
+  void offer(const T& x) {
+    if (n_ == 0) return;
+    if (heap_.size() < n_) {
+      heap_.emplace_back(x, seen_++);
+      std::push_heap(heap_.begin(), heap_.end(), order());
+    } else if (less_(x, heap_.front().first)) {
+      std::pop_heap(heap_.begin(), heap_.end(), order());
+      heap_.back() = Entry(x, seen_++);
+      std::push_heap(heap_.begin(), heap_.end(), order());
+    } else {
+      ++seen_;
+    }
+  }
+  // worst(): the largest kept (what a newcomer must beat once n are kept), or null.
+  [[nodiscard]] const T* worst() const { return heap_.size() < n_ || heap_.empty() ? nullptr : &heap_.front().first; }
+  // take(): the kept elements, smallest first.
+  std::vector<T> take() {
+    std::sort(heap_.begin(), heap_.end(), [&](const Entry& a, const Entry& b) { return worse(b, a); });
+    std::vector<T> out;
+    out.reserve(heap_.size());
+    for (auto& e : heap_) out.push_back(std::move(e.first));
+    heap_.clear();
+    return out;
+  }
+
+ private:
+  using Entry = std::pair<T, std::size_t>;  // the value, and when it was offered
+  bool worse(const Entry& a, const Entry& b) const {
+    if (less_(a.first, b.first)) return false;
+    if (less_(b.first, a.first)) return true;
+    return a.second > b.second;  // a tie offered later is worse
+  }
+  auto order() const {
+    return [this](const Entry& a, const Entry& b) { return worse(b, a); };  // the worst on top
+  }
+  std::size_t n_;
+  Less less_;
+  std::vector<Entry> heap_;
+  std::size_t seen_ = 0;
+};
+
 // nsmallest(n, range, less): the n smallest elements, smallest first, ties in input order
 // (heapq.nsmallest), in O(N log n) with a bounded heap of n.
 template <class Range, class Less = std::less<>>
 auto nsmallest(std::size_t n, const Range& range, Less less = {}) {
   using T = std::decay_t<decltype(*std::begin(range))>;
-  // Ranked by (value, position): the heap's top is the worst kept, and a newcomer that ties
-  // with it came later, so it is worse.
-  using Entry = std::pair<T, std::size_t>;
-  auto worse = [&](const Entry& a, const Entry& b) {
-    if (less(a.first, b.first)) return false;
-    if (less(b.first, a.first)) return true;
-    return a.second > b.second;
-  };
-  auto heap_order = [&](const Entry& a, const Entry& b) { return worse(b, a); };  // max-heap of worst
-  std::vector<Entry> heap;
-  if (n == 0) return std::vector<T>{};
-  std::size_t position = 0;
-  for (const auto& x : range) {
-    if (heap.size() < n) {
-      heap.emplace_back(x, position);
-      std::push_heap(heap.begin(), heap.end(), heap_order);
-    } else if (less(x, heap.front().first)) {
-      std::pop_heap(heap.begin(), heap.end(), heap_order);
-      heap.back() = Entry(x, position);
-      std::push_heap(heap.begin(), heap.end(), heap_order);
-    }
-    ++position;
-  }
-  std::sort(heap.begin(), heap.end(), [&](const Entry& a, const Entry& b) { return worse(b, a); });
-  std::vector<T> out;
-  out.reserve(heap.size());
-  for (auto& e : heap) out.push_back(std::move(e.first));
-  return out;
+  TopN<T, Less> top(n, less);
+  for (const auto& x : range) top.offer(x);
+  return top.take();
 }
 
 // nlargest(n, range, less): the n largest, largest first, ties in input order (heapq.nlargest).
@@ -220,6 +244,28 @@ class Merger {
   Less less_;
   std::vector<std::pair<T, std::size_t>> heap_;
 };
+
+// ---- Lines in sort(1)'s order -----------------------------------------------------------------
+
+// LineOrder: how `LC_ALL=C sort` orders lines, for `kit top` and `kit merge`: by a key (the
+// whole line, or field `field` as -t SEP -k F,F picks it: without a separator, a field is a run
+// of blanks and the non-blanks after it), as bytes or as a number (-n: leading blanks, an
+// optional '-', digits, an optional fraction; anything else counts as 0), then — when the keys
+// tie — by the whole line's bytes. `reverse` (-r) reverses both.
+struct LineOrder {
+  bool numeric = false;
+  bool reverse = false;
+  std::size_t field = 0;           // 1-based; 0: the whole line
+  std::optional<char> separator{};  // -t
+  // compare(a, b): <0, 0, >0 as a sorts before, with, after b.
+  [[nodiscard]] int compare(std::string_view a, std::string_view b) const;
+  [[nodiscard]] bool operator()(std::string_view a, std::string_view b) const {
+    return compare(a, b) < 0;
+  }
+  [[nodiscard]] std::string_view key(std::string_view line) const;
+};
+// compare_numbers(a, b): sort -n's comparison of two keys (exact: digits, not doubles).
+[[nodiscard]] int compare_numbers(std::string_view a, std::string_view b);
 
 // ---- Aging scheduler ------------------------------------------------------------------------
 

@@ -1,0 +1,108 @@
+// kit top — the N largest (or smallest) lines, as `LC_ALL=C sort [-n] [-t SEP -k F,F] [-r] |
+// head -n N` prints them, in one pass with a bounded heap instead of a sort: each mapped file is
+// cut into pieces, each piece keeps its own N on a core, and the pieces' N are merged.
+// Docs: docs/commands/top.md.
+//
+// usage: kit top [-n N] [--max | --min] [-k FIELD] [-t SEP] [--numeric] [FILE|-]...
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <fmt/core.h>
+
+#include "command.hpp"
+#include "kit/core/file.hpp"
+#include "kit/core/output.hpp"
+#include "kit/core/parallel.hpp"
+#include "kit/sched.hpp"
+
+namespace kit::cli {
+
+namespace {
+
+struct TopOptions {
+  std::size_t count = 10;
+  bool max = false, min = false, numeric = false;
+  std::size_t field = 0;
+  std::optional<std::string> separator;
+  std::vector<std::string> files;
+};
+
+Error usage(std::string message) {
+  return make_error(ErrorKind::invalid_argument, "top.usage", std::move(message));
+}
+
+// top_of(text, n, order): the n first lines of text in `order`.
+std::vector<std::string_view> top_of(std::string_view text, std::size_t n, const sched::LineOrder& order) {
+  sched::TopN<std::string_view, sched::LineOrder> top(n, order);
+  while (!text.empty()) {
+    const std::size_t end = text.find('\n');
+    const std::string_view line = text.substr(0, end);
+    text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
+    // Most lines lose to the worst kept: one comparison, no heap work.
+    if (const std::string_view* worst = top.worst(); worst != nullptr && !order(line, *worst)) continue;
+    top.offer(line);
+  }
+  return top.take();
+}
+
+int run_top(const TopOptions& o) {
+  if (o.max && o.min) return core::report_error("top", usage("--max and --min exclude each other"));
+  if (o.separator && o.separator->size() != 1)
+    return core::report_error("top", usage("-t takes one character"));
+  if (o.separator && o.field == 0)
+    return core::report_error("top", usage("-t goes with -k FIELD"));
+  std::vector<std::string> files = o.files;
+  if (files.empty()) files.emplace_back("-");
+  // --max (the default): sort -r's order, whose first lines are the largest.
+  const sched::LineOrder order{.numeric = o.numeric, .reverse = !o.min, .field = o.field,
+                               .separator = o.separator ? std::optional<char>((*o.separator)[0])
+                                                        : std::nullopt};
+  std::vector<core::InputFile> inputs;
+  for (const std::string& name : files) {
+    auto file = core::InputFile::open(name);
+    if (!file) return core::report_error("top", file.error());
+    inputs.push_back(std::move(*file));
+  }
+  sched::TopN<std::string_view, sched::LineOrder> all(o.count, order);
+  for (const core::InputFile& in : inputs) {
+    // Pieces of about 8 MiB cut after line ends, each kept to its own N on a core.
+    std::vector<std::string_view> pieces;
+    for (std::string_view rest = in.bytes(); !rest.empty();) {
+      std::size_t cut = rest.size() <= (8u << 20) ? std::string_view::npos : rest.find('\n', 8u << 20);
+      cut = cut == std::string_view::npos ? rest.size() : cut + 1;
+      pieces.push_back(rest.substr(0, cut));
+      rest.remove_prefix(cut);
+    }
+    core::for_each_ordered(
+        pieces.size(), core::hardware_jobs(),
+        [&](std::size_t i) { return top_of(pieces[i], o.count, order); },
+        [&](std::size_t, std::vector<std::string_view> kept) {
+          for (std::string_view line : kept) all.offer(line);
+        });
+  }
+  core::Output out({.command = "top"});
+  std::string text;
+  for (std::string_view line : all.take()) {
+    text += line;
+    text += '\n';
+  }
+  out.text(text);
+  return out.finish();
+}
+
+}  // namespace
+
+Runner register_top(CLI::App& app) {
+  auto o = std::make_shared<TopOptions>();
+  app.add_option("-n,--lines", o->count, "how many lines (default 10)")->default_val(10);
+  app.add_flag("--max", o->max, "the largest lines, largest first (the default; sort -r | head)");
+  app.add_flag("--min", o->min, "the smallest lines, smallest first (sort | head)");
+  app.add_option("-k,--key", o->field, "compare field FIELD (1-based), as sort -k F,F");
+  app.add_option("-t,--field-separator", o->separator, "fields are separated by this character");
+  app.add_flag("-N,--numeric", o->numeric, "compare leading numbers, as sort -n");
+  app.add_option("FILE", o->files, "files (- or none: standard input)");
+  return [o] { return run_top(*o); };
+}
+
+}  // namespace kit::cli

@@ -1,0 +1,97 @@
+// sort(1)'s line order in the C locale: keys, numbers, the last-resort comparison.
+#include <cstring>
+
+#include "kit/sched.hpp"
+
+namespace kit::sched {
+
+namespace {
+
+bool blank(char c) { return c == ' ' || c == '\t'; }
+bool digit(char c) { return c >= '0' && c <= '9'; }
+
+int bytes(std::string_view a, std::string_view b) {
+  const int c = std::memcmp(a.data(), b.data(), std::min(a.size(), b.size()));
+  if (c != 0) return c < 0 ? -1 : 1;
+  return a.size() < b.size() ? -1 : a.size() > b.size() ? 1 : 0;
+}
+
+// A number as sort -n reads it: sign, integer digits without leading zeros, fraction digits
+// without trailing zeros. Zero has no sign.
+struct Number {
+  bool negative = false;
+  std::string_view whole, fraction;
+};
+
+Number read_number(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size() && blank(s[i])) ++i;
+  Number n;
+  if (i < s.size() && s[i] == '-') {
+    n.negative = true;
+    ++i;
+  }
+  while (i < s.size() && s[i] == '0') ++i;
+  const std::size_t whole = i;
+  while (i < s.size() && digit(s[i])) ++i;
+  n.whole = s.substr(whole, i - whole);
+  if (i < s.size() && s[i] == '.') {
+    const std::size_t start = ++i;
+    while (i < s.size() && digit(s[i])) ++i;
+    n.fraction = s.substr(start, i - start);
+    while (!n.fraction.empty() && n.fraction.back() == '0') n.fraction.remove_suffix(1);
+  }
+  if (n.whole.empty() && n.fraction.empty()) n.negative = false;  // -0 is 0
+  return n;
+}
+
+int magnitude(const Number& a, const Number& b) {
+  if (a.whole.size() != b.whole.size()) return a.whole.size() < b.whole.size() ? -1 : 1;
+  if (int c = bytes(a.whole, b.whole); c != 0) return c;
+  return bytes(a.fraction, b.fraction);  // digit strings: bytes order is numeric order
+}
+
+}  // namespace
+
+int compare_numbers(std::string_view a, std::string_view b) {
+  const Number x = read_number(a), y = read_number(b);
+  if (x.negative != y.negative) return x.negative ? -1 : 1;
+  const int c = magnitude(x, y);
+  return x.negative ? -c : c;
+}
+
+std::string_view LineOrder::key(std::string_view line) const {
+  if (field == 0) return line;
+  std::size_t at = 0;
+  for (std::size_t f = 1; f < field; ++f) {  // skip field f
+    if (separator) {
+      const std::size_t next = line.find(*separator, at);
+      if (next == std::string_view::npos) return {};
+      at = next + 1;
+    } else {
+      while (at < line.size() && blank(line[at])) ++at;
+      while (at < line.size() && !blank(line[at])) ++at;
+    }
+  }
+  std::size_t end = at;
+  if (separator) {
+    end = line.find(*separator, at);
+    if (end == std::string_view::npos) end = line.size();
+  } else {
+    while (end < line.size() && blank(line[end])) ++end;
+    while (end < line.size() && !blank(line[end])) ++end;
+  }
+  return line.substr(at, end - at);
+}
+
+int LineOrder::compare(std::string_view a, std::string_view b) const {
+  int c = 0;
+  if (numeric || field != 0) {
+    const std::string_view ka = key(a), kb = key(b);
+    c = numeric ? compare_numbers(ka, kb) : bytes(ka, kb);
+  }
+  if (c == 0) c = bytes(a, b);
+  return reverse ? -c : c;
+}
+
+}  // namespace kit::sched
