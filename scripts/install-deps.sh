@@ -22,6 +22,8 @@ packages=(
   libssl-dev libb2-dev libxxhash-dev xxhash b3sum
   # timing: hyperfine is kit bench's peer in bench/compare/bench.sh
   hyperfine
+  # sched: the durable job queue of `kit jobs` (SQLite in WAL mode, through SQLiteCpp)
+  libsqlite3-dev libsqlitecpp-dev
 )
 if [ "${1:-}" = fuzz ]; then
   packages+=(clang libclang-rt-14-dev)  # `make fuzz`: libFuzzer targets (tests/fuzz)

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -57,6 +58,60 @@ bool wait_until(int pidfd, pid_t pid, int cancel_fd, std::optional<Clock::time_p
   }
 }
 
+// spawn_bound(o, argv, pid): fork and exec with PR_SET_PDEATHSIG, which posix_spawn cannot
+// set. Between fork and exec the child calls only async-signal-safe functions. Returns 0 or
+// the errno of a failed exec (sent back through a close-on-exec pipe).
+int spawn_bound(const ProcessOptions& o, const std::vector<char*>& argv, pid_t& pid) {
+  int report[2];
+  if (::pipe2(report, O_CLOEXEC) != 0) return errno;
+  const pid_t parent = ::getpid();
+  pid = ::fork();
+  if (pid < 0) {
+    const int e = errno;
+    ::close(report[0]);
+    ::close(report[1]);
+    return e;
+  }
+  if (pid == 0) {
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) ::_exit(127);  // the parent died before prctl
+    if (o.own_process_group) ::setpgid(0, 0);
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    for (int s : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGCHLD, SIGALRM}) ::signal(s, SIG_DFL);
+    auto redirect = [](const char* path, int fd) {
+      const int f = ::open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+      if (f >= 0 && f != fd) {
+        ::dup2(f, fd);
+        ::close(f);
+      }
+    };
+    if (o.quiet) {
+      redirect("/dev/null", 1);
+      redirect("/dev/null", 2);
+    }
+    if (o.stdout_path) redirect(o.stdout_path->c_str(), 1);
+    if (o.stderr_path) redirect(o.stderr_path->c_str(), 2);
+    ::execvp(argv[0], argv.data());
+    const int e = errno;
+    [[maybe_unused]] auto n = ::write(report[1], &e, sizeof e);
+    ::_exit(127);
+  }
+  ::close(report[1]);
+  int e = 0;
+  ssize_t got;
+  while ((got = ::read(report[0], &e, sizeof e)) < 0 && errno == EINTR) {
+  }
+  ::close(report[0]);
+  if (got == static_cast<ssize_t>(sizeof e)) {
+    int status;
+    ::waitpid(pid, &status, 0);
+    return e;
+  }
+  return 0;
+}
+
 }  // namespace
 
 Result<ProcessResult> run_process(const ProcessOptions& o) {
@@ -90,10 +145,16 @@ Result<ProcessResult> run_process(const ProcessOptions& o) {
   }
   if (o.cancel_fd >= 0) posix_spawn_file_actions_addclose(&actions, o.cancel_fd);
 
+  if (o.stdout_path)
+    posix_spawn_file_actions_addopen(&actions, 1, o.stdout_path->c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  if (o.stderr_path)
+    posix_spawn_file_actions_addopen(&actions, 2, o.stderr_path->c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
   ProcessResult result;
   const auto start = Clock::now();
   pid_t pid = 0;
-  const int spawned = ::posix_spawnp(&pid, argv[0], &actions, &attr, argv.data(), environ);
+  const int spawned = o.die_with_parent ? spawn_bound(o, argv, pid)
+                                        : ::posix_spawnp(&pid, argv[0], &actions, &attr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
   if (spawned == ENOENT)

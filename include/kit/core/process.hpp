@@ -27,6 +27,11 @@ struct ProcessOptions {
   std::chrono::nanoseconds kill_grace = std::chrono::seconds(5);
   bool own_process_group = true;
   bool quiet = false;  // stdout and stderr to /dev/null (stdin is always inherited)
+  // Or each to its own file (created or truncated), e.g. to keep the tail of a job's output.
+  std::optional<std::string> stdout_path{}, stderr_path{};
+  // die_with_parent: the child is killed if the thread that started it dies (Linux's
+  // PR_SET_PDEATHSIG), so that a worker killed with SIGKILL leaves no job running behind it.
+  bool die_with_parent = false;
   // cancel_fd: when it becomes readable (a self-pipe a signal handler writes to), the child
   // is stopped as on a timeout and the result says cancelled. -1: none.
   int cancel_fd = -1;
