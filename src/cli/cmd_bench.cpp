@@ -56,7 +56,10 @@ Result<std::vector<std::string>> split_words(std::string_view command) {
     const char c = command[i];
     if (quote != 0) {
       if (c == quote) quote = 0;
-      else if (c == '\\' && quote == '"' && i + 1 < command.size()) word += command[++i];
+      // In double quotes a backslash escapes only $ ` " \ and a line end, as in sh.
+      else if (c == '\\' && quote == '"' && i + 1 < command.size() &&
+               std::string_view("$`\"\\\n").find(command[i + 1]) != std::string_view::npos)
+        word += command[++i];
       else word += c;
     } else if (c == '\'' || c == '"') {
       quote = c;
@@ -113,7 +116,9 @@ class Bench {
 
   // run_once(argv): one run, output to /dev/null.
   Result<core::ProcessResult> run_once(const std::vector<std::string>& argv) const {
-    return core::run_process({.argv = argv, .quiet = true});
+    // Output to /dev/null and no input, as hyperfine: a command that reads the terminal would
+    // stop (it runs in a process group of its own) or wait.
+    return core::run_process({.argv = argv, .quiet = true, .no_input = true});
   }
 
   // calibrate(): the mean cost of starting the shell with nothing to do, which every run
@@ -188,8 +193,9 @@ class Bench {
           std::clamp(std::ceil(seconds(min_time_) / first), 10.0, 1e6));
     }
     while (m.wall.size() < runs) {
-      show(index, fmt::format("run {}/{}, mean {}", m.wall.size() + 1, runs,
-                              with_unit(timing::summarize(m.wall).mean, unit_for(m.wall[0]))));
+      if (progress_)
+        show(index, fmt::format("run {}/{}, mean {}", m.wall.size() + 1, runs,
+                                with_unit(timing::summarize(m.wall).mean, unit_for(m.wall[0]))));
       if (auto r = one(true); !r) return tl::unexpected(r.error());
     }
     show(index, "");
@@ -293,7 +299,12 @@ int run_bench(const BenchOptions& o) {
 
   Bench bench(o);
   bench.set_min_time(*min_time);
-  if (auto c = bench.calibrate(); !c) return core::report_error("bench", c.error());
+  if (auto c = bench.calibrate(); !c) {
+    core::report_error("bench", c.error());
+    if (c.error().code == "core.not_found") return 127;
+    if (c.error().code == "core.not_executable") return 126;
+    return core::exit_failed;
+  }
   std::vector<Measured> results;
   for (std::size_t i = 0; i < o.commands.size(); ++i) {
     auto m = bench.measure(i, o.commands[i]);

@@ -176,7 +176,11 @@ int run_retry(const RetryCommandOptions& o) {
   };
   const auto outcome = timing::retry(
       [&](timing::AttemptContext&) -> Result<int> {
-        auto r = core::run_process({.argv = o.command, .timeout = timeout, .cancel_fd = signal_pipe[0]});
+        // A command that may read the terminal stays in kit's group (as `timeout --foreground`),
+        // or it would be stopped reading from the background; a timeout then stops it alone.
+        auto r = core::run_process({.argv = o.command, .timeout = timeout,
+                                    .own_process_group = !core::stdin_is_terminal(),
+                                    .cancel_fd = signal_pipe[0]});
         if (!r) {
           fatal = r.error();
           return tl::unexpected(r.error());
@@ -213,7 +217,10 @@ int run_retry(const RetryCommandOptions& o) {
                    clock_now(), final_attempt.number, core::describe(last), *o.max_time);
       break;
     case timing::StopReason::attempts_exhausted:
-      if (!o.quiet) fmt::print(stderr, "All {} attempts failed. Giving up.\n", final_attempt.number);
+      if (!o.quiet) {
+        if (final_attempt.number == 1) fmt::print(stderr, "The only attempt failed. Giving up.\n");
+        else fmt::print(stderr, "All {} attempts failed. Giving up.\n", final_attempt.number);
+      }
       break;
   }
   return last.status() != 0 ? last.status() : core::exit_failed;

@@ -91,6 +91,13 @@ int spawn_bound(const ProcessOptions& o, const std::vector<char*>& argv, pid_t& 
       redirect("/dev/null", 1);
       redirect("/dev/null", 2);
     }
+    if (o.no_input) {
+      const int f = ::open("/dev/null", O_RDONLY);
+      if (f > 0) {
+        ::dup2(f, 0);
+        ::close(f);
+      }
+    }
     if (o.stdout_path) redirect(o.stdout_path->c_str(), 1);
     if (o.stderr_path) redirect(o.stderr_path->c_str(), 2);
     ::execvp(argv[0], argv.data());
@@ -143,6 +150,7 @@ Result<ProcessResult> run_process(const ProcessOptions& o) {
     posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
     posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
   }
+  if (o.no_input) posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
   if (o.cancel_fd >= 0) posix_spawn_file_actions_addclose(&actions, o.cancel_fd);
 
   if (o.stdout_path)
@@ -193,6 +201,8 @@ Result<ProcessResult> run_process(const ProcessOptions& o) {
   result.system = from_timeval(usage.ru_stime);
   return result;
 }
+
+bool stdin_is_terminal() { return ::isatty(STDIN_FILENO) == 1; }
 
 std::string describe(const ProcessResult& r) {
   if (r.cancelled) return "interrupted";

@@ -25,8 +25,11 @@ struct ProcessOptions {
   std::optional<std::chrono::nanoseconds> timeout{};
   // After a timeout or a cancel: SIGTERM to the group, then SIGKILL when it is still there.
   std::chrono::nanoseconds kill_grace = std::chrono::seconds(5);
+  // A group of its own lets a timeout stop the command's children too; but a command that
+  // reads the terminal from a background group is stopped (SIGTTIN): see foreground_safe().
   bool own_process_group = true;
-  bool quiet = false;  // stdout and stderr to /dev/null (stdin is always inherited)
+  bool quiet = false;     // stdout and stderr to /dev/null
+  bool no_input = false;  // stdin from /dev/null (otherwise inherited)
   // Or each to its own file (created or truncated), e.g. to keep the tail of a job's output.
   std::optional<std::string> stdout_path{}, stderr_path{};
   // die_with_parent: the child is killed if the thread that started it dies (Linux's
@@ -58,6 +61,10 @@ struct ProcessResult {
 // a command that is not found or not executable (not_found, core.exec: a shell's 127/126), a
 // failure to spawn (io).
 [[nodiscard]] Result<ProcessResult> run_process(const ProcessOptions& options);
+
+// stdin_is_terminal(): whether a child would inherit a terminal as its input (then it should
+// stay in our process group, as `timeout --foreground` does, or get no_input).
+[[nodiscard]] bool stdin_is_terminal();
 
 // describe(result): "exit 1", "killed by SIGKILL", "timed out", "interrupted".
 [[nodiscard]] std::string describe(const ProcessResult& result);
