@@ -105,13 +105,17 @@ class Bench {
  public:
   explicit Bench(const BenchOptions& o) : o_(o), progress_(core::is_terminal(2)) {}
 
+  // argv_of(command): what each run executes, its program found on PATH once, not per run.
   Result<std::vector<std::string>> argv_of(const std::string& command) const {
+    std::vector<std::string> argv{o_.shell, "-c", command};
     if (o_.no_shell) {
       auto words = split_words(command);
-      if (words && words->empty()) return tl::unexpected(usage("an empty command"));
-      return words;
+      if (!words) return words;
+      if (words->empty()) return tl::unexpected(usage("an empty command"));
+      argv = std::move(*words);
     }
-    return std::vector<std::string>{o_.shell, "-c", command};
+    if (auto path = core::find_program(argv[0])) argv[0] = *path;
+    return argv;
   }
 
   // run_once(argv): one run, output to /dev/null.
@@ -126,8 +130,10 @@ class Bench {
   Result<void> calibrate() {
     if (o_.no_shell) return {};
     std::vector<double> wall, user, system;
+    const auto shell = argv_of("");
+    if (!shell) return tl::unexpected(shell.error());
     for (int i = 0; i < 30; ++i) {
-      auto r = run_once({o_.shell, "-c", ""});
+      auto r = run_once(*shell);
       if (!r) return tl::unexpected(r.error());
       if (!r->succeeded())
         return tl::unexpected(make_error(ErrorKind::failed, "bench.shell",

@@ -6,12 +6,14 @@
 #include <spawn.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 
 #include <fmt/core.h>
@@ -175,12 +177,14 @@ Result<ProcessResult> run_process(const ProcessOptions& o) {
     return fail(ErrorKind::io, "core.exec",
                 fmt::format("{}: cannot start it: {}", o.argv[0], std::strerror(spawned)));
 
-  const int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+  // Without a time limit or a cancel there is nothing to watch: wait4 alone.
+  const bool watch = o.timeout.has_value() || o.cancel_fd >= 0;
+  const int pidfd = watch ? static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)) : -1;
   auto stop = [&](int sig) { ::kill(o.own_process_group ? -pid : pid, sig); };
   std::optional<Clock::time_point> deadline;
   if (o.timeout) deadline = start + *o.timeout;
   bool cancelled = false;
-  if (!wait_until(pidfd, pid, o.cancel_fd, deadline, &cancelled)) {
+  if (watch && !wait_until(pidfd, pid, o.cancel_fd, deadline, &cancelled)) {
     result.timed_out = !cancelled;
     result.cancelled = cancelled;
     stop(SIGTERM);
@@ -200,6 +204,23 @@ Result<ProcessResult> run_process(const ProcessOptions& o) {
   result.user = from_timeval(usage.ru_utime);
   result.system = from_timeval(usage.ru_stime);
   return result;
+}
+
+std::optional<std::string> find_program(const std::string& name) {
+  auto runnable = [](const std::string& path) {
+    struct stat st {};
+    return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(path.c_str(), X_OK) == 0;
+  };
+  if (name.find('/') != std::string::npos) return runnable(name) ? std::optional(name) : std::nullopt;
+  const char* path = std::getenv("PATH");
+  std::string_view dirs = path != nullptr ? path : "/usr/local/bin:/usr/bin:/bin";
+  while (true) {
+    const std::string_view dir = dirs.substr(0, dirs.find(':'));
+    const std::string candidate = (dir.empty() ? std::string(".") : std::string(dir)) + "/" + name;
+    if (runnable(candidate)) return candidate;
+    if (dir.size() == dirs.size()) return std::nullopt;
+    dirs.remove_prefix(dir.size() + 1);
+  }
 }
 
 bool stdin_is_terminal() { return ::isatty(STDIN_FILENO) == 1; }

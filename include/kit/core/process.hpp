@@ -62,6 +62,10 @@ struct ProcessResult {
 // failure to spawn (io).
 [[nodiscard]] Result<ProcessResult> run_process(const ProcessOptions& options);
 
+// find_program(name): the path execvp would run for name (PATH searched when it has no '/');
+// nullopt when there is none. Resolving once saves a loop of failed execs on every run.
+[[nodiscard]] std::optional<std::string> find_program(const std::string& name);
+
 // stdin_is_terminal(): whether a child would inherit a terminal as its input (then it should
 // stay in our process group, as `timeout --foreground` does, or get no_input).
 [[nodiscard]] bool stdin_is_terminal();
