@@ -91,6 +91,41 @@ int run_jobs(JobsOptions& o) {
     if (o.command.empty()) return core::report_error(program, usage("no command to run (kit jobs submit -- COMMAND [ARG...])"));
     if (o.priority < 0) return core::report_error(program, usage(fmt::format("-p: the priority must be 0 or more (got {})", o.priority)));
   }
+  // Every option is checked before the database is opened (or created).
+  auto fail_usage = [&](std::string message) { return core::report_error(program, usage(std::move(message))); };
+  sched::JobSpec spec{.argv = o.command, .priority = o.priority, .name = o.name, .retries = o.retries};
+  sched::WorkOptions w{.jobs = o.jobs, .drain = o.drain};
+  std::optional<sched::JobState> state;
+  std::chrono::nanoseconds older_than{0};
+  if (o.action == "submit") {
+    auto backoff = timing::parse_duration(o.backoff);
+    if (!backoff) return fail_usage("--backoff: " + backoff.error().message);
+    spec.backoff = std::chrono::duration_cast<std::chrono::milliseconds>(*backoff);
+    if (!o.timeout.empty()) {
+      auto t = timing::parse_duration(o.timeout);
+      if (!t || t->count() == 0) return fail_usage("--timeout: " + (t ? std::string("must be more than 0") : t.error().message));
+      spec.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(*t);
+    }
+  } else if (o.action == "work" || o.action == "list") {
+    auto interval = timing::parse_duration(o.aging_interval);
+    if (!interval || interval->count() == 0)
+      return fail_usage("--aging-interval: " + (interval ? std::string("must be more than 0") : interval.error().message));
+    w.aging_interval = *interval;
+    if (o.aging_boost < 0) return fail_usage("--aging-boost must be 0 or more");
+    w.aging_boost = o.aging_boost;
+    auto lease = timing::parse_duration(o.lease);
+    if (!lease || *lease < std::chrono::milliseconds(300))
+      return fail_usage("--lease: " + (lease ? std::string("must be at least 300ms") : lease.error().message));
+    w.lease = std::chrono::duration_cast<std::chrono::milliseconds>(*lease);
+    if (o.state) {
+      state = sched::parse_job_state(*o.state);
+      if (!state) return fail_usage(fmt::format("--state: '{}' is not one of queued, running, done, failed, cancelled", *o.state));
+    }
+  } else if (o.action == "prune") {
+    auto older = timing::parse_duration(o.older_than);
+    if (!older) return fail_usage("--older-than: " + older.error().message);
+    older_than = *older;
+  }
   auto store = sched::JobStore::open(path);
   if (!store) return core::report_error(program, store.error());
   core::Output out({.json = o.json, .command = program});
@@ -98,15 +133,6 @@ int run_jobs(JobsOptions& o) {
                                   std::chrono::system_clock::now().time_since_epoch()).count();
 
   if (o.action == "submit") {
-    sched::JobSpec spec{.argv = o.command, .priority = o.priority, .name = o.name, .retries = o.retries};
-    auto backoff = timing::parse_duration(o.backoff);
-    if (!backoff) return core::report_error(program, usage("--backoff: " + backoff.error().message));
-    spec.backoff = std::chrono::duration_cast<std::chrono::milliseconds>(*backoff);
-    if (!o.timeout.empty()) {
-      auto t = timing::parse_duration(o.timeout);
-      if (!t || t->count() == 0) return core::report_error(program, usage("--timeout: " + (t ? std::string("must be more than 0") : t.error().message)));
-      spec.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(*t);
-    }
     auto id = store->submit(spec);
     if (!id) return core::report_error(program, id.error());
     if (o.json) out.document({{"id", *id}});
@@ -114,17 +140,6 @@ int run_jobs(JobsOptions& o) {
     return out.finish();
   }
   if (o.action == "work") {
-    sched::WorkOptions w{.jobs = o.jobs, .drain = o.drain};
-    auto interval = timing::parse_duration(o.aging_interval);
-    if (!interval || interval->count() == 0)
-      return core::report_error(program, usage("--aging-interval: " + (interval ? std::string("must be more than 0") : interval.error().message)));
-    w.aging_interval = *interval;
-    if (o.aging_boost < 0) return core::report_error(program, usage("--aging-boost must be 0 or more"));
-    w.aging_boost = o.aging_boost;
-    auto lease = timing::parse_duration(o.lease);
-    if (!lease || *lease < std::chrono::milliseconds(300))
-      return core::report_error(program, usage("--lease: " + (lease ? std::string("must be at least 300ms") : lease.error().message)));
-    w.lease = std::chrono::duration_cast<std::chrono::milliseconds>(*lease);
     if (w.lease / 3 < w.poll) w.poll = std::chrono::duration_cast<std::chrono::milliseconds>(w.lease / 4);
     // Ctrl-C or SIGTERM: claim nothing more, let the running jobs finish; a second one kills
     // (the jobs die with the worker, and their leases bring them back later).
@@ -158,11 +173,6 @@ int run_jobs(JobsOptions& o) {
     return out.finish();
   }
   if (o.action == "list") {
-    std::optional<sched::JobState> state;
-    if (o.state) {
-      state = sched::parse_job_state(*o.state);
-      if (!state) return core::report_error(program, usage(fmt::format("--state: '{}' is not one of queued, running, done, failed, cancelled", *o.state)));
-    }
     auto jobs = store->list(state);
     if (!jobs) return core::report_error(program, jobs.error());
     if (o.json) {
@@ -218,9 +228,7 @@ int run_jobs(JobsOptions& o) {
     return out.finish();
   }
   if (o.action == "prune") {
-    auto older = timing::parse_duration(o.older_than);
-    if (!older) return core::report_error(program, usage("--older-than: " + older.error().message));
-    auto n = store->prune(*older);
+    auto n = store->prune(older_than);
     if (!n) return core::report_error(program, n.error());
     if (o.json) out.document({{"deleted", *n}});
     else out.text(fmt::format("{} job{} deleted\n", *n, *n == 1 ? "" : "s"));
@@ -248,6 +256,7 @@ Runner register_jobs(CLI::App& app) {
   submit->add_option("--backoff", o->backoff, "the first retry's wait, doubling (default 1s)");
   submit->add_option("--timeout", o->timeout, "stop an attempt after this long");
   submit->add_option("COMMAND", o->command, "the command and its arguments (after --)");
+  add_json_flag(*submit, o->json);
   CLI::App* work = sub("work", "Run queued jobs, N at a time, in aging order");
   work->add_option("-j,--jobs", o->jobs, "jobs at a time (default 1)");
   work->add_flag("--drain", o->drain, "exit when nothing is queued or running");
@@ -265,7 +274,9 @@ Runner register_jobs(CLI::App& app) {
   add_json_flag(*show, o->json);
   sub("cancel", "Cancel a queued or running job")->add_option("ID", o->id)->required();
   sub("retry", "Queue a finished job again")->add_option("ID", o->id)->required();
-  sub("prune", "Delete finished jobs")->add_option("--older-than", o->older_than, "e.g. 7d, 12h")->required();
+  CLI::App* prune = sub("prune", "Delete finished jobs");
+  prune->add_option("--older-than", o->older_than, "e.g. 7d, 12h")->required();
+  add_json_flag(*prune, o->json);
   return [o, subs] {
     for (CLI::App* s : subs)
       if (s->parsed()) o->action = s->get_name();

@@ -8,6 +8,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <cerrno>
+#include <csignal>
 #include <condition_variable>
 #include <cstdlib>
 #include <cstring>
@@ -17,7 +18,9 @@
 #include <map>
 #include <mutex>
 #include <queue>
+#include <stdexcept>
 #include <thread>
+#include <tuple>
 
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
@@ -131,7 +134,7 @@ struct JobStore::Impl {
       fn();
       t.commit();
       return {};
-    } catch (const SQLite::Exception& e) {
+    } catch (const std::exception& e) {
       return tl::unexpected(db_error(fmt::format("{}: {}", path, e.what())));
     }
   }
@@ -142,12 +145,22 @@ struct JobStore::Impl {
     Job j;
     j.id = q.getColumn(0).getInt64();
     j.spec.name = q.getColumn(1).getString();
-    for (const auto& a : nlohmann::json::parse(q.getColumn(2).getString())) j.spec.argv.push_back(a.get<std::string>());
+    // A row damaged by hand is reported, not trusted: argv must be a list of strings.
+    const auto argv = nlohmann::json::parse(q.getColumn(2).getString(), nullptr, false);
+    if (!argv.is_array() || argv.empty())
+      throw std::runtime_error(fmt::format("job {}: damaged row (argv is not a list of strings)", j.id));
+    for (const auto& a : argv) {
+      if (!a.is_string())
+        throw std::runtime_error(fmt::format("job {}: damaged row (argv is not a list of strings)", j.id));
+      j.spec.argv.push_back(a.get<std::string>());
+    }
     j.spec.priority = q.getColumn(3).getInt64();
     j.spec.retries = static_cast<std::uint32_t>(q.getColumn(4).getInt64());
     j.spec.backoff = std::chrono::milliseconds(q.getColumn(5).getInt64());
     if (!q.getColumn(6).isNull()) j.spec.timeout = std::chrono::milliseconds(q.getColumn(6).getInt64());
-    j.state = parse_job_state(q.getColumn(7).getString()).value_or(JobState::queued);
+    const auto state = parse_job_state(q.getColumn(7).getString());
+    if (!state) throw std::runtime_error(fmt::format("job {}: damaged row (unknown state '{}')", j.id, q.getColumn(7).getString()));
+    j.state = *state;
     j.submitted_ns = q.getColumn(8).getInt64();
     j.attempts = static_cast<std::uint32_t>(q.getColumn(9).getInt64());
     j.finished_ns = q.getColumn(10).isNull() ? 0 : q.getColumn(10).getInt64();
@@ -175,16 +188,20 @@ Result<JobStore> JobStore::open(const std::string& path) {
     store.impl_->db = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
     SQLite::Database& db = *store.impl_->db;
     db.setBusyTimeout(10000);
-    db.exec("PRAGMA journal_mode=WAL");
+    // Another program's database (or not a database: this read fails) is refused before
+    // anything is written to it; an empty one becomes ours.
+    const bool ours = db.tableExists("kit_jobs_meta");
+    const bool empty = db.execAndGet("SELECT COUNT(*) FROM sqlite_master").getInt64() == 0;
+    if (!ours && !empty)
+      return fail(ErrorKind::malformed_input, "sched.db",
+                  fmt::format("{}: not a kit jobs database (it holds other tables)", path));
+    if (!ours) {
+      db.exec("PRAGMA journal_mode=WAL");
+      db.exec(schema);
+    }
     db.exec("PRAGMA synchronous=NORMAL");
     db.exec("PRAGMA foreign_keys=ON");
-    // A database that is not ours (or not a database) fails here, before anything is written.
-    const bool ours = db.tableExists("kit_jobs_meta") || !db.tableExists("jobs");
-    if (!ours)
-      return fail(ErrorKind::malformed_input, "sched.db",
-                  fmt::format("{}: not a kit jobs database (it has a 'jobs' table of its own)", path));
-    db.exec(schema);
-  } catch (const SQLite::Exception& e) {
+  } catch (const std::exception& e) {
     return tl::unexpected(db_error(fmt::format("{}: {}", path, e.what())));
   }
   return store;
@@ -234,7 +251,7 @@ Result<Job> JobStore::get(std::int64_t id) {
                            a.getColumn(2).getInt64(), a.getColumn(3).getInt(), a.getColumn(4).getString(),
                            a.getColumn(5).getString(), a.getColumn(6).getString(), a.getColumn(7).getString()});
     return j;
-  } catch (const SQLite::Exception& e) {
+  } catch (const std::exception& e) {
     return tl::unexpected(db_error(fmt::format("{}: {}", impl_->path, e.what())));
   }
 }
@@ -247,7 +264,7 @@ Result<std::vector<Job>> JobStore::list(std::optional<JobState> state) {
     std::vector<Job> jobs;
     while (q.executeStep()) jobs.push_back(impl_->row_to_job(q));
     return jobs;
-  } catch (const SQLite::Exception& e) {
+  } catch (const std::exception& e) {
     return tl::unexpected(db_error(fmt::format("{}: {}", impl_->path, e.what())));
   }
 }
@@ -325,8 +342,11 @@ struct Finished {
 };
 
 struct Delayed {
-  std::int64_t available_ns, id, priority, submitted_ns;
-  bool operator>(const Delayed& o) const { return available_ns > o.available_ns; }
+  std::int64_t available_ns, seq, id, priority, submitted_ns;
+  // Due first; among the due, in the order they were queued (the scheduler's tie-break).
+  bool operator>(const Delayed& o) const {
+    return std::tie(available_ns, seq, id) > std::tie(o.available_ns, o.seq, o.id);
+  }
 };
 
 }  // namespace
@@ -352,6 +372,14 @@ Result<std::size_t> work(JobStore& store, const WorkOptions& o) {
   const std::filesystem::path scratch =
       std::filesystem::temp_directory_path() / fmt::format("kit-jobs-{}", ::getpid());
   std::error_code ec;
+  // Output folders of workers that were killed (their pid is gone) are removed.
+  for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::temp_directory_path(), ec)) {
+    const std::string base = entry.path().filename().string();
+    if (!base.starts_with("kit-jobs-")) continue;
+    const long pid = std::strtol(base.c_str() + 9, nullptr, 10);
+    if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH)
+      std::filesystem::remove_all(entry.path(), ec);
+  }
   std::filesystem::create_directories(scratch, ec);
   std::int64_t last_renewal = 0;
   Error failure{};
@@ -361,7 +389,7 @@ Result<std::size_t> work(JobStore& store, const WorkOptions& o) {
     if (failed) return;
     try {
       fn();
-    } catch (const SQLite::Exception& e) {
+    } catch (const std::exception& e) {
       failure = db_error(fmt::format("{}: {}", db.path, e.what()));
       failed = true;
     }
@@ -377,8 +405,8 @@ Result<std::size_t> work(JobStore& store, const WorkOptions& o) {
       f.record.number = job.attempt;
       f.record.started_ns = wall_ns();
       f.record.worker = me;
-      core::ProcessOptions p{.argv = job.spec.argv, .stdout_path = out, .stderr_path = err,
-                             .die_with_parent = true};
+      core::ProcessOptions p{.argv = job.spec.argv, .no_input = true, .stdout_path = out,
+                             .stderr_path = err, .die_with_parent = true};
       p.cancel_fd = cancel_fd;
       if (job.spec.timeout) p.timeout = *job.spec.timeout;
       auto result = core::run_process(p);
@@ -426,8 +454,8 @@ Result<std::size_t> work(JobStore& store, const WorkOptions& o) {
                           "state = 'queued' AND queue_seq > ? ORDER BY queue_seq, id");
       q.bind(1, last_seq);
       while (q.executeStep()) {
-        const Delayed d{q.getColumn(3).getInt64(), q.getColumn(0).getInt64(), q.getColumn(1).getInt64(),
-                        q.getColumn(2).getInt64()};
+        const Delayed d{q.getColumn(3).getInt64(), q.getColumn(4).getInt64(), q.getColumn(0).getInt64(),
+                        q.getColumn(1).getInt64(), q.getColumn(2).getInt64()};
         last_seq = std::max(last_seq, q.getColumn(4).getInt64());
         delayed.push(d);
       }
