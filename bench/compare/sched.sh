@@ -20,7 +20,7 @@
 #     kit merge -n vs sort -m -n on 10 files of 1,000,000 numbers.
 #   top: kit top -n 10 --min -N vs LC_ALL=C sort -n | head -n 10 on 10,000,000 numbers.
 # Prints medians (RUNS; the Python scheduler at N >= 10,000 runs once) and the targets.
-# usage: KIT=build/release/kit KIT_DRIVER=build/release/tests/sched_driver RUNS=3 bench/compare/sched.sh
+# usage: KIT=build/release/kit KIT_DRIVER=build/release/bench/sched_driver_bench RUNS=3 bench/compare/sched.sh
 set -euo pipefail
 KIT=${KIT:-build/release/kit}
 if ! "$KIT" top --help >/dev/null 2>&1; then
@@ -28,9 +28,9 @@ if ! "$KIT" top --help >/dev/null 2>&1; then
   KIT=build/dev/kit
 fi
 KIT=$(realpath "$KIT")
-KIT_DRIVER=${KIT_DRIVER:-build/release/tests/sched_driver}
+KIT_DRIVER=${KIT_DRIVER:-build/release/bench/sched_driver_bench}  # make bench builds it
 if [ ! -x "$KIT_DRIVER" ]; then
-  echo "note: no $KIT_DRIVER (the release preset builds no tests); using build/dev/tests/sched_driver"
+  echo "note: no $KIT_DRIVER (make bench builds it); using build/dev/tests/sched_driver"
   KIT_DRIVER=build/dev/tests/sched_driver
 fi
 KIT_DRIVER=$(realpath "$KIT_DRIVER")

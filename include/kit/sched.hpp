@@ -266,6 +266,14 @@ struct LineOrder {
 };
 // compare_numbers(a, b): sort -n's comparison of two keys (exact: digits, not doubles).
 [[nodiscard]] int compare_numbers(std::string_view a, std::string_view b);
+// NumericKey: a number as sort -n reads it, read once to be compared many times (a merge
+// compares each line with several others).
+struct NumericKey {
+  bool negative = false;
+  std::string_view whole, fraction;  // no leading zeros; no trailing zeros
+};
+[[nodiscard]] NumericKey numeric_key(std::string_view text);
+[[nodiscard]] int compare(const NumericKey& a, const NumericKey& b);
 
 // ---- Aging scheduler ------------------------------------------------------------------------
 

@@ -32,21 +32,31 @@ int run_merge(const MergeOptions& o) {
     if (!file) return core::report_error("merge", file.error());
     inputs.push_back(std::move(*file));
   }
-  const sched::LineOrder order{.numeric = o.numeric, .reverse = o.reverse};
-  std::vector<sched::Merger<std::string_view, sched::LineOrder>::Source> sources;
+  // Each line's number is read once, as it enters the merge, not at every comparison.
+  struct Line {
+    std::string_view text;
+    sched::NumericKey number;
+  };
+  auto less = [&](const Line& a, const Line& b) {
+    int c = o.numeric ? sched::compare(a.number, b.number) : 0;
+    if (c == 0) c = a.text.compare(b.text);  // sort's last resort: the bytes
+    return o.reverse ? c > 0 : c < 0;
+  };
+  std::vector<sched::Merger<Line, decltype(less)>::Source> sources;
   for (const core::InputFile& in : inputs)
-    sources.push_back([rest = in.bytes()](std::string_view& line) mutable {
+    sources.push_back([&o, rest = in.bytes()](Line& line) mutable {
       if (rest.empty()) return false;
       const std::size_t end = rest.find('\n');
-      line = rest.substr(0, end);
+      line.text = rest.substr(0, end);
+      if (o.numeric) line.number = sched::numeric_key(line.text);
       rest.remove_prefix(end == std::string_view::npos ? rest.size() : end + 1);
       return true;
     });
-  sched::Merger<std::string_view, sched::LineOrder> merged(std::move(sources), order);
+  sched::Merger<Line, decltype(less)> merged(std::move(sources), less);
   core::Output out({.command = "merge"});
   std::string text;
-  for (std::string_view line; merged.next(line);) {
-    text += line;
+  for (Line line; merged.next(line);) {
+    text += line.text;
     text += '\n';
     if (text.size() >= (1u << 20)) {
       out.text(text);

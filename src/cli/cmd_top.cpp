@@ -4,6 +4,7 @@
 // Docs: docs/commands/top.md.
 //
 // usage: kit top [-n N] [--max | --min] [-k FIELD] [-t SEP] [--numeric] [FILE|-]...
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,9 +22,9 @@ namespace kit::cli {
 namespace {
 
 struct TopOptions {
-  std::size_t count = 10;
+  std::int64_t count = 10;
   bool max = false, min = false, numeric = false;
-  std::size_t field = 0;
+  std::optional<std::int64_t> field;
   std::optional<std::string> separator;
   std::vector<std::string> files;
 };
@@ -50,12 +51,15 @@ int run_top(const TopOptions& o) {
   if (o.max && o.min) return core::report_error("top", usage("--max and --min exclude each other"));
   if (o.separator && o.separator->size() != 1)
     return core::report_error("top", usage("-t takes one character"));
-  if (o.separator && o.field == 0)
-    return core::report_error("top", usage("-t goes with -k FIELD"));
+  if (o.separator && !o.field) return core::report_error("top", usage("-t goes with -k FIELD"));
+  if (o.count < 0) return core::report_error("top", usage(fmt::format("-n: '{}' is not a count of lines", o.count)));
+  if (o.field && *o.field < 1)
+    return core::report_error("top", usage(fmt::format("-k: fields are numbered from 1 (got {})", *o.field)));
+  const auto count = static_cast<std::size_t>(o.count);
   std::vector<std::string> files = o.files;
   if (files.empty()) files.emplace_back("-");
   // --max (the default): sort -r's order, whose first lines are the largest.
-  const sched::LineOrder order{.numeric = o.numeric, .reverse = !o.min, .field = o.field,
+  const sched::LineOrder order{.numeric = o.numeric, .reverse = !o.min, .field = static_cast<std::size_t>(o.field.value_or(0)),
                                .separator = o.separator ? std::optional<char>((*o.separator)[0])
                                                         : std::nullopt};
   std::vector<core::InputFile> inputs;
@@ -64,7 +68,7 @@ int run_top(const TopOptions& o) {
     if (!file) return core::report_error("top", file.error());
     inputs.push_back(std::move(*file));
   }
-  sched::TopN<std::string_view, sched::LineOrder> all(o.count, order);
+  sched::TopN<std::string_view, sched::LineOrder> all(count, order);
   for (const core::InputFile& in : inputs) {
     // Pieces of about 8 MiB cut after line ends, each kept to its own N on a core.
     std::vector<std::string_view> pieces;
@@ -76,7 +80,7 @@ int run_top(const TopOptions& o) {
     }
     core::for_each_ordered(
         pieces.size(), core::hardware_jobs(),
-        [&](std::size_t i) { return top_of(pieces[i], o.count, order); },
+        [&](std::size_t i) { return top_of(pieces[i], count, order); },
         [&](std::size_t, std::vector<std::string_view> kept) {
           for (std::string_view line : kept) all.offer(line);
         });

@@ -16,13 +16,10 @@ int bytes(std::string_view a, std::string_view b) {
   return a.size() < b.size() ? -1 : a.size() > b.size() ? 1 : 0;
 }
 
+using Number = NumericKey;
+
 // A number as sort -n reads it: sign, integer digits without leading zeros, fraction digits
 // without trailing zeros. Zero has no sign.
-struct Number {
-  bool negative = false;
-  std::string_view whole, fraction;
-};
-
 Number read_number(std::string_view s) {
   std::size_t i = 0;
   while (i < s.size() && blank(s[i])) ++i;
@@ -53,11 +50,16 @@ int magnitude(const Number& a, const Number& b) {
 
 }  // namespace
 
-int compare_numbers(std::string_view a, std::string_view b) {
-  const Number x = read_number(a), y = read_number(b);
+NumericKey numeric_key(std::string_view text) { return read_number(text); }
+
+int compare(const NumericKey& x, const NumericKey& y) {
   if (x.negative != y.negative) return x.negative ? -1 : 1;
   const int c = magnitude(x, y);
   return x.negative ? -c : c;
+}
+
+int compare_numbers(std::string_view a, std::string_view b) {
+  return compare(read_number(a), read_number(b));
 }
 
 std::string_view LineOrder::key(std::string_view line) const {
