@@ -17,8 +17,12 @@ std::int64_t floor_div(std::int64_t a, std::int64_t b) {
 
 constexpr std::int32_t none = -1;
 
+// Keys grow with the clock (boost × intervals since the epoch): in 128 bits no boost, interval
+// or priority overflows them.
+__extension__ using int128 = __int128;
+
 struct Best {
-  std::int64_t key;
+  int128 key;
   AgingScheduler::Id id;
   bool operator<(const Best& o) const { return key != o.key ? key < o.key : id < o.id; }
 };
@@ -29,7 +33,7 @@ struct AgingScheduler::Impl {
   struct Node {
     std::int64_t phase;  // submitted − T·I, in [0, I)
     Id id;
-    std::int64_t key;    // priority + boost·T
+    int128 key;          // priority + boost·T
     std::uint64_t heap;  // random treap priority
     std::int32_t left = none, right = none;
     Best best;           // over the subtree
@@ -100,7 +104,7 @@ struct AgingScheduler::Impl {
     const std::int64_t I = options.interval.count();
     const std::int64_t t = submitted.count();
     const std::int64_t T = floor_div(t, I);
-    Node n{t - T * I, id, priority + options.boost * T, draw(), none, none, {}, priority, submitted};
+    Node n{t - T * I, id, int128{priority} + int128{options.boost} * T, draw(), none, none, {}, priority, submitted};
     std::int32_t i;
     if (!free.empty()) {
       i = free.back();
@@ -149,8 +153,10 @@ struct AgingScheduler::Impl {
   }
   // choose(at): the next job's id and effective priority, zeros moved out first.
   std::optional<std::pair<Id, std::int64_t>> choose(ns at) {
-    const std::int64_t I = options.interval.count(), B = options.boost;
-    const std::int64_t N = floor_div(at.count(), I), rho = at.count() - N * I;
+    const std::int64_t I = options.interval.count();
+    const int128 B = options.boost;
+    const std::int64_t interval_index = floor_div(at.count(), I), rho = at.count() - interval_index * I;
+    const int128 N = interval_index;
     while (true) {  // jobs at 0 stay at 0: to the FIFO, each once
       bool moved = false;
       for (bool upper : {false, true}) {
@@ -167,11 +173,12 @@ struct AgingScheduler::Impl {
     if (!zeros.empty()) return std::pair{zeros.begin()->first, std::int64_t{0}};
     auto lower = best_in(root, rho, false), upper = best_in(root, rho, true);
     if (!lower && !upper) return std::nullopt;
-    const std::int64_t lower_eff = lower ? lower->key - B * N : 0;
-    const std::int64_t upper_eff = upper ? upper->key - B * N + B : 0;
+    const int128 lower_eff = lower ? lower->key - B * N : 0;
+    const int128 upper_eff = upper ? upper->key - B * N + B : 0;
+    // Above 0 and at most the priority: an effective priority fits in 64 bits.
     if (!upper || (lower && (lower_eff < upper_eff || (lower_eff == upper_eff && lower->id < upper->id))))
-      return std::pair{lower->id, lower_eff};
-    return std::pair{upper->id, upper_eff};
+      return std::pair{lower->id, static_cast<std::int64_t>(lower_eff)};
+    return std::pair{upper->id, static_cast<std::int64_t>(upper_eff)};
   }
 };
 
@@ -218,7 +225,8 @@ bool AgingScheduler::cancel(Id id) {
 
 std::int64_t AgingScheduler::effective(std::int64_t priority, ns submitted, ns now) const {
   const std::int64_t waited = std::max<std::int64_t>(0, (now - submitted).count());
-  return std::max<std::int64_t>(0, priority - impl_->options.boost * (waited / impl_->options.interval.count()));
+  const int128 aged = int128{priority} - int128{impl_->options.boost} * (waited / impl_->options.interval.count());
+  return aged > 0 ? static_cast<std::int64_t>(aged) : 0;
 }
 
 ns AgingScheduler::now() const { return impl_->now(); }
