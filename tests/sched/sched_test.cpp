@@ -145,3 +145,23 @@ TEST(Aging, MatchesTheRuleOnRandomSequences) {
     }
   }
 }
+
+// Extreme boosts, intervals and priorities: the keys would pass 64 bits.
+TEST(Aging, NoOverflowAtTheExtremes) {
+  std::chrono::nanoseconds now{0};
+  sc::AgingScheduler fast({.interval = 1ns, .boost = 1'000'000'000'000, .clock = [&] { return now; }});
+  fast.submit(5);
+  now += 10ms;
+  fast.submit(3);
+  auto first = fast.pop();
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->id, 0u);  // waited 10^7 intervals: at 0
+  EXPECT_EQ(first->effective, 0);
+  EXPECT_EQ(fast.pop()->effective, 3);
+  now = std::chrono::nanoseconds(9'000'000'000'000'000'000);
+  sc::AgingScheduler big({.interval = 1us, .boost = 1, .clock = [&] { return now; }});
+  big.submit(9'223'372'036'854'775'800);
+  big.submit(5);
+  EXPECT_EQ(big.pop()->id, 1u);
+  EXPECT_EQ(big.pop()->effective, 9'223'372'036'854'775'800);
+}
