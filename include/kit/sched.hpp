@@ -285,6 +285,11 @@ struct AgingOptions {
   Clock clock{};  // empty: std::chrono::steady_clock
 };
 
+// effective_priority(priority, waited, options): the tutorial's rule for one job,
+// max(0, priority − boost × floor(waited / interval)).
+[[nodiscard]] std::int64_t effective_priority(std::int64_t priority, std::chrono::nanoseconds waited,
+                                              const AgingOptions& options);
+
 // AgingScheduler: the tutorial's rule exactly — effective priority = max(0, priority − boost ×
 // floor(wait / interval)), lower runs first, ties in submission order — in O(log n) per submit,
 // pop and cancel (the tutorial re-heapifies everything on every pop).

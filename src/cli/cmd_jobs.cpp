@@ -20,6 +20,7 @@
 #include "command.hpp"
 #include "kit/core/clock.hpp"
 #include "kit/core/output.hpp"
+#include "kit/sched.hpp"
 #include "kit/sched/jobs.hpp"
 #include "kit/timing.hpp"
 
@@ -67,10 +68,9 @@ std::string timestamp(std::int64_t ns) {
 }
 
 std::int64_t effective(const sched::Job& j, const JobsOptions& o, std::int64_t now_ns) {
-  auto interval = timing::parse_duration(o.aging_interval);
-  const std::int64_t i = interval && interval->count() > 0 ? interval->count() : 5'000'000'000;
-  const std::int64_t waited = std::max<std::int64_t>(0, now_ns - j.submitted_ns);
-  return std::max<std::int64_t>(0, j.spec.priority - o.aging_boost * (waited / i));
+  auto interval = timing::parse_duration(o.aging_interval);  // checked before the store opened
+  return sched::effective_priority(j.spec.priority, std::chrono::nanoseconds(now_ns - j.submitted_ns),
+                                   {.interval = interval.value_or(std::chrono::seconds(5)), .boost = o.aging_boost});
 }
 
 json job_json(const sched::Job& j, const JobsOptions& o, std::int64_t now_ns) {
@@ -129,8 +129,9 @@ int run_jobs(JobsOptions& o) {
   auto store = sched::JobStore::open(path);
   if (!store) return core::report_error(program, store.error());
   core::Output out({.json = o.json, .command = program});
-  const std::int64_t now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                  std::chrono::system_clock::now().time_since_epoch()).count();
+  // The aging clock (SOURCE_DATE_EPOCH may fix it), as the workers use.
+  const std::int64_t now_ns =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(core::now().time_since_epoch()).count();
 
   if (o.action == "submit") {
     auto id = store->submit(spec);

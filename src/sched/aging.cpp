@@ -223,10 +223,14 @@ bool AgingScheduler::cancel(Id id) {
   return true;
 }
 
-std::int64_t AgingScheduler::effective(std::int64_t priority, ns submitted, ns now) const {
-  const std::int64_t waited = std::max<std::int64_t>(0, (now - submitted).count());
-  const int128 aged = int128{priority} - int128{impl_->options.boost} * (waited / impl_->options.interval.count());
+std::int64_t effective_priority(std::int64_t priority, ns waited, const AgingOptions& options) {
+  const std::int64_t intervals = std::max<std::int64_t>(0, waited.count()) / options.interval.count();
+  const int128 aged = int128{priority} - int128{options.boost} * intervals;
   return aged > 0 ? static_cast<std::int64_t>(aged) : 0;
+}
+
+std::int64_t AgingScheduler::effective(std::int64_t priority, ns submitted, ns now) const {
+  return effective_priority(priority, now - submitted, impl_->options);
 }
 
 ns AgingScheduler::now() const { return impl_->now(); }

@@ -25,6 +25,7 @@
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
+#include "kit/core/clock.hpp"
 #include "kit/core/process.hpp"
 #include "kit/sched.hpp"
 #include "kit/timing.hpp"
@@ -36,6 +37,12 @@ namespace {
 using namespace std::chrono_literals;
 
 constexpr std::size_t tail_bytes = 4096;
+
+// The aging clock: submission times and "now" for effective priorities. core::now() is the
+// wall clock unless SOURCE_DATE_EPOCH fixes it, which lets tests age jobs without waiting.
+std::int64_t aging_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(core::now().time_since_epoch()).count();
+}
 
 std::int64_t wall_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -227,7 +234,7 @@ Result<std::int64_t> JobStore::submit(const JobSpec& spec) {
     q.bind(4, static_cast<std::int64_t>(spec.retries));
     q.bind(5, static_cast<std::int64_t>(spec.backoff.count()));
     if (spec.timeout) q.bind(6, static_cast<std::int64_t>(spec.timeout->count()));
-    q.bind(7, wall_ns());
+    q.bind(7, aging_ns());
     q.bind(8, impl_->next_seq());
     q.exec();
     id = impl_->db->getLastInsertRowid();
@@ -356,7 +363,7 @@ Result<std::size_t> work(JobStore& store, const WorkOptions& o) {
   const std::string me = fmt::format("pid {}", ::getpid());
   const unsigned slots = std::max(1u, o.jobs);
   AgingScheduler aging({.interval = o.aging_interval, .boost = o.aging_boost,
-                        .clock = [] { return std::chrono::nanoseconds(wall_ns()); }});
+                        .clock = [] { return std::chrono::nanoseconds(aging_ns()); }});
   std::map<AgingScheduler::Id, std::int64_t> queued;  // scheduler id -> job id
   std::priority_queue<Delayed, std::vector<Delayed>, std::greater<>> delayed;
   std::int64_t last_seq = 0;

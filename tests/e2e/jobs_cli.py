@@ -100,17 +100,17 @@ def db(name):
     return path
 
 
-def submit(path, *args, what=None):
+def submit(path, *args, what=None, env=None):
     """kit jobs submit --db PATH ARGS...: the new job's id, or None (a failure recorded)."""
-    r = kit("jobs", "submit", "--db", path, *args)
+    r = kit("jobs", "submit", "--db", path, *args, env=env)
     what = what or f"jobs submit {shlex.join(map(str, args))}"
     if r and expect_code(what, r, 0) and check(f"{what}: stdout {r.out!r} is not an id", re.fullmatch(r"\d+\n", r.out), r):
         return int(r.out)
     return None
 
 
-def work(path, *args, what="jobs work --drain", timeout=30):
-    r = kit("jobs", "work", "--db", path, "--drain", *args, timeout=timeout)
+def work(path, *args, what="jobs work --drain", timeout=30, env=None):
+    r = kit("jobs", "work", "--db", path, "--drain", *args, timeout=timeout, env=env)
     return r if r and expect_code(what, r, 0) else None
 
 
@@ -122,8 +122,8 @@ def load_json(what, r):
         return None
 
 
-def jobs_of(path, *args):
-    r = kit("jobs", "list", "--db", path, "--json", *args)
+def jobs_of(path, *args, env=None):
+    r = kit("jobs", "list", "--db", path, "--json", *args, env=env)
     what = f"jobs list --json {shlex.join(map(str, args))}".strip()
     if r and expect_code(what, r, 0):
         listed = load_json(what, r)
@@ -211,19 +211,21 @@ def aging():
     # "old" (priority 3) waits 1 s; "new" (priority 2) is submitted then. With a 300 ms interval
     # old has aged to 0 and runs first; without aging (--aging-boost 0) new runs first. Ties
     # (equal effective priorities) run in submission order.
+    # The aging clock is injected: SOURCE_DATE_EPOCH fixes kit's "now" (the submissions and the
+    # workers' aging), so "old" waits exactly 1 s without the test sleeping.
+    at = lambda s: dict(ENV, SOURCE_DATE_EPOCH=str(1_700_000_000 + s))
     path = db("aging")
-    old = submit(path, "-p", 3, "--name", "old", "--", "true")
-    time.sleep(1.0)
-    new = submit(path, "-p", 2, "--name", "new", "--", "true")
-    listed = jobs_of(path, "--aging-interval", "300ms")
+    old = submit(path, "-p", 3, "--name", "old", "--", "true", env=at(0))
+    new = submit(path, "-p", 2, "--name", "new", "--", "true", env=at(1))
+    listed = jobs_of(path, "--aging-interval", "300ms", env=at(1))
     if listed and len(listed) == 2:
         check(f"aging: list --aging-interval 300ms: old's effective priority {listed[0]['effective_priority']}, want 0",
               listed[0]["effective_priority"] == 0)
-    listed = jobs_of(path, "--aging-interval", "300ms", "--aging-boost", 0)
+    listed = jobs_of(path, "--aging-interval", "300ms", "--aging-boost", 0, env=at(1))
     if listed and len(listed) == 2:
         check(f"aging: list --aging-boost 0: effective priorities {[j['effective_priority'] for j in listed]}",
               [j["effective_priority"] for j in listed] == [3, 2])
-    r = work(path, "--aging-interval", "300ms", what="aging: work --aging-interval 300ms")
+    r = work(path, "--aging-interval", "300ms", what="aging: work --aging-interval 300ms", env=at(1))
     if r:
         check(f"aging: order {processing(r)}",
               processing(r)[:1] == ["  Processing: 'old' (effective priority: 0)"] and
@@ -231,11 +233,11 @@ def aging():
     check(f"aging: ids {old}, {new}", (old, new) == (1, 2))
 
     path = db("no-aging")
-    submit(path, "-p", 3, "--name", "old", "--", "true")
-    time.sleep(1.0)
+    submit(path, "-p", 3, "--name", "old", "--", "true", env=at(0))
     for name, p in (("new", 2), ("tie 1", 4), ("tie 2", 4), ("tie 3", 4), ("first", 0)):
-        submit(path, "-p", p, "--name", name, "--", "true")
-    r = work(path, "--aging-interval", "300ms", "--aging-boost", 0, what="aging: work --aging-boost 0")
+        submit(path, "-p", p, "--name", name, "--", "true", env=at(1))
+    r = work(path, "--aging-interval", "300ms", "--aging-boost", 0, what="aging: work --aging-boost 0",
+             env=at(1))
     if r:
         want = ["  Processing: 'first' (effective priority: 0)", "  Processing: 'new' (effective priority: 2)",
                 "  Processing: 'old' (effective priority: 3)", "  Processing: 'tie 1' (effective priority: 4)",

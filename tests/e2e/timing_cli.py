@@ -256,8 +256,7 @@ def retry_signals():
     try:
         pid = wait_for_file(pid_file)
         if check("retry Ctrl-C: the command never started", pid is not None):
-            time.sleep(0.05)
-            proc.send_signal(signal.SIGINT)
+            proc.send_signal(signal.SIGINT)  # kit's handler was in place before the command ran
             start = time.monotonic()
             try:
                 out, err = proc.communicate(timeout=5)
