@@ -12,7 +12,7 @@ deps:
 	@scripts/install-deps.sh
 
 release: deps
-	@cmake -S . -B build/release $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Release -DKIT_BUILD_TESTS=OFF >/dev/null
+	@cmake -S . -B build/release $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Release -DKIT_STATIC_DEPS=ON -DKIT_BUILD_TESTS=OFF >/dev/null
 	@cmake --build build/release -j $(JOBS) --target kit
 
 run: release
@@ -26,7 +26,7 @@ test: deps
 	@cd build/asan && ctest --output-on-failure -j $(JOBS)
 
 bench: deps
-	@cmake -S . -B build/release $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Release -DKIT_BUILD_TESTS=OFF \
+	@cmake -S . -B build/release $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Release -DKIT_STATIC_DEPS=ON -DKIT_BUILD_TESTS=OFF \
 	  -DKIT_BUILD_BENCH=ON >/dev/null
 	@cmake --build build/release -j $(JOBS)
 	@set -e; for b in bench/compare/*.sh; do KIT=$(CURDIR)/build/release/kit $$b; done

@@ -27,10 +27,12 @@
 
 #include "command.hpp"
 #include "kit/binary.hpp"
+#include "kit/core/buffer.hpp"
 #include "kit/core/csv.hpp"
 #include "kit/core/file.hpp"
 #include "kit/core/output.hpp"
 #include "kit/core/parallel.hpp"
+#include "kit/core/pieces.hpp"
 #include "kit/core/text.hpp"
 
 namespace kit::cli {
@@ -104,32 +106,31 @@ Result<void> read_values(const bin::Struct& s, const Texts& texts,
 // A piece of CSV packed: its records, or the first error (its line counted from the piece's
 // start); `quoted` when the piece has a quote in it.
 struct PackedPiece {
-  Result<std::string> records;
+  Result<core::Buffer> records;
   bool quoted = false;
 };
 
 // pack_segment(s, csv): the records of a piece of CSV, plain lines through Struct::pack_plain
 // and the rest (quotes, blanks, bytes, errors) through the CSV reader and parse_literal.
-PackedPiece pack_segment(const bin::Struct& s, std::string_view csv) {
+PackedPiece pack_segment(const bin::Struct& s, std::string_view csv, core::Buffer into = {}) {
   core::CsvReader reader(csv);
   core::CsvRecordView row;
   std::vector<bin::Value> values;
-  PackedPiece piece{std::string(), false};
-  std::string& packed = *piece.records;
+  PackedPiece piece{std::move(into), false};
+  core::Buffer& packed = *piece.records;
   // Room for the records that lines as long as the first 64 KiB's would make, and a quarter
-  // more: a count of every line would read the whole piece twice.
+  // more: a count of every line would read the whole piece twice. Unused room costs nothing.
   const std::string_view sample = csv.substr(0, 64 << 10);
   const auto sample_lines = static_cast<std::size_t>(std::count(sample.begin(), sample.end(), '\n'));
-  if (!csv.empty()) packed.resize((csv.size() * sample_lines / sample.size() * 5 / 4 + 16) * s.size());
-  std::size_t used = 0;
+  if (!csv.empty()) packed.reserve((csv.size() * sample_lines / sample.size() * 5 / 4 + 16) * s.size());
   while (true) {
-    if (packed.size() - used < s.size()) packed.resize(packed.size() * 2);
     const std::string_view rest = reader.rest();
-    if (const std::size_t read = s.pack_plain(rest, packed.data() + used)) {
+    char* record = packed.extend(s.size());
+    if (const std::size_t read = s.pack_plain(rest, record)) {
       reader.skip_line(read);
-      used += s.size();
       continue;
     }
+    packed.resize(packed.size() - s.size());
     piece.quoted = piece.quoted || rest.substr(0, rest.find('\n')).find('"') != std::string_view::npos;
     auto more = reader.next(row);
     if (!more) {
@@ -138,91 +139,93 @@ PackedPiece pack_segment(const bin::Struct& s, std::string_view csv) {
     }
     if (!*more) break;
     auto read = read_values(s, row.fields, values);
-    if (read) read = s.pack_into(std::span<char>(packed.data(), packed.size()), used, values);
+    if (read) {
+      packed.extend(s.size());
+      read = s.pack_into(std::span<char>(packed.data(), packed.size()), packed.size() - s.size(), values);
+    }
     if (!read) {
       read.error().position = TextPosition{row.line, 1};
       piece.records = tl::unexpected(read.error());
       return piece;
     }
-    used += s.size();
   }
-  packed.resize(used);
   return piece;
-}
-
-// segments(text, size): text cut after a line end about every `size` bytes.
-std::vector<std::string_view> segments(std::string_view text, std::size_t size) {
-  std::vector<std::string_view> pieces;
-  while (!text.empty()) {
-    const std::size_t line_end = text.size() <= size ? std::string_view::npos : text.find('\n', size);
-    const std::size_t end = line_end == std::string_view::npos ? text.size() : line_end + 1;
-    pieces.push_back(text.substr(0, end));
-    text.remove_prefix(end);
-  }
-  return pieces;
 }
 
 int run_pack_csv(const StructOptions& o, const bin::Struct& s) {
   if (core::is_terminal(1))
     return core::report_error(o.name, usage_error("refusing to write binary records to a terminal "
                                                   "(redirect stdout to a file)"));
-  auto input = core::InputFile::open(*o.csv_in);
-  if (!input) return core::report_error(o.name, input.error());
-  const std::string_view text = core::strip_bom(input->bytes());
-  // Pieces cut at line ends are packed on every core. A quoted field may hold a line end, so
-  // from the first piece with a quote on, a cut may fall inside a field: the rest of the text
-  // is packed again as one piece, and the pieces after it are dropped.
-  const std::vector<std::string_view> pieces = segments(text, std::size_t{4} << 20);
+  auto pieces = core::LinePieces::open(*o.csv_in, std::size_t{4} << 20);
+  if (!pieces) return core::report_error(o.name, pieces.error());
+  // Pieces cut at line ends are read and packed on every core. A quoted field may hold a line
+  // end, so from the first piece with a quote on, a cut may fall inside a field: the rest of
+  // the text is packed again as one piece, and the pieces after it are dropped.
+  core::BufferPool spare;  // output buffers written out, for the pieces still to pack
+  auto pack = [&](std::size_t first, std::size_t last, core::Buffer& buffer) {
+    auto text = pieces->read(first, last, buffer);
+    if (!text) return PackedPiece{tl::unexpected(text.error()), false};
+    return pack_segment(s, first == 0 ? core::strip_bom(*text) : *text, spare.take());
+  };
   core::Output out({.command = o.name});
   int status = core::exit_ok;
-  bool sequential = false;
-  auto write = [&](std::string_view piece, Result<std::string>& packed) {
+  auto write = [&](std::size_t first, Result<core::Buffer>& packed) {
     if (packed) {
-      out.text(*packed);
+      out.text(packed->view());
+      spare.give(std::move(*packed));
       return;
     }
     Error e = packed.error();
     if (e.position) {  // lines counted from the piece: add the lines before it
-      const auto before =
-          std::string_view(text.data(), static_cast<std::size_t>(piece.data() - text.data()));
-      e.position->line += static_cast<std::size_t>(std::count(before.begin(), before.end(), '\n'));
+      std::size_t lines_before = 0;
+      core::Buffer buffer;
+      for (std::size_t i = 0; i < first; ++i)
+        if (auto text = pieces->read(i, i + 1, buffer))
+          lines_before += static_cast<std::size_t>(std::count(text->begin(), text->end(), '\n'));
+      e.position->line += lines_before;
     }
     status = core::report_error(o.name, e);
   };
+  bool sequential = false;
   core::for_each_ordered(
-      pieces.size(), core::hardware_jobs(),
-      [&](std::size_t i) { return pack_segment(s, pieces[i]); },
+      pieces->count(), core::hardware_jobs(),
+      [&](std::size_t i) {
+        thread_local core::Buffer buffer;  // reused: its pages are faulted in once per thread
+        return pack(i, i + 1, buffer);
+      },
       [&](std::size_t i, PackedPiece piece) {
         if (status != core::exit_ok || sequential) return;
-        if (piece.quoted && i + 1 < pieces.size()) {
+        if (piece.quoted && i + 1 < pieces->count()) {
           sequential = true;
-          const std::string_view rest = text.substr(static_cast<std::size_t>(pieces[i].data() - text.data()));
-          PackedPiece whole = pack_segment(s, rest);
-          write(rest, whole.records);
+          core::Buffer buffer;
+          PackedPiece rest = pack(i, pieces->count(), buffer);
+          write(i, rest.records);
           return;
         }
-        write(pieces[i], piece.records);
+        write(i, piece.records);
       });
   const int written = out.finish();
   return status != core::exit_ok ? status : written;
 }
 
-// format_records(s, bytes, csv): whole records as repr lines, or CSV lines.
-std::string format_records(const bin::Struct& s, std::string_view bytes, bool csv) {
-  std::string text;
-  // Room for the whole piece at once: growing a large string copies it and faults in pages.
-  text.reserve(bytes.size() / std::max<std::size_t>(1, s.size()) * (s.count() * 24 + 2));
+// format_records(s, bytes, csv, into): whole records as repr lines, or CSV lines, into a
+// buffer (in huge pages, reused: fresh 4 KiB pages were a third of unpack's time).
+core::Buffer format_records(const bin::Struct& s, std::string_view bytes, bool csv, core::Buffer into) {
+  into.reserve(bytes.size() / std::max<std::size_t>(1, s.size()) * (s.count() * 24 + 2));
   std::vector<bin::Value> record;
+  std::string line;
   for (std::size_t at = 0; at + s.size() <= bytes.size(); at += s.size()) {
     s.unpack_record(bytes.data() + at, record);
+    line.clear();
     if (csv) {
-      append_csv_record(text, record);
+      append_csv_record(line, record);
     } else {
-      text += bin::repr(record);
-      text += '\n';
+      line += bin::repr(record);
+      line += '\n';
     }
+    into.append(line);
   }
-  return text;
+  return into;
 }
 
 int run_unpack_file(const StructOptions& o, const bin::Struct& s) {
@@ -231,6 +234,7 @@ int run_unpack_file(const StructOptions& o, const bin::Struct& s) {
   core::Output out({.json = o.json, .command = o.name});
   std::size_t records = 0;
   std::vector<bin::Value> record;
+  core::BufferPool spare;  // output buffers written out, for the pieces still to format
   // emit(whole): a run of whole records out, as JSON Lines, or formatted on every core in
   // pieces that are written in order.
   auto emit = [&](std::string_view whole) {
@@ -248,8 +252,13 @@ int run_unpack_file(const StructOptions& o, const bin::Struct& s) {
     const std::size_t count = (whole.size() + per_piece - 1) / per_piece;
     core::for_each_ordered(
         count, core::hardware_jobs(),
-        [&](std::size_t i) { return format_records(s, whole.substr(i * per_piece, per_piece), o.csv); },
-        [&](std::size_t, std::string piece) { out.text(piece); });
+        [&](std::size_t i) {
+          return format_records(s, whole.substr(i * per_piece, per_piece), o.csv, spare.take());
+        },
+        [&](std::size_t, core::Buffer piece) {
+          out.text(piece.view());
+          spare.give(std::move(piece));
+        });
   };
   const std::size_t window = std::max<std::size_t>(1, (8u << 20) / s.size()) * s.size();
   std::size_t carry = 0;  // bytes after the last whole record
@@ -258,8 +267,9 @@ int run_unpack_file(const StructOptions& o, const bin::Struct& s) {
 
   struct stat st {};
   if (*o.file != "-" && ::stat(o.file->c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
-    // A regular file is mapped, and its records are formatted where they lie.
-    auto input = core::InputFile::open(*o.file);
+    // A regular file is read whole (into huge pages, on every core), and its records are
+    // formatted where they lie.
+    auto input = core::InputFile::open(*o.file, core::InputFile::Access::copied);
     if (!input) return core::report_error(o.name, input.error());
     std::string_view bytes = input->bytes();
     if (o.offset > bytes.size()) {

@@ -5,21 +5,46 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <utility>
 
 #include <fmt/core.h>
 
+#include "kit/core/parallel.hpp"
 #include "kit/core/text.hpp"
 
 namespace kit::core {
 
 namespace {
 constexpr off_t small_file_size = 64 * 1024;
+
+// copy_file(fd, size, into): the file's `size` bytes read into a Buffer, pieces read on every
+// core; false when it cannot be (an error, or the file shrank under us).
+bool copy_file(int fd, std::size_t size, Buffer& into) {
+  into.resize(size);
+  char* bytes = into.data();
+  constexpr std::size_t piece = std::size_t{8} << 20;
+  bool complete = true;
+  for_each_ordered(
+      (size + piece - 1) / piece, hardware_jobs(),
+      [&](std::size_t i) {
+        const std::size_t begin = i * piece, end = std::min(size, begin + piece);
+        for (std::size_t at = begin; at < end;) {
+          const ssize_t got = ::pread(fd, bytes + at, end - at, static_cast<off_t>(at));
+          if (got < 0 && errno == EINTR) continue;
+          if (got <= 0) return false;
+          at += static_cast<std::size_t>(got);
+        }
+        return true;
+      },
+      [&](std::size_t, bool read) { complete = complete && read; });
+  return complete;
+}
 }  // namespace
 
-Result<InputFile> InputFile::open(const std::string& path) {
+Result<InputFile> InputFile::open(const std::string& path, Access access) {
   InputFile file;
   if (path != "-") {
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -28,50 +53,43 @@ Result<InputFile> InputFile::open(const std::string& path) {
                   fmt::format("cannot open '{}': {}", path, std::strerror(errno)));
     struct stat st {};
     const bool regular = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+    const auto size = static_cast<std::size_t>(regular ? st.st_size : 0);
     // A small file is cheaper to read than to map: one read against mmap, madvise and munmap.
-    if (regular && st.st_size > 0 && st.st_size <= small_file_size) {
-      file.copy_.resize(static_cast<std::size_t>(st.st_size));
-      const ssize_t got = ::pread(fd, file.copy_.data(), file.copy_.size(), 0);
-      if (got == static_cast<ssize_t>(file.copy_.size())) {
+    if (size > 0 && (st.st_size <= small_file_size || (access == Access::copied && size <= copy_limit))) {
+      if (copy_file(fd, size, file.copy_)) {
         ::close(fd);
-        file.view_ = file.copy_;
+        file.view_ = file.copy_.view();
         return file;
       }
-      file.copy_.clear();  // changed under us: read it the general way below
+      file.copy_ = Buffer();  // changed under us: read it the general way below
     }
-    if (regular && st.st_size > 0) {
-      void* map =
-          ::mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+    if (size > 0) {
+      void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
       if (map != MAP_FAILED) {
-        ::madvise(map, static_cast<std::size_t>(st.st_size), MADV_SEQUENTIAL);
+        ::madvise(map, size, MADV_SEQUENTIAL);
         ::close(fd);
         file.map_ = map;
-        file.map_size_ = static_cast<std::size_t>(st.st_size);
-        file.view_ = std::string_view(static_cast<const char*>(map), file.map_size_);
+        file.map_size_ = size;
+        file.view_ = std::string_view(static_cast<const char*>(map), size);
         return file;
       }
     }
-    if (S_ISDIR(st.st_mode)) {
-      ::close(fd);
-      return fail(ErrorKind::io, "core.read",
-                  fmt::format("cannot read '{}': Is a directory", path));
-    }
+    // A FIFO, a device, a directory (an error): read what this open gets (opening a FIFO
+    // again could wait for ever).
+    auto data = read_all(fd, path);
     ::close(fd);
+    if (!data) return tl::unexpected(data.error());
+    file.text_ = std::move(*data);
+  } else {
+    auto data = read_file(path);
+    if (!data) return tl::unexpected(data.error());
+    file.text_ = std::move(*data);
   }
-  auto data = read_file(path);
-  if (!data) return tl::unexpected(data.error());
-  file.copy_ = std::move(*data);
-  file.view_ = file.copy_;
+  file.view_ = file.text_;
   return file;
 }
 
-InputFile::InputFile(InputFile&& other) noexcept
-    : map_(std::exchange(other.map_, nullptr)),
-      map_size_(std::exchange(other.map_size_, 0)),
-      copy_(std::move(other.copy_)),
-      view_(map_ != nullptr ? other.view_ : std::string_view(copy_)) {
-  other.view_ = {};
-}
+InputFile::InputFile(InputFile&& other) noexcept { *this = std::move(other); }
 
 InputFile& InputFile::operator=(InputFile&& other) noexcept {
   if (this != &other) {
@@ -79,7 +97,10 @@ InputFile& InputFile::operator=(InputFile&& other) noexcept {
     map_ = std::exchange(other.map_, nullptr);
     map_size_ = std::exchange(other.map_size_, 0);
     copy_ = std::move(other.copy_);
-    view_ = map_ != nullptr ? other.view_ : std::string_view(copy_);
+    // A string's bytes may move with it (short strings live inside it): view the new one.
+    const bool in_text = other.view_.data() == other.text_.data() && !other.view_.empty();
+    text_ = std::move(other.text_);
+    view_ = in_text ? std::string_view(text_) : other.view_;
     other.view_ = {};
   }
   return *this;

@@ -1,6 +1,7 @@
 #include "kit/core/text.hpp"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
@@ -188,6 +189,23 @@ Result<std::string> read_file(const std::string& path) {
   if (failed)
     return fail(ErrorKind::io, "core.read",
                 fmt::format("cannot read '{}': {}", path, std::strerror(err)));
+  return data;
+}
+
+Result<std::string> read_all(int fd, const std::string& name) {
+  std::string data;
+  std::size_t used = 0;
+  while (true) {
+    if (data.size() - used < 65536) data.resize(std::max<std::size_t>(data.size() * 2, used + 65536));
+    const ssize_t n = ::read(fd, data.data() + used, data.size() - used);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0)
+      return fail(ErrorKind::io, "core.read",
+                  fmt::format("cannot read '{}': {}", name, std::strerror(errno)));
+    if (n == 0) break;
+    used += static_cast<std::size_t>(n);
+  }
+  data.resize(used);
   return data;
 }
 

@@ -50,4 +50,8 @@ namespace kit::core {
 // message like "cannot open 'x.json': No such file or directory".
 [[nodiscard]] Result<std::string> read_file(const std::string& path);
 
+// read_all(fd, name): everything left to read from an open descriptor (a pipe, a FIFO, a
+// device), `name` for the error message. The descriptor stays open.
+[[nodiscard]] Result<std::string> read_all(int fd, const std::string& name);
+
 }  // namespace kit::core

@@ -1,0 +1,163 @@
+// Buffer, BufferPool, InputFile (mapped and copied) and LinePieces.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "kit/core/buffer.hpp"
+#include "kit/core/file.hpp"
+#include "kit/core/pieces.hpp"
+
+namespace {
+
+using kit::core::Buffer;
+using kit::core::InputFile;
+using kit::core::LinePieces;
+
+class TempFile {
+ public:
+  explicit TempFile(const std::string& text) {
+    path_ = (std::filesystem::temp_directory_path() /
+             ("kit_file_test_" + std::to_string(::getpid()) + "_" + std::to_string(next_++)))
+                .string();
+    std::ofstream(path_, std::ios::binary) << text;
+  }
+  ~TempFile() { std::remove(path_.c_str()); }
+  const std::string& path() const { return path_; }
+
+ private:
+  static inline int next_ = 0;
+  std::string path_;
+};
+
+TEST(Buffer, GrowsKeepingItsBytesSmallAndMapped) {
+  Buffer b;
+  b.append("abc");
+  EXPECT_EQ(b.view(), "abc");
+  // Past the size where it maps huge pages, and again past that capacity (mremap).
+  std::string big(3 << 20, 'x');
+  b.append(big);
+  b.append(big);
+  EXPECT_EQ(b.size(), 3 + 2 * big.size());
+  EXPECT_EQ(b.view().substr(0, 4), "abcx");
+  EXPECT_EQ(b.view().back(), 'x');
+  char* at = b.extend(2);
+  at[0] = 'y';
+  at[1] = 'z';
+  EXPECT_EQ(b.view().substr(b.size() - 3), "xyz");
+  Buffer moved = std::move(b);
+  EXPECT_EQ(moved.size(), 3 + 2 * big.size() + 2);
+  EXPECT_EQ(b.size(), 0u);  // NOLINT(bugprone-use-after-move): moved-from is empty
+}
+
+TEST(BufferPool, GivesBackWhatWasReturnedEmpty) {
+  kit::core::BufferPool pool;
+  Buffer first = pool.take();
+  first.append(std::string(2 << 20, 'a'));
+  const std::size_t capacity = first.capacity();
+  pool.give(std::move(first));
+  Buffer again = pool.take();
+  EXPECT_EQ(again.size(), 0u);
+  EXPECT_EQ(again.capacity(), capacity);
+  EXPECT_EQ(pool.take().capacity(), 0u);  // none left: a new one
+}
+
+TEST(InputFile, CopiedAndMappedHoldTheSameBytes) {
+  std::string text;
+  for (int i = 0; text.size() < (9u << 20); ++i) text += std::to_string(i) + ",line\n";
+  TempFile file(text);
+  for (auto access : {InputFile::Access::mapped, InputFile::Access::copied}) {
+    auto in = InputFile::open(file.path(), access);
+    ASSERT_TRUE(in);
+    EXPECT_EQ(in->bytes(), text);
+    InputFile moved = std::move(*in);
+    EXPECT_EQ(moved.bytes(), text);
+  }
+  TempFile small("a\nb\n");
+  auto in = InputFile::open(small.path(), InputFile::Access::copied);
+  ASSERT_TRUE(in);
+  EXPECT_EQ(in->bytes(), "a\nb\n");
+  EXPECT_FALSE(InputFile::open(small.path() + ".missing"));
+}
+
+// Every piece is whole lines, and the pieces in order are the text.
+void expect_pieces(const std::string& path, const std::string& text, std::size_t size) {
+  auto pieces = LinePieces::open(path, size);
+  ASSERT_TRUE(pieces) << pieces.error().message;
+  EXPECT_EQ(pieces->count(), (text.size() + size - 1) / size);
+  std::string joined;
+  Buffer buffer;
+  for (std::size_t i = 0; i < pieces->count(); ++i) {
+    auto piece = pieces->read(i, i + 1, buffer);
+    ASSERT_TRUE(piece);
+    if (!piece->empty() && joined.size() + piece->size() < text.size()) {
+      EXPECT_EQ(piece->back(), '\n') << "piece " << i << " of " << size;
+    }
+    if (!piece->empty()) {  // it holds the lines that start in its bytes
+      EXPECT_LT(joined.size(), (i + 1) * size);
+    }
+    joined += *piece;
+  }
+  EXPECT_EQ(joined, text) << "size " << size;
+  for (std::size_t first = 0; first < pieces->count(); first += 3) {
+    auto rest = pieces->read(first, pieces->count(), buffer);
+    ASSERT_TRUE(rest);
+    EXPECT_EQ(text.substr(text.size() - rest->size()), *rest);
+  }
+}
+
+TEST(LinePieces, CutsAfterLineEndsWhateverTheLines) {
+  std::mt19937 rng(7);
+  for (int round = 0; round < 60; ++round) {
+    std::string text;
+    const int lines = static_cast<int>(rng() % 40);
+    for (int l = 0; l < lines; ++l) {
+      // Empty lines, short ones, and some longer than many pieces.
+      const std::size_t length = rng() % 5 == 0 ? rng() % 300 : rng() % 12;
+      for (std::size_t c = 0; c < length; ++c) text += static_cast<char>('a' + rng() % 26);
+      if (l + 1 < lines || rng() % 2 == 0) text += '\n';
+    }
+    TempFile file(text);
+    for (std::size_t size : {std::size_t{1}, std::size_t{2}, std::size_t{7}, std::size_t{64},
+                             std::size_t{1000}})
+      expect_pieces(file.path(), text, size);
+  }
+}
+
+TEST(LinePieces, ALineLongerThanTheReadAhead) {
+  const std::string text = "a\n" + std::string(200000, 'x') + "\nb\nc";
+  TempFile file(text);
+  expect_pieces(file.path(), text, 10);
+  expect_pieces(file.path(), text, 4096);
+}
+
+TEST(LinePieces, EmptyMissingAndNotSeekable) {
+  TempFile empty("");
+  auto none = LinePieces::open(empty.path(), 16);
+  ASSERT_TRUE(none);
+  EXPECT_EQ(none->count(), 0u);
+  EXPECT_FALSE(LinePieces::open(empty.path() + ".missing", 16));
+
+  // A FIFO is read whole at open, then cut the same way.
+  const std::string fifo = empty.path() + ".fifo";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  const std::string text = "one\ntwo\nthree\n";
+  std::thread writer([&] { std::ofstream(fifo) << text; });
+  auto pieces = LinePieces::open(fifo, 5);
+  writer.join();
+  std::remove(fifo.c_str());
+  ASSERT_TRUE(pieces);
+  std::string joined;
+  Buffer buffer;
+  for (std::size_t i = 0; i < pieces->count(); ++i) joined += *pieces->read(i, i + 1, buffer);
+  EXPECT_EQ(joined, text);
+}
+
+}  // namespace
