@@ -88,9 +88,16 @@ class Struct {
   std::string format_;
   ByteOrder order_ = ByteOrder::native;
   bool native_sizes_ = true;
-  bool plain_ = false;   // every field an integer or a float: pack_plain applies
   bool padded_ = false;  // some bytes belong to no field
   std::vector<Field> fields_;  // runs of values; pad bytes have none
+  // A run as pack_plain reads it, the range of its integers worked out once.
+  struct PlainRun {
+    std::size_t offset, length, count;
+    char code;
+    bool is_float;
+    std::int64_t low, high;
+  };
+  std::vector<PlainRun> plain_runs_;  // empty unless every field is an integer or a float
   std::size_t size_ = 0;
   std::size_t values_ = 0;
 };

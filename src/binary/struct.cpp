@@ -273,9 +273,22 @@ Result<Struct> Struct::compile(std::string_view format) {
     offset += count * info.size;
   }
   s.size_ = offset;
-  s.plain_ = std::all_of(s.fields_.begin(), s.fields_.end(), [](const Field& f) {
+  const bool plain = std::all_of(s.fields_.begin(), s.fields_.end(), [](const Field& f) {
     return std::string_view("bBhHiIlLqQnNefd").find(f.code) != std::string_view::npos;
   });
+  for (const Field& f : plain ? s.fields_ : std::vector<Field>{}) {
+    // Plain integers have at most 18 digits, so int64 holds every value read.
+    const unsigned bits = static_cast<unsigned>(f.length * 8);
+    std::int64_t low = std::numeric_limits<std::int64_t>::min();
+    std::int64_t high = std::numeric_limits<std::int64_t>::max();
+    if (!is_signed_code(f.code)) low = 0;
+    if (bits < 64) {
+      if (is_signed_code(f.code)) low = -(std::int64_t{1} << (bits - 1));
+      high = is_signed_code(f.code) ? (std::int64_t{1} << (bits - 1)) - 1 : (std::int64_t{1} << bits) - 1;
+    }
+    s.plain_runs_.push_back({f.offset, f.length, f.count, f.code,
+                             f.code == 'e' || f.code == 'f' || f.code == 'd', low, high});
+  }
   std::size_t field_bytes = 0;
   for (const Field& f : s.fields_) field_bytes += f.length * f.count;
   s.padded_ = field_bytes != s.size_;
@@ -401,18 +414,21 @@ Result<void> Struct::pack_into(std::span<char> buffer, std::size_t offset,
 }
 
 std::size_t Struct::pack_plain(std::string_view text, char* out) const {
-  if (!plain_) return 0;
+  if (plain_runs_.empty()) return 0;
   const char* at = text.data();
   const char* const end = text.data() + text.size();
   const bool big = order_ == ByteOrder::big;
   if (padded_) std::memset(out, 0, size_);
   bool first = true;
-  for (const Field& run : fields_)
+  for (const PlainRun& run : plain_runs_)
     for (std::size_t r = 0; r < run.count; ++r) {
-      if (!first && (at == end || *at++ != ',')) return 0;
+      if (!first) {
+        if (at == end || *at != ',') return 0;
+        ++at;
+      }
       first = false;
       char* p = out + run.offset + r * run.length;
-      if (run.code == 'e' || run.code == 'f' || run.code == 'd') {
+      if (run.is_float) {
         // Decimal text reads to the same double whether parse_literal takes it as an int or
         // a float, except -0 (an int, so +0.0): zeros with a sign go the general way.
         double x = 0;
@@ -422,23 +438,19 @@ std::size_t Struct::pack_plain(std::string_view text, char* out) const {
         at = next;
         continue;
       }
-      // Integers: -?(0|[1-9][0-9]{0,17}), below 10^18 and so inside int64.
+      // Integers: -?(0|[1-9][0-9]{0,17}), below 10^18 and so inside int64. The digits are
+      // read up to 19, where the run is too long whatever follows.
       const bool negative = at != end && *at == '-';
       if (negative) ++at;
-      const char* digits = at;
-      std::int64_t v = 0;
-      while (at != end && *at >= '0' && *at <= '9' && at - digits < 18) v = v * 10 + (*at++ - '0');
+      const char* const digits = at;
+      const char* const stop = end - at > 19 ? at + 19 : end;
+      std::uint64_t magnitude = 0;
+      for (unsigned d = 0; at != stop && (d = static_cast<unsigned char>(*at) - unsigned{'0'}) < 10; ++at)
+        magnitude = magnitude * 10 + d;
       const auto n = at - digits;
-      if (n == 0 || (n > 1 && *digits == '0') || (at != end && *at >= '0' && *at <= '9')) return 0;
-      if (negative) v = -v;
-      const unsigned bits = static_cast<unsigned>(run.length * 8);
-      if (is_signed_code(run.code)) {
-        if (bits < 64 &&
-            (v < -(std::int64_t{1} << (bits - 1)) || v >= (std::int64_t{1} << (bits - 1))))
-          return 0;
-      } else if (v < 0 || (bits < 64 && v >= (std::int64_t{1} << bits))) {
-        return 0;
-      }
+      if (n == 0 || n > 18 || (n > 1 && *digits == '0')) return 0;
+      const auto v = negative ? -static_cast<std::int64_t>(magnitude) : static_cast<std::int64_t>(magnitude);
+      if (v < run.low || v > run.high) return 0;
       store(p, static_cast<std::uint64_t>(v), run.length, big);
     }
   if (at != end && *at == '\r') ++at;  // CRLF

@@ -156,7 +156,8 @@ int run_pack_csv(const StructOptions& o, const bin::Struct& s) {
   if (core::is_terminal(1))
     return core::report_error(o.name, usage_error("refusing to write binary records to a terminal "
                                                   "(redirect stdout to a file)"));
-  auto pieces = core::LinePieces::open(*o.csv_in, std::size_t{4} << 20);
+  // Pieces of 4 MiB less the end of a line: each worker's buffer stays two huge pages.
+  auto pieces = core::LinePieces::open(*o.csv_in, (std::size_t{4} << 20) - (std::size_t{8} << 10));
   if (!pieces) return core::report_error(o.name, pieces.error());
   // Pieces cut at line ends are read and packed on every core. A quoted field may hold a line
   // end, so from the first piece with a quote on, a cut may fall inside a field: the rest of

@@ -17,8 +17,8 @@ namespace kit::core {
 
 namespace {
 
-// A line that runs past its piece is read on in steps of this much.
-constexpr std::size_t read_ahead = std::size_t{64} << 10;
+// A line that runs past its piece is read on in steps of this much at first, doubling.
+constexpr std::size_t first_read_ahead = std::size_t{4} << 10;
 
 // read_at(fd, into, offset, n): appends up to n bytes from offset (fewer at the end of file).
 Result<std::size_t> read_at(int fd, const std::string& path, Buffer& into, std::size_t offset,
@@ -118,10 +118,12 @@ Result<std::string_view> LinePieces::read(std::size_t first, std::size_t last,
   // The last line runs on to its end, which may lie beyond what was read.
   std::size_t search = nominal_end - 1 - from;
   std::size_t end = std::string_view::npos;
-  while ((end = text.find('\n', search)) == std::string_view::npos && from + text.size() < size_ &&
-         fd_ >= 0) {
+  for (std::size_t ahead = first_read_ahead;
+       (end = text.find('\n', search)) == std::string_view::npos && from + text.size() < size_ &&
+       fd_ >= 0;
+       ahead *= 2) {
     search = text.size();
-    auto got = read_at(fd_, path_, buffer, from + text.size(), read_ahead);
+    auto got = read_at(fd_, path_, buffer, from + text.size(), ahead);
     if (!got) return tl::unexpected(got.error());
     if (*got == 0) break;
     text = buffer.view();

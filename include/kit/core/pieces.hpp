@@ -5,7 +5,9 @@
 // with pread into a buffer of its own that it reuses. Nothing maps the file or copies it whole:
 // on a VM, touching each 4 KiB page of a mapping or of fresh memory costs a fault (~30 µs
 // here), while a buffer that is reused is faulted in once. Standard input and other files that
-// cannot be read at an offset are read whole first and cut the same way.
+// cannot be read at an offset are read whole first and cut the same way. A piece is read with
+// one byte before it and, for the end of its last line, 4 KiB after it at first: a size 8 KiB
+// under a multiple of 2 MiB keeps a piece's buffer in whole huge pages.
 //
 // Example:
 //   auto pieces = kit::core::LinePieces::open("records.csv", 4 << 20);   // Result<LinePieces>
