@@ -25,6 +25,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "kit/core/buffer.hpp"
 #include "kit/core/error.hpp"
 
 namespace kit::logs {
@@ -60,10 +61,11 @@ struct Event {
   bool has_duration = false;
 };
 
-// parse_line(format, line, event, scratch): whether the line (without its "\n") is an event.
-// scratch holds text the event points to when it cannot point into the line.
+// parse_line(format, line, event, scratch, message): whether the line (without its "\n") is an
+// event. scratch holds text the event points to when it cannot point into the line. Without
+// `message`, event.message is left unset where that saves work (counting needs no message).
 [[nodiscard]] bool parse_line(Format format, std::string_view line, Event& event,
-                              std::string& scratch);
+                              std::string& scratch, bool message = true);
 
 // EventStore: events in columns. Messages and services point into the text that was parsed,
 // which must outlive the store (a mapped file); text that had to be rewritten (JSON escapes)
@@ -215,7 +217,7 @@ struct StreamOptions {
   std::size_t max_bytes = std::numeric_limits<std::size_t>::max();  // stop reading after these
   // format_event(event, out): when set, every matching event is formatted into out on the
   // worker threads, and write(text) gets the texts in input order, block by block.
-  std::function<void(const Event&, std::string&)> format_event;
+  std::function<void(const Event&, core::Buffer&)> format_event;
   std::function<void(std::string_view)> write;
 };
 // stream(fd, options): every event read from fd (a file or a pipe), block by block, parsed on

@@ -3,6 +3,7 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 
 #include <fast_float/fast_float.h>
 #include <fmt/core.h>
@@ -44,8 +45,15 @@ int digits(std::string_view s, std::size_t at, std::size_t n) {
   return v;
 }
 
+// two_digits(p): the number p[0] p[1] spell, or -1.
+int two_digits(const char* p) {
+  const unsigned tens = static_cast<unsigned char>(p[0]) - unsigned{'0'};
+  const unsigned ones = static_cast<unsigned char>(p[1]) - unsigned{'0'};
+  return tens < 10 && ones < 10 ? static_cast<int>(tens * 10 + ones) : -1;
+}
+
 // next_token(line, at): the next run of non-blank characters from `at`, which moves past it.
-std::string_view next_token(std::string_view line, std::size_t& at) {
+[[gnu::always_inline]] inline std::string_view next_token(std::string_view line, std::size_t& at) {
   while (at < line.size() && is_space(line[at])) ++at;
   const std::size_t start = at;
   while (at < line.size() && !is_space(line[at])) ++at;
@@ -91,7 +99,7 @@ std::optional<double> parse_duration(std::string_view token) {
   return ms;
 }
 
-bool parse_seed(std::string_view line, Event& e, std::string& scratch) {
+bool parse_seed(std::string_view line, Event& e, std::string& scratch, bool message) {
   std::size_t at = 0;
   std::string_view first = next_token(line, at);
   std::optional<std::int64_t> ts;
@@ -129,6 +137,7 @@ bool parse_seed(std::string_view line, Event& e, std::string& scratch) {
     rest = rest.substr(0, last);
     while (!rest.empty() && is_space(rest.back())) rest.remove_suffix(1);
   }
+  if (!message) return true;
   // Words are joined by single spaces; most messages already are, and stay views.
   bool plain = true;
   for (std::size_t i = 0; i < rest.size() && plain; ++i)
@@ -287,21 +296,32 @@ std::optional<Format> parse_format(std::string_view text) {
 }
 
 std::optional<std::int64_t> parse_time(std::string_view s) {
-  const int year = digits(s, 0, 4), month = digits(s, 5, 2), day = digits(s, 8, 2);
-  if (year < 1 || month < 1 || month > 12 || day < 1 || s.size() < 10 || s[4] != '-' ||
-      s[7] != '-' || static_cast<unsigned>(day) > days_in_month(year, static_cast<unsigned>(month)))
-    return std::nullopt;
-  std::int64_t us = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) *
-                    86400 * 1000000;
+  if (s.size() < 10) return std::nullopt;
+  // Lines of a log mostly share their date: the last one read on this thread is remembered.
+  thread_local char last_date[10] = {};
+  thread_local std::int64_t last_date_us = 0;
+  thread_local bool have_date = false;
+  std::int64_t us = last_date_us;
+  if (!have_date || std::memcmp(s.data(), last_date, 10) != 0) {
+    const int year = digits(s, 0, 4), month = digits(s, 5, 2), day = digits(s, 8, 2);
+    if (year < 1 || month < 1 || month > 12 || day < 1 || s[4] != '-' || s[7] != '-' ||
+        static_cast<unsigned>(day) > days_in_month(year, static_cast<unsigned>(month)))
+      return std::nullopt;
+    us = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400 *
+         1000000;
+    std::memcpy(last_date, s.data(), 10);
+    last_date_us = us;
+    have_date = true;
+  }
   if (s.size() == 10) return us;
   if (s[10] != ' ' && s[10] != 'T') return std::nullopt;
-  const int hour = digits(s, 11, 2), minute = digits(s, 14, 2);
-  if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || s.size() < 16 || s[13] != ':')
-    return std::nullopt;
+  if (s.size() < 16 || s[13] != ':') return std::nullopt;
+  const int hour = two_digits(s.data() + 11), minute = two_digits(s.data() + 14);
+  if (hour < 0 || hour > 23 || minute < 0 || minute > 59) return std::nullopt;
   us += (hour * 3600LL + minute * 60LL) * 1000000;
   std::size_t at = 16;
   if (at < s.size() && s[at] == ':') {
-    const int second = digits(s, at + 1, 2);
+    const int second = at + 3 <= s.size() ? two_digits(s.data() + at + 1) : -1;
     if (second < 0 || second > 59) return std::nullopt;
     us += second * 1000000LL;
     at += 3;
@@ -353,10 +373,11 @@ std::string format_time(std::int64_t us) {
   return out + 'Z';
 }
 
-bool parse_line(Format format, std::string_view line, Event& event, std::string& scratch) {
+bool parse_line(Format format, std::string_view line, Event& event, std::string& scratch,
+                bool message) {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   switch (format) {
-    case Format::seed: return parse_seed(line, event, scratch);
+    case Format::seed: return parse_seed(line, event, scratch, message);
     case Format::jsonl: return parse_jsonl(line, event, scratch);
     case Format::combined: return parse_combined(line, event, scratch);
   }

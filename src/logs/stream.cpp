@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "kit/core/buffer.hpp"
 #include "kit/core/parallel.hpp"
 #include "kit/logs.hpp"
 
@@ -15,20 +16,24 @@ constexpr std::size_t block_size = 8u << 20;
 
 struct PieceResult {
   StatsBuilder stats;
-  std::string text;  // formatted events
+  core::Buffer text;  // formatted events
   std::size_t lines = 0, skipped = 0, events = 0, slow = 0;
 };
 
-PieceResult aggregate(std::string_view text, Format format, const StreamOptions& o) {
+PieceResult aggregate(std::string_view text, Format format, const StreamOptions& o,
+                      core::Buffer spare_text) {
   PieceResult r;
+  r.text = std::move(spare_text);
+  if (o.format_event) r.text.reserve(text.size() + text.size() / 4);
   Event e;
   std::string scratch;
+  const bool with_message = o.format_event != nullptr || o.filter.grep.has_value();
   while (!text.empty()) {
     const std::size_t end = text.find('\n');
     const std::string_view line = text.substr(0, end);
     text = end == std::string_view::npos ? std::string_view{} : text.substr(end + 1);
     ++r.lines;
-    if (!parse_line(format, line, e, scratch)) {
+    if (!parse_line(format, line, e, scratch, with_message)) {
       if (line.find_first_not_of(" \t\r") != std::string_view::npos) ++r.skipped;
       continue;
     }
@@ -47,7 +52,10 @@ Result<StreamResult> stream(int fd, const StreamOptions& o) {
   StreamResult result;
   const unsigned jobs = o.jobs != 0 ? o.jobs : core::hardware_jobs();
   std::optional<Format> format = o.format;
-  std::string block(block_size, '\0');
+  // The block and the pieces' texts are reused: on a VM, fresh pages cost a fault each.
+  core::Buffer block(block_size);
+  block.resize(block_size);
+  core::BufferPool spare_texts;
   std::size_t carry = 0;  // an unfinished last line, moved to the block's start
   bool eof = false;
   while (!eof) {
@@ -86,10 +94,12 @@ Result<StreamResult> stream(int fd, const StreamOptions& o) {
       rest.remove_prefix(cut);
     }
     core::for_each_ordered(
-        pieces.size(), jobs, [&](std::size_t i) { return aggregate(pieces[i], *format, o); },
+        pieces.size(), jobs,
+        [&](std::size_t i) { return aggregate(pieces[i], *format, o, spare_texts.take()); },
         [&](std::size_t, PieceResult r) {
           if (o.stats) result.stats.merge(r.stats);
-          if (o.write && !r.text.empty()) o.write(r.text);
+          if (o.write && r.text.size() != 0) o.write(r.text.view());
+          spare_texts.give(std::move(r.text));
           result.lines += r.lines;
           result.skipped += r.skipped;
           result.events += r.events;

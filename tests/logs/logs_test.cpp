@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <random>
 #include <string>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -43,6 +44,20 @@ TEST(Time, FormsAndZones) {
   EXPECT_EQ(lg::format_time(*base + 500000), "2024-01-15T10:23:01.5Z");
   EXPECT_EQ(lg::format_time(*base), "2024-01-15T10:23:01Z");
   EXPECT_EQ(lg::format_time(0), "1970-01-01T00:00:00Z");
+}
+
+TEST(Time, TheRememberedDateIsOnlyOneThatWasValid) {
+  // parse_time remembers the last date per thread: a new thread has none, so ten NUL bytes
+  // (as the remembered date starts out) are no date; and a date read once is still checked
+  // after another.
+  std::thread fresh([] {
+    EXPECT_FALSE(lg::parse_time(std::string(10, '\0') + " 10:23:01"));
+    EXPECT_TRUE(lg::parse_time("2024-01-15 10:23:01"));
+    EXPECT_FALSE(lg::parse_time("2024-13-15 10:23:01"));
+    EXPECT_EQ(lg::parse_time("2024-01-16 00:00:00"), 1705363200LL * 1000000);
+    EXPECT_EQ(lg::parse_time("2024-01-15"), 1705276800LL * 1000000);
+  });
+  fresh.join();
 }
 
 TEST(Seed, TheTutorialsLines) {
@@ -178,8 +193,8 @@ TEST(Stream, FormatsInOrderAcrossBlocksAndStopsAtMaxBytes) {
     o.stats = false;
     o.jobs = 2;
     o.max_bytes = max_bytes;
-    o.format_event = [](const lg::Event& e, std::string& out) {
-      out += std::string(e.message) + "|" + std::string(e.service) + "\n";
+    o.format_event = [](const lg::Event& e, kit::core::Buffer& out) {
+      out.append(std::string(e.message) + "|" + std::string(e.service) + "\n");
     };
     std::string written;
     o.write = [&](std::string_view piece) { written += piece; };
