@@ -73,12 +73,27 @@ Result<LinePieces> LinePieces::open(const std::string& path, std::size_t size) {
   return pieces;
 }
 
+LinePieces LinePieces::of_range(int fd, std::size_t begin, std::size_t end, std::size_t size,
+                                const std::string& name) {
+  LinePieces pieces;
+  pieces.fd_ = fd;
+  pieces.owns_fd_ = false;
+  pieces.begin_ = begin;
+  pieces.path_ = name;
+  pieces.piece_ = std::max<std::size_t>(1, size);
+  pieces.size_ = end > begin ? end - begin : 0;
+  pieces.count_ = (pieces.size_ + pieces.piece_ - 1) / pieces.piece_;
+  return pieces;
+}
+
 LinePieces::LinePieces(LinePieces&& other) noexcept { *this = std::move(other); }
 
 LinePieces& LinePieces::operator=(LinePieces&& other) noexcept {
   if (this != &other) {
-    if (fd_ >= 0) ::close(fd_);
+    if (fd_ >= 0 && owns_fd_) ::close(fd_);
     fd_ = std::exchange(other.fd_, -1);
+    owns_fd_ = other.owns_fd_;
+    begin_ = other.begin_;
     text_ = std::move(other.text_);
     path_ = std::move(other.path_);
     size_ = other.size_;
@@ -89,7 +104,7 @@ LinePieces& LinePieces::operator=(LinePieces&& other) noexcept {
 }
 
 LinePieces::~LinePieces() {
-  if (fd_ >= 0) ::close(fd_);
+  if (fd_ >= 0 && owns_fd_) ::close(fd_);
 }
 
 Result<std::string_view> LinePieces::read(std::size_t first, std::size_t last,
@@ -105,7 +120,7 @@ Result<std::string_view> LinePieces::read(std::size_t first, std::size_t last,
     text = std::string_view(text_).substr(from);
   } else {
     buffer.clear();
-    auto got = read_at(fd_, path_, buffer, from, nominal_end - from);
+    auto got = read_at(fd_, path_, buffer, begin_ + from, nominal_end - from);
     if (!got) return tl::unexpected(got.error());
     text = buffer.view();
   }
@@ -123,7 +138,9 @@ Result<std::string_view> LinePieces::read(std::size_t first, std::size_t last,
        fd_ >= 0;
        ahead *= 2) {
     search = text.size();
-    auto got = read_at(fd_, path_, buffer, from + text.size(), ahead);
+    // No further than the text's end (a range may stop inside a file).
+    auto got = read_at(fd_, path_, buffer, begin_ + from + text.size(),
+                       std::min(ahead, size_ - from - text.size()));
     if (!got) return tl::unexpected(got.error());
     if (*got == 0) break;
     text = buffer.view();

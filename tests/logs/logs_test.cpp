@@ -149,8 +149,9 @@ TEST(Store, CompactAndParallelEqualsSerial) {
   }
 }
 
-// stream(): events formatted on every core come out in input order across 8 MiB blocks, the
-// counts agree with a serial parse, and max_bytes stops the reading there.
+// stream(): events formatted on every core come out in input order (a file in pieces, a pipe
+// across 8 MiB blocks), the counts agree with a serial parse, reading starts at the file's
+// offset, and max_bytes stops it there.
 TEST(Stream, FormatsInOrderAcrossBlocksAndStopsAtMaxBytes) {
   std::string text;
   std::mt19937 rng(11);
@@ -186,29 +187,60 @@ TEST(Stream, FormatsInOrderAcrossBlocksAndStopsAtMaxBytes) {
     }
     return out;
   };
-  for (std::size_t max_bytes : {text.size(), text.size() / 2 + 17}) {
+  // A regular file from its start, to max_bytes, from an offset; and the same text in a pipe.
+  const std::size_t offset = text.find('\n', text.size() / 3) + 1;
+  struct Case {
+    bool pipe;
+    std::size_t from, max_bytes;
+  };
+  for (const Case c : {Case{false, 0, text.size()}, Case{false, 0, text.size() / 2 + 17},
+                       Case{false, offset, text.size()}, Case{true, 0, text.size()}}) {
     lg::StreamOptions o;
     o.filter.levels = 1u << static_cast<unsigned>(lg::Level::error);
     o.slow_ms = 400;
     o.stats = false;
     o.jobs = 2;
-    o.max_bytes = max_bytes;
+    o.max_bytes = c.max_bytes;
     o.format_event = [](const lg::Event& e, kit::core::Buffer& out) {
       out.append(std::string(e.message) + "|" + std::string(e.service) + "\n");
     };
     std::string written;
     o.write = [&](std::string_view piece) { written += piece; };
-    ASSERT_EQ(::lseek(fd, 0, SEEK_SET), 0);
-    auto r = lg::stream(fd, o);
+    int input = fd;
+    std::thread writer;
+    if (c.pipe) {
+      int ends[2];
+      ASSERT_EQ(::pipe(ends), 0);
+      input = ends[0];
+      writer = std::thread([&text, out = ends[1]] {
+        for (std::size_t at = 0; at < text.size();) {
+          const ssize_t n = ::write(out, text.data() + at, text.size() - at);
+          if (n <= 0) break;
+          at += static_cast<std::size_t>(n);
+        }
+        ::close(out);
+      });
+    } else {
+      ASSERT_EQ(::lseek(fd, static_cast<off_t>(c.from), SEEK_SET), static_cast<off_t>(c.from));
+    }
+    auto r = lg::stream(input, o);
+    if (c.pipe) {
+      writer.join();
+      ::close(input);
+    }
     ASSERT_TRUE(r);
     std::size_t events = 0, slow = 0, skipped = 0;
-    const std::string expected = serial(std::string_view(text).substr(0, max_bytes), events, slow, skipped);
-    EXPECT_EQ(r->bytes, max_bytes);
+    const std::string_view read = std::string_view(text).substr(c.from, c.max_bytes);
+    const std::string expected = serial(read, events, slow, skipped);
+    EXPECT_EQ(r->bytes, read.size());
     EXPECT_EQ(r->events, events);
     EXPECT_EQ(r->slow, slow);
     EXPECT_EQ(r->skipped, skipped);
     EXPECT_TRUE(written == expected) << written.size() << " bytes written, " << expected.size()
                                      << " expected";
+    if (!c.pipe) {
+      EXPECT_EQ(::lseek(fd, 0, SEEK_CUR), static_cast<off_t>(c.from + read.size()));
+    }
   }
   ::close(fd);
 }

@@ -33,6 +33,10 @@ class LinePieces {
  public:
   // open(path, size): "-" is standard input. Errors are ErrorKind::io, as read_file's.
   [[nodiscard]] static Result<LinePieces> open(const std::string& path, std::size_t size);
+  // of_range(fd, begin, end, size, name): bytes [begin, end) of a regular file open as fd
+  // (which stays the caller's, and must outlive the pieces), `name` for messages.
+  [[nodiscard]] static LinePieces of_range(int fd, std::size_t begin, std::size_t end,
+                                           std::size_t size, const std::string& name);
 
   LinePieces(LinePieces&& other) noexcept;
   LinePieces& operator=(LinePieces&& other) noexcept;
@@ -52,9 +56,11 @@ class LinePieces {
  private:
   LinePieces() = default;
   int fd_ = -1;            // a file read at offsets, or -1 when `text_` holds it all
+  bool owns_fd_ = true;
+  std::size_t begin_ = 0;  // where in the file the text starts
   std::string text_;
   std::string path_;
-  std::size_t size_ = 0;   // bytes in the file when it was opened
+  std::size_t size_ = 0;   // bytes of text (in the file when it was opened)
   std::size_t piece_ = 0;  // nominal piece size
   std::size_t count_ = 0;
 };
