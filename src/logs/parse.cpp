@@ -267,6 +267,26 @@ std::string_view level_name(Level level) {
 }
 
 std::optional<Level> parse_level(std::string_view text) {
+  // Upper case as written (most logs): one comparison by length, no copy.
+  switch (text.size()) {
+    case 4:
+      if (text == "INFO") return Level::info;
+      if (text == "WARN") return Level::warning;
+      break;
+    case 5:
+      if (text == "ERROR") return Level::error;
+      if (text == "DEBUG") return Level::debug;
+      if (text == "FATAL") return Level::critical;
+      break;
+    case 7:
+      if (text == "WARNING") return Level::warning;
+      break;
+    case 8:
+      if (text == "CRITICAL") return Level::critical;
+      break;
+    default:
+      return std::nullopt;
+  }
   char upper[9];
   if (text.empty() || text.size() > sizeof upper) return std::nullopt;
   for (std::size_t i = 0; i < text.size(); ++i)
