@@ -66,7 +66,7 @@ Result<GifInfo> inspect_gif(std::string_view bytes) {
       ++info.frames;
     } else if (*block == 0x21) {
       auto label = r.get<std::uint8_t>();
-      if (label && *label == 0xFF && r.remaining() >= 15 &&
+      if (label && *label == 0xFF && r.remaining() >= 16 &&
           bytes.substr(r.offset(), 12) == "\x0bNETSCAPE2.0" && bytes[r.offset() + 12] == 3 &&
           bytes[r.offset() + 13] == 1) {
         info.loop_count = detail::load_le<std::uint16_t>(bytes, r.offset() + 14);
