@@ -57,41 +57,67 @@ int two_digits(const char* p) {
   while (at < line.size() && is_space(line[at])) ++at;
   const std::size_t start = at;
   while (at < line.size() && !is_space(line[at])) ++at;
-  return line.substr(start, at - start);
+  return {line.data() + start, at - start};  // not substr: its range check is not inlined
+}
+
+// has_tab_or_double_space(s): whether the words of s are not joined by single spaces. Eight
+// bytes at a time (SWAR): a byte is zero in x ^ 0x2020... where s has a space.
+bool has_tab_or_double_space(std::string_view s) {
+  constexpr std::uint64_t ones = 0x0101010101010101, highs = 0x8080808080808080;
+  auto zero_bytes = [](std::uint64_t x) { return (x - ones) & ~x & highs; };  // exact for 0x00
+  std::size_t i = 0;
+  // Overlapping steps of 7 so a pair of spaces across two loads is seen by one of them.
+  for (; i + 8 <= s.size(); i += 7) {
+    std::uint64_t x;
+    std::memcpy(&x, s.data() + i, 8);
+    const std::uint64_t tabs = zero_bytes(x ^ (ones * '\t'));
+    const std::uint64_t y = x ^ (ones * ' ');
+    // Exact per byte (no borrow false positives): high bit set where the byte is a space.
+    const std::uint64_t spaces = ~(((y & ~highs) + ~highs) | y) & highs;
+    if (tabs != 0 || (spaces & (spaces >> 8)) != 0) return true;
+  }
+  for (; i < s.size(); ++i)
+    if (s[i] == '\t' || (s[i] == ' ' && i + 1 < s.size() && is_space(s[i + 1]))) return true;
+  return false;
 }
 
 // parse_duration(token): "145.2", "145.2ms", "1.5s", "850us" in milliseconds.
 std::optional<double> parse_duration(std::string_view token) {
   double scale = 1;
   bool micro = false;
-  if (token.ends_with("ms")) token.remove_suffix(2);
-  else if (token.ends_with("us")) token.remove_suffix(2), micro = true;
-  else if (token.ends_with("s")) token.remove_suffix(1), scale = 1000;
-  // digits [. digits] or . digits, in one pass; up to 15 digits the value is m / 10^k, which
-  // IEEE division rounds exactly as strtod does (both are exact doubles).
-  std::uint64_t m = 0;
-  std::size_t digits_seen = 0, frac = 0;
-  bool dot = false;
-  for (char c : token) {
-    if (is_digit(c)) {
-      m = m * 10 + static_cast<unsigned>(c - '0');
-      ++digits_seen;
-      frac += dot ? 1 : 0;
-    } else if (c == '.' && !dot) {
-      dot = true;
-    } else {
-      return std::nullopt;
-    }
+  const char* p = token.data();
+  const char* end = p + token.size();
+  if (token.size() >= 2 && end[-1] == 's') {
+    --end;
+    if (end[-1] == 'm') --end;
+    else if (end[-1] == 'u') --end, micro = true;
+    else scale = 1000;
+  } else if (token.size() == 1 && *p == 's') {
+    return std::nullopt;
   }
-  if (digits_seen == 0 || (dot && (frac == 0))) return std::nullopt;
+  // digits [. digits] or . digits, a loop for each side of the dot; up to 15 digits the value
+  // is m / 10^k, which IEEE division rounds exactly as strtod does (both are exact doubles).
+  std::uint64_t m = 0;
+  const char* const first = p;
+  for (; p != end && is_digit(*p); ++p) m = m * 10 + static_cast<unsigned>(*p - '0');
+  std::size_t whole = static_cast<std::size_t>(p - first), frac = 0;
+  if (p != end) {
+    if (*p != '.') return std::nullopt;
+    const char* const dot = ++p;
+    for (; p != end && is_digit(*p); ++p) m = m * 10 + static_cast<unsigned>(*p - '0');
+    frac = static_cast<std::size_t>(p - dot);
+    if (p != end || frac == 0) return std::nullopt;
+  }
+  const std::size_t digits_seen = whole + frac;
+  if (digits_seen == 0) return std::nullopt;
   double v;
   if (digits_seen <= 15) {
     static constexpr double pow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
                                        1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
     v = static_cast<double>(m) / pow10[frac];
   } else {
-    auto [end, ec] = fast_float::from_chars(token.data(), token.data() + token.size(), v);
-    if (ec != std::errc() || end != token.data() + token.size()) return std::nullopt;
+    auto [stop, ec] = fast_float::from_chars(first, end, v);
+    if (ec != std::errc() || stop != end) return std::nullopt;
   }
   const double ms = micro ? v / 1000 : v * scale;
   // Too large for the float a duration is stored in: a message word.
@@ -101,20 +127,29 @@ std::optional<double> parse_duration(std::string_view token) {
 
 bool parse_seed(std::string_view line, Event& e, std::string& scratch, bool message) {
   std::size_t at = 0;
-  std::string_view first = next_token(line, at);
   std::optional<std::int64_t> ts;
-  if (first.size() > 10 && first[10] == 'T') {
-    if (first.size() < 19 || first[16] != ':') return false;  // HH:MM:SS, as the spaced form
-    ts = parse_time(first);
+  if (line.size() > 19 && line[10] == ' ' && !is_space(line[11])) {
+    // "DATE TIME" with one space, the usual case: parsed in place. (A date that is not ten
+    // characters has a blank or a non-digit where parse_time wants a digit, and fails there.)
+    at = 11;
+    while (at < line.size() && !is_space(line[at])) ++at;
+    if (at - 11 < 8) return false;
+    ts = parse_time({line.data(), at});
   } else {
-    const std::string_view time = next_token(line, at);
-    if (first.size() != 10 || time.size() < 8) return false;
-    char joined[64];
-    if (first.size() + 1 + time.size() > sizeof joined) return false;
-    std::copy(first.begin(), first.end(), joined);
-    joined[10] = ' ';
-    std::copy(time.begin(), time.end(), joined + 11);
-    ts = parse_time(std::string_view(joined, 11 + time.size()));
+    const std::string_view first = next_token(line, at);
+    if (first.size() > 10 && first[10] == 'T') {
+      if (first.size() < 19 || first[16] != ':') return false;  // HH:MM:SS, as the spaced form
+      ts = parse_time(first);
+    } else {
+      const std::string_view time = next_token(line, at);
+      if (first.size() != 10 || time.size() < 8) return false;
+      char joined[64];
+      if (first.size() + 1 + time.size() > sizeof joined) return false;
+      std::copy(first.begin(), first.end(), joined);
+      joined[10] = ' ';
+      std::copy(time.begin(), time.end(), joined + 11);
+      ts = parse_time(std::string_view(joined, 11 + time.size()));
+    }
   }
   if (!ts) return false;
   auto level = parse_level(next_token(line, at));
@@ -125,24 +160,23 @@ bool parse_seed(std::string_view line, Event& e, std::string& scratch, bool mess
   e.level = *level;
   e.service = service;
   // The rest: message words, the last of them a duration when it reads as one.
-  while (at < line.size() && is_space(line[at])) ++at;
-  std::string_view rest = line.substr(at);
-  while (!rest.empty() && is_space(rest.back())) rest.remove_suffix(1);
-  std::size_t last = rest.size();
-  while (last > 0 && !is_space(rest[last - 1])) --last;
+  const char* begin = line.data() + at;
+  const char* end = line.data() + line.size();
+  while (begin != end && is_space(*begin)) ++begin;
+  while (end != begin && is_space(end[-1])) --end;
+  const char* last = end;
+  while (last != begin && !is_space(last[-1])) --last;
   e.has_duration = false;
-  if (auto d = parse_duration(rest.substr(last))) {
+  if (auto d = parse_duration({last, static_cast<std::size_t>(end - last)})) {
     e.duration_ms = static_cast<float>(*d);
     e.has_duration = true;
-    rest = rest.substr(0, last);
-    while (!rest.empty() && is_space(rest.back())) rest.remove_suffix(1);
+    end = last;
+    while (end != begin && is_space(end[-1])) --end;
   }
   if (!message) return true;
+  const std::string_view rest(begin, static_cast<std::size_t>(end - begin));
   // Words are joined by single spaces; most messages already are, and stay views.
-  bool plain = true;
-  for (std::size_t i = 0; i < rest.size() && plain; ++i)
-    plain = rest[i] != '\t' && !(rest[i] == ' ' && i + 1 < rest.size() && is_space(rest[i + 1]));
-  if (plain) {
+  if (!has_tab_or_double_space(rest)) {
     e.message = rest;
   } else {
     scratch.clear();

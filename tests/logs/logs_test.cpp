@@ -4,7 +4,9 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <optional>
 #include <random>
+#include <regex>
 #include <string>
 #include <thread>
 
@@ -88,6 +90,51 @@ TEST(Seed, EdgeCases) {
   EXPECT_FLOAT_EQ(s.duration_ms(3), 7.0f);
   EXPECT_EQ(s.lines, 5u);
   EXPECT_EQ(s.skipped, 0u);
+}
+
+TEST(Seed, RandomLinesAgreeWithASplitOnBlanks) {
+  // The parser reads the date in place, finds blank runs eight bytes at a time and parses
+  // durations digit by digit; a plain reference (split on blanks, a regex, strtod) must agree
+  // on random lines whose blank runs and words fall at every offset.
+  std::mt19937 rng(7);
+  const std::string alphabet = "ab.s5mu09";
+  auto pick = [&](std::size_t n) { return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng); };
+  auto blanks = [&] {
+    static const char* runs[] = {" ", " ", " ", "  ", "\t", " \t", "   "};
+    return std::string(runs[pick(7)]);
+  };
+  const std::regex duration(R"((\d+(?:\.\d+)?|\.\d+)(ms|s|us)?)");
+  lg::Event e;
+  std::string scratch;
+  for (int round = 0; round < 20000; ++round) {
+    std::vector<std::string> words;
+    for (std::size_t n = pick(9); n > 0; --n) {
+      std::string w;
+      for (std::size_t k = 1 + pick(12); k > 0; --k) w += alphabet[pick(alphabet.size())];
+      words.push_back(w);
+    }
+    std::string line = pick(8) == 0 ? blanks() : "";
+    line += pick(4) == 0 ? "2024-01-15T10:23:01" : "2024-01-15" + blanks() + "10:23:01";
+    line += blanks() + "ERROR" + blanks() + "svc";
+    for (const auto& w : words) line += blanks() + w;
+    if (pick(3) == 0) line += blanks();
+    ASSERT_TRUE(lg::parse_line(lg::Format::seed, line, e, scratch)) << line;
+    std::smatch m;
+    std::optional<double> want;
+    if (!words.empty() && std::regex_match(words.back(), m, duration)) {
+      const double x = std::strtod(m[1].str().c_str(), nullptr);
+      want = m[2] == "s" ? x * 1000 : m[2] == "us" ? x / 1000 : x;
+      words.pop_back();
+    }
+    std::string message;
+    for (const auto& w : words) message += (message.empty() ? "" : " ") + w;
+    EXPECT_EQ(e.message, message) << line;
+    ASSERT_EQ(e.has_duration, want.has_value()) << line;
+    if (want) {
+      EXPECT_EQ(e.duration_ms, static_cast<float>(*want)) << line;
+    }
+    EXPECT_EQ(e.timestamp_us, 1705314181LL * 1000000) << line;
+  }
 }
 
 TEST(Seed, GarbageIsSkippedNotFatal) {
