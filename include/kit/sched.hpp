@@ -25,9 +25,11 @@
 #include <memory>
 #include <optional>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
+#include "kit/core/buffer.hpp"
 #include "kit/core/error.hpp"
 
 namespace kit::sched {
@@ -36,8 +38,9 @@ namespace kit::sched {
 
 enum class Order : std::uint8_t { min, max };  // which priority leaves first
 
-// PriorityQueue<T, P>: an indexed binary heap. Equal priorities leave first in, first out.
-// push returns a handle that stays valid until its item leaves; update and remove take it.
+// PriorityQueue<T, P>: an indexed 4-ary heap (half the levels of a binary one, and a node's
+// children share a cache line or two). Equal priorities leave first in, first out. push
+// returns a handle that stays valid until its item leaves; update and remove take it.
 template <class T, class Priority = std::int64_t>
 class PriorityQueue {
  public:
@@ -55,14 +58,14 @@ class PriorityQueue {
 
   Handle push(T value, Priority priority) {
     const Handle h = next_++;
-    if (where_.size() <= h) where_.resize(h + 1, npos);
+    where_.push_back(heap_.size());
     heap_.push_back({std::move(value), priority, h});
-    where_[h] = heap_.size() - 1;
-    up(heap_.size() - 1);
+    Item item = std::move(heap_.back());  // the new slot is a hole up() fills
+    up(heap_.size() - 1, std::move(item));
     return h;
   }
   // top(): the next to leave, without taking it.
-  [[nodiscard]] const Item* top() const { return heap_.empty() ? nullptr : &heap_.front(); }
+  [[nodiscard]] const Item* top() const { return heap_.empty() ? nullptr : &heap_[0]; }
   std::optional<Item> pop() {
     if (heap_.empty()) return std::nullopt;
     return take(0);
@@ -74,8 +77,9 @@ class PriorityQueue {
   bool update(Handle h, Priority priority) {
     if (!contains(h)) return false;
     const std::size_t i = where_[h];
-    heap_[i].priority = priority;
-    down(up(i));
+    Item item = std::move(heap_[i]);
+    item.priority = priority;
+    settle(i, std::move(item));
     return true;
   }
   // remove(h): the item taken out wherever it is; nullopt when it is no longer queued.
@@ -86,54 +90,67 @@ class PriorityQueue {
 
  private:
   static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+  static constexpr std::size_t arity = 4;
+  // Large heaps of plain items live in huge pages (core::PodVector); others in a std::vector.
+  template <class U>
+  using Storage = std::conditional_t<std::is_trivially_copyable_v<U>, core::PodVector<U>, std::vector<U>>;
+
   // before(a, b): a leaves first: better priority, or equal and pushed earlier.
   bool before(const Item& a, const Item& b) const {
     if (a.priority != b.priority)
       return order_ == Order::min ? a.priority < b.priority : b.priority < a.priority;
     return a.handle < b.handle;
   }
-  void place(std::size_t i) { where_[heap_[i].handle] = i; }
-  std::size_t up(std::size_t i) {
+  // put(i, item): item into slot i, its handle told.
+  void put(std::size_t i, Item&& item) {
+    where_[item.handle] = i;
+    heap_[i] = std::move(item);
+  }
+  // up(i, item) / down(i, item): item placed from the hole at i, parents (children) that should
+  // follow (precede) it moved into the hole one level at a time; returns its final slot.
+  std::size_t up(std::size_t i, Item&& item) {
     while (i > 0) {
-      const std::size_t parent = (i - 1) / 2;
-      if (!before(heap_[i], heap_[parent])) break;
-      std::swap(heap_[i], heap_[parent]);
-      place(i);
-      place(parent);
+      const std::size_t parent = (i - 1) / arity;
+      if (!before(item, heap_[parent])) break;
+      put(i, std::move(heap_[parent]));
       i = parent;
     }
+    put(i, std::move(item));
     return i;
   }
-  void down(std::size_t i) {
+  void down(std::size_t i, Item&& item) {
+    const std::size_t n = heap_.size();
     while (true) {
-      const std::size_t l = 2 * i + 1, r = l + 1;
-      std::size_t best = i;
-      if (l < heap_.size() && before(heap_[l], heap_[best])) best = l;
-      if (r < heap_.size() && before(heap_[r], heap_[best])) best = r;
-      if (best == i) return;
-      std::swap(heap_[i], heap_[best]);
-      place(i);
-      place(best);
+      const std::size_t first = arity * i + 1;
+      if (first >= n) break;
+      std::size_t best = first;
+      for (std::size_t c = first + 1; c < std::min(first + arity, n); ++c)
+        if (before(heap_[c], heap_[best])) best = c;
+      if (!before(heap_[best], item)) break;
+      put(i, std::move(heap_[best]));
       i = best;
     }
+    put(i, std::move(item));
+  }
+  // settle(i, item): item into the hole at i, up or down as its priority says.
+  void settle(std::size_t i, Item&& item) {
+    if (i > 0 && before(item, heap_[(i - 1) / arity]))
+      up(i, std::move(item));
+    else
+      down(i, std::move(item));
   }
   Item take(std::size_t i) {
     Item out = std::move(heap_[i]);
     where_[out.handle] = npos;
-    if (i != heap_.size() - 1) {
-      heap_[i] = std::move(heap_.back());
-      heap_.pop_back();
-      place(i);
-      down(up(i));
-    } else {
-      heap_.pop_back();
-    }
+    Item last = std::move(heap_.back());
+    heap_.pop_back();
+    if (i != heap_.size()) settle(i, std::move(last));
     return out;
   }
 
   Order order_;
-  std::vector<Item> heap_;
-  std::vector<std::size_t> where_;  // handle -> index in heap_, npos once it left
+  Storage<Item> heap_;
+  core::PodVector<std::size_t> where_;  // handle -> index in heap_, npos once it left
   Handle next_ = 0;
 };
 

@@ -1,7 +1,11 @@
 // AgingScheduler: a treap on (phase, id) with the best (key, id) of every subtree.
-#include <map>
-#include <unordered_map>
+//
+// A million queued jobs are a million nodes visited at random: the nodes live in huge pages
+// (core::PodVector), submit and cancel walk down once without recursion, a pop asks one walk
+// for the best of both phase runs, and the jobs that reached 0 leave the treap in one sweep.
+#include <algorithm>
 
+#include "kit/core/buffer.hpp"
 #include "kit/sched.hpp"
 
 namespace kit::sched {
@@ -21,69 +25,101 @@ constexpr std::int32_t none = -1;
 // or priority overflows them.
 __extension__ using int128 = __int128;
 
-struct Best {
-  int128 key;
-  AgingScheduler::Id id;
-  bool operator<(const Best& o) const { return key != o.key ? key < o.key : id < o.id; }
+// Candidate: the best (lowest key, then lowest id) offered so far.
+struct Candidate {
+  int128 key = 0;
+  AgingScheduler::Id id = 0;
+  bool found = false;
+  void offer(int128 k, AgingScheduler::Id i) {
+    if (!found || k < key || (k == key && i < id)) key = k, id = i, found = true;
+  }
 };
 
 }  // namespace
 
 struct AgingScheduler::Impl {
   struct Node {
+    int128 key;       // priority + boost·T
+    int128 best_key;  // the best (key, id) of the subtree
     std::int64_t phase;  // submitted − T·I, in [0, I)
     Id id;
-    int128 key;          // priority + boost·T
-    std::uint64_t heap;  // random treap priority
-    std::int32_t left = none, right = none;
-    Best best;           // over the subtree
+    Id best_id;
+    std::uint32_t heap;  // random treap priority: a parent's is at least its children's
+    std::int32_t left, right;
+  };
+  struct Info {  // what a pop reports, by node slot
     std::int64_t priority;
     ns submitted;
   };
+  struct Zero {  // a job at effective priority 0: they leave by id
+    Id id;
+    std::int64_t priority;
+    ns submitted;
+    bool operator<(const Zero& o) const { return id > o.id; }  // std heaps keep the largest
+  };
+  // Where an id is: a node slot (>= 0), among the zeros, or gone (popped or cancelled).
+  static constexpr std::int32_t gone = -1, zeroed = -2;
 
   AgingOptions options;
-  std::vector<Node> nodes;
+  core::PodVector<Node> nodes;
+  core::PodVector<Info> info;
   std::vector<std::int32_t> free;
   std::int32_t root = none;
-  std::unordered_map<Id, std::int32_t> where;  // queued in the treap
-  struct Zero {
-    std::int64_t priority;
-    ns submitted;
-  };
-  std::map<Id, Zero> zeros;  // reached effective priority 0: first submitted runs first
+  core::PodVector<Zero> zeros;        // a heap, lazily cleaned of cancelled jobs
+  core::PodVector<std::int32_t> where;  // by id − base
+  Id base = 0;                        // ids below it are gone
+  std::size_t head = 0;               // where[0, head) are gone too
+  std::size_t queued = 0;
+  std::vector<std::int32_t> path;     // erase's walk, kept for its capacity
   Id next_id = 0;
   std::uint64_t random = 0x9e3779b97f4a7c15ULL;
 
-  std::uint64_t draw() {  // splitmix64
+  std::uint32_t draw() {  // splitmix64
     std::uint64_t z = (random += 0x9e3779b97f4a7c15ULL);
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
+    return static_cast<std::uint32_t>((z ^ (z >> 31)) >> 32);
   }
   ns now() const {
     if (options.clock) return options.clock();
     return std::chrono::duration_cast<ns>(std::chrono::steady_clock::now().time_since_epoch());
   }
-  static bool node_before(const Node& a, std::int64_t phase, Id id) {
+  std::int32_t state(Id id) const {
+    return id < base + head || id >= next_id ? gone : where[id - base];
+  }
+  void set_state(Id id, std::int32_t s) {
+    where[id - base] = s;
+    if (s != gone) return;
+    while (head < where.size() && where[head] == gone) ++head;
+    if (head >= 4096 && head * 2 >= where.size()) {  // drop the gone front
+      std::copy(where.begin() + head, where.end(), where.begin());
+      where.resize(where.size() - head);
+      base += head;
+      head = 0;
+    }
+  }
+  static bool before(const Node& a, std::int64_t phase, Id id) {
     return a.phase != phase ? a.phase < phase : a.id < id;
   }
   void pull(std::int32_t i) {
     Node& n = nodes[static_cast<std::size_t>(i)];
-    n.best = {n.key, n.id};
+    Candidate best;
+    best.offer(n.key, n.id);
     for (std::int32_t c : {n.left, n.right})
-      if (c != none && nodes[static_cast<std::size_t>(c)].best < n.best) n.best = nodes[static_cast<std::size_t>(c)].best;
+      if (c != none) best.offer(nodes[static_cast<std::size_t>(c)].best_key, nodes[static_cast<std::size_t>(c)].best_id);
+    n.best_key = best.key;
+    n.best_id = best.id;
   }
   // split(t, phase, id): (< (phase, id), >= (phase, id)).
   std::pair<std::int32_t, std::int32_t> split(std::int32_t t, std::int64_t phase, Id id) {
     if (t == none) return {none, none};
-    Node& n = nodes[static_cast<std::size_t>(t)];
-    if (node_before(n, phase, id)) {
-      auto [l, r] = split(n.right, phase, id);
+    if (before(nodes[static_cast<std::size_t>(t)], phase, id)) {
+      auto [l, r] = split(nodes[static_cast<std::size_t>(t)].right, phase, id);
       nodes[static_cast<std::size_t>(t)].right = l;
       pull(t);
       return {t, r};
     }
-    auto [l, r] = split(n.left, phase, id);
+    auto [l, r] = split(nodes[static_cast<std::size_t>(t)].left, phase, id);
     nodes[static_cast<std::size_t>(t)].left = r;
     pull(t);
     return {l, t};
@@ -104,81 +140,121 @@ struct AgingScheduler::Impl {
     const std::int64_t I = options.interval.count();
     const std::int64_t t = submitted.count();
     const std::int64_t T = floor_div(t, I);
-    Node n{t - T * I, id, int128{priority} + int128{options.boost} * T, draw(), none, none, {}, priority, submitted};
-    std::int32_t i;
+    const int128 key = int128{priority} + int128{options.boost} * T;
+    const Node n{key, key, t - T * I, id, id, draw(), none, none};
+    std::int32_t slot;
     if (!free.empty()) {
-      i = free.back();
+      slot = free.back();
       free.pop_back();
-      nodes[static_cast<std::size_t>(i)] = n;
+      nodes[static_cast<std::size_t>(slot)] = n;
+      info[static_cast<std::size_t>(slot)] = {priority, submitted};
     } else {
-      i = static_cast<std::int32_t>(nodes.size());
+      slot = static_cast<std::int32_t>(nodes.size());
       nodes.push_back(n);
+      info.push_back({priority, submitted});
     }
-    pull(i);
-    auto [l, r] = split(root, n.phase, id);
-    root = merge(merge(l, i), r);
-    where[id] = i;
+    // Down to where the new node's treap priority puts it, each node passed now holding it.
+    std::int32_t* link = &root;
+    while (*link != none) {
+      Node& m = nodes[static_cast<std::size_t>(*link)];
+      if (m.heap < n.heap) break;
+      if (key < m.best_key || (key == m.best_key && id < m.best_id)) m.best_key = key, m.best_id = id;
+      link = before(m, n.phase, id) ? &m.right : &m.left;
+    }
+    auto [l, r] = split(*link, n.phase, id);
+    nodes[static_cast<std::size_t>(slot)].left = l;
+    nodes[static_cast<std::size_t>(slot)].right = r;
+    pull(slot);
+    *link = slot;
+    where.push_back(slot);
+    ++queued;
   }
-  void erase(Id id) {
-    const std::int32_t i = where.at(id);
-    const Node& n = nodes[static_cast<std::size_t>(i)];
-    auto [l, rest] = split(root, n.phase, n.id);
-    auto [mid, r] = split(rest, n.phase, n.id + 1);  // mid: exactly this node
-    root = merge(l, r);
-    (void)mid;
-    free.push_back(i);
-    where.erase(id);
+  // erase(slot): the node out of the treap; the subtrees it was the best of learn their new best.
+  void erase(std::int32_t slot) {
+    const Node& target = nodes[static_cast<std::size_t>(slot)];
+    const std::int64_t phase = target.phase;
+    const Id id = target.id;
+    path.clear();
+    std::int32_t* link = &root;
+    while (*link != slot) {
+      path.push_back(*link);
+      Node& m = nodes[static_cast<std::size_t>(*link)];
+      link = before(m, phase, id) ? &m.right : &m.left;
+    }
+    *link = merge(nodes[static_cast<std::size_t>(slot)].left, nodes[static_cast<std::size_t>(slot)].right);
+    // Only the ancestors whose best it was change, and they are the nearest ones.
+    for (auto up = path.rbegin(); up != path.rend(); ++up) {
+      if (nodes[static_cast<std::size_t>(*up)].best_id != id) break;
+      pull(*up);
+    }
+    free.push_back(slot);
   }
-  // best_in(t, rho, upper): the best (key, id) among nodes with phase <= rho (upper = false)
-  // or phase > rho (upper = true).
-  std::optional<Best> best_in(std::int32_t t, std::int64_t rho, bool upper) const {
-    std::optional<Best> found;
-    auto offer = [&](const Best& b) {
-      if (!found || b < *found) found = b;
-    };
-    while (t != none) {
+  // best(rho): the best (key, id) with phase <= rho and the best with phase > rho, in one walk
+  // (both runs turn the same way at every node).
+  std::pair<Candidate, Candidate> best(std::int64_t rho) const {
+    Candidate lower, upper;
+    for (std::int32_t t = root; t != none;) {
       const Node& n = nodes[static_cast<std::size_t>(t)];
-      const bool inside = upper ? n.phase > rho : n.phase <= rho;
-      if (inside) {
-        offer({n.key, n.id});
-        // Everything on the far side of n is inside too.
-        const std::int32_t whole = upper ? n.right : n.left;
-        if (whole != none) offer(nodes[static_cast<std::size_t>(whole)].best);
-        t = upper ? n.left : n.right;
-      } else {
-        t = upper ? n.right : n.left;
+      if (n.phase <= rho) {  // n and all on its left are in the lower run
+        lower.offer(n.key, n.id);
+        if (n.left != none) lower.offer(nodes[static_cast<std::size_t>(n.left)].best_key, nodes[static_cast<std::size_t>(n.left)].best_id);
+        t = n.right;
+      } else {  // n and all on its right are in the upper run
+        upper.offer(n.key, n.id);
+        if (n.right != none) upper.offer(nodes[static_cast<std::size_t>(n.right)].best_key, nodes[static_cast<std::size_t>(n.right)].best_id);
+        t = n.left;
       }
     }
-    return found;
+    return {lower, upper};
   }
-  // choose(at): the next job's id and effective priority, zeros moved out first.
+  // strip(t, ...): subtree t without its jobs at effective priority 0, which join the zeros.
+  // A subtree whose best key is above boost·N holds none (an effective priority is at least
+  // key − boost·N).
+  std::int32_t strip(std::int32_t t, std::int64_t rho, int128 boost_n) {
+    if (t == none || nodes[static_cast<std::size_t>(t)].best_key > boost_n) return t;
+    const std::int32_t l = strip(nodes[static_cast<std::size_t>(t)].left, rho, boost_n);
+    const std::int32_t r = strip(nodes[static_cast<std::size_t>(t)].right, rho, boost_n);
+    Node& n = nodes[static_cast<std::size_t>(t)];
+    n.left = l;
+    n.right = r;
+    const int128 effective = n.key - boost_n + (n.phase > rho ? int128{options.boost} : 0);
+    if (effective > 0) {
+      pull(t);
+      return t;
+    }
+    const Info& i = info[static_cast<std::size_t>(t)];
+    zeros.push_back({n.id, i.priority, i.submitted});
+    where[n.id - base] = zeroed;
+    free.push_back(t);
+    return merge(l, r);
+  }
+  // choose(at): the next job's id and effective priority, the jobs at 0 moved out first.
   std::optional<std::pair<Id, std::int64_t>> choose(ns at) {
     const std::int64_t I = options.interval.count();
     const int128 B = options.boost;
     const std::int64_t interval_index = floor_div(at.count(), I), rho = at.count() - interval_index * I;
-    const int128 N = interval_index;
-    while (true) {  // jobs at 0 stay at 0: to the FIFO, each once
-      bool moved = false;
-      for (bool upper : {false, true}) {
-        auto b = best_in(root, rho, upper);
-        if (b && b->key - B * N + (upper ? B : 0) <= 0) {
-          const Node& n = nodes[static_cast<std::size_t>(where.at(b->id))];
-          zeros.emplace(b->id, Zero{n.priority, n.submitted});
-          erase(b->id);
-          moved = true;
-        }
-      }
-      if (!moved) break;
+    const int128 boost_n = B * interval_index;
+    auto [lower, upper] = best(rho);
+    if ((lower.found && lower.key - boost_n <= 0) || (upper.found && upper.key - boost_n + B <= 0)) {
+      const std::size_t old = zeros.size();
+      root = strip(root, rho, boost_n);
+      if (zeros.size() - old > 16 && (zeros.size() - old) * 4 > zeros.size())
+        std::make_heap(zeros.begin(), zeros.end());
+      else
+        for (std::size_t k = old + 1; k <= zeros.size(); ++k) std::push_heap(zeros.begin(), zeros.begin() + k);
+      std::tie(lower, upper) = best(rho);
     }
-    if (!zeros.empty()) return std::pair{zeros.begin()->first, std::int64_t{0}};
-    auto lower = best_in(root, rho, false), upper = best_in(root, rho, true);
-    if (!lower && !upper) return std::nullopt;
-    const int128 lower_eff = lower ? lower->key - B * N : 0;
-    const int128 upper_eff = upper ? upper->key - B * N + B : 0;
+    while (!zeros.empty() && state(zeros.begin()->id) != zeroed) {  // cancelled
+      std::pop_heap(zeros.begin(), zeros.end());
+      zeros.pop_back();
+    }
+    if (!zeros.empty()) return std::pair{zeros.begin()->id, std::int64_t{0}};
+    if (!lower.found && !upper.found) return std::nullopt;
+    const int128 lower_eff = lower.key - boost_n, upper_eff = upper.key - boost_n + B;
     // Above 0 and at most the priority: an effective priority fits in 64 bits.
-    if (!upper || (lower && (lower_eff < upper_eff || (lower_eff == upper_eff && lower->id < upper->id))))
-      return std::pair{lower->id, static_cast<std::int64_t>(lower_eff)};
-    return std::pair{upper->id, static_cast<std::int64_t>(upper_eff)};
+    if (!upper.found || (lower.found && (lower_eff < upper_eff || (lower_eff == upper_eff && lower.id < upper.id))))
+      return std::pair{lower.id, static_cast<std::int64_t>(lower_eff)};
+    return std::pair{upper.id, static_cast<std::int64_t>(upper_eff)};
   }
 };
 
@@ -204,10 +280,13 @@ AgingScheduler::Id AgingScheduler::submit_at(std::int64_t priority, ns when) {
 std::optional<AgingScheduler::Job> AgingScheduler::peek() {
   auto c = impl_->choose(impl_->now());
   if (!c) return std::nullopt;
-  if (auto z = impl_->zeros.find(c->first); z != impl_->zeros.end())
-    return Job{c->first, z->second.priority, 0, z->second.submitted};
-  const auto& n = impl_->nodes[static_cast<std::size_t>(impl_->where.at(c->first))];
-  return Job{c->first, n.priority, c->second, n.submitted};
+  const std::int32_t slot = impl_->state(c->first);
+  if (slot == Impl::zeroed) {
+    const Impl::Zero& z = *impl_->zeros.begin();
+    return Job{z.id, z.priority, 0, z.submitted};
+  }
+  const Impl::Info& i = impl_->info[static_cast<std::size_t>(slot)];
+  return Job{c->first, i.priority, c->second, i.submitted};
 }
 
 std::optional<AgingScheduler::Job> AgingScheduler::pop() {
@@ -217,9 +296,19 @@ std::optional<AgingScheduler::Job> AgingScheduler::pop() {
 }
 
 bool AgingScheduler::cancel(Id id) {
-  if (impl_->zeros.erase(id) != 0) return true;
-  if (!impl_->where.contains(id)) return false;
-  impl_->erase(id);
+  const std::int32_t slot = impl_->state(id);
+  if (slot == Impl::gone) return false;
+  if (slot == Impl::zeroed) {
+    // Left in the heap until it reaches the top; the top itself goes now.
+    if (impl_->zeros.begin()->id == id) {
+      std::pop_heap(impl_->zeros.begin(), impl_->zeros.end());
+      impl_->zeros.pop_back();
+    }
+  } else {
+    impl_->erase(slot);
+  }
+  impl_->set_state(id, Impl::gone);
+  --impl_->queued;
   return true;
 }
 
@@ -235,6 +324,6 @@ std::int64_t AgingScheduler::effective(std::int64_t priority, ns submitted, ns n
 
 ns AgingScheduler::now() const { return impl_->now(); }
 
-std::size_t AgingScheduler::size() const { return impl_->where.size() + impl_->zeros.size(); }
+std::size_t AgingScheduler::size() const { return impl_->queued; }
 
 }  // namespace kit::sched

@@ -57,6 +57,30 @@ TEST(Buffer, GrowsKeepingItsBytesSmallAndMapped) {
   EXPECT_EQ(b.size(), 0u);  // NOLINT(bugprone-use-after-move): moved-from is empty
 }
 
+TEST(PodVector, GrowsFromSmallToMappedKeepingItsElements) {
+  struct Pair {
+    std::int64_t a;
+    std::uint32_t b;
+  };
+  kit::core::PodVector<Pair> v;
+  EXPECT_TRUE(v.empty());
+  for (std::int64_t i = 0; i < 300000; ++i) v.push_back({i, static_cast<std::uint32_t>(i * 3)});
+  ASSERT_EQ(v.size(), 300000u);  // 4.8 MB: past the 1 MiB where a Buffer maps huge pages
+  bool intact = true;
+  for (std::size_t i = 0; i < v.size(); ++i)
+    intact = intact && v[i].a == static_cast<std::int64_t>(i) && v[i].b == i * 3;
+  EXPECT_TRUE(intact);
+  EXPECT_EQ(v.back().a, 299999);
+  v.pop_back();
+  EXPECT_EQ(v.size(), 299999u);
+  v.resize(300001, Pair{-1, 7});
+  EXPECT_EQ(v[299999].a, -1);
+  EXPECT_EQ(v[300000].b, 7u);
+  EXPECT_EQ(v.end() - v.begin(), 300001);
+  v.clear();
+  EXPECT_TRUE(v.empty());
+}
+
 TEST(BufferPool, GivesBackWhatWasReturnedEmpty) {
   kit::core::BufferPool pool;
   Buffer first = pool.take();

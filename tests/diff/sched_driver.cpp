@@ -11,14 +11,18 @@
 //   update HANDLE PRIORITY    -> "1" or "0"
 //   remove HANDLE             -> "value priority" or "none"
 //   pq_pop                    -> "value priority" or "empty"
+#include <unistd.h>
+
 #include <charconv>
 #include <chrono>
 #include <cstdio>
-#include <iostream>
+#include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <string_view>
 
+#include "kit/core/buffer.hpp"
 #include "kit/sched.hpp"
 
 namespace {
@@ -43,10 +47,62 @@ struct Words {
   }
 };
 
+// Both ends a megabyte at a time through reused buffers: fresh memory is slow on a VM, and the
+// driver's own cost should stay small beside the scheduler's.
+constexpr std::size_t chunk = std::size_t{1} << 20;
+
+// Lines: stdin's lines, read a chunk at a time.
+class Lines {
+ public:
+  bool next(std::string_view& line) {
+    while (true) {
+      const std::string_view rest = buffer_.view().substr(at_);
+      if (const std::size_t end = rest.find('\n'); end != std::string_view::npos) {
+        line = rest.substr(0, end);
+        at_ += end + 1;
+        return true;
+      }
+      if (done_) {
+        line = rest;
+        at_ = buffer_.size();
+        return !rest.empty();
+      }
+      std::memmove(buffer_.data(), rest.data(), rest.size());  // the partial line to the front
+      buffer_.resize(rest.size());
+      at_ = 0;
+      if (buffer_.capacity() - buffer_.size() < chunk / 2) buffer_.reserve(2 * buffer_.capacity());
+      const ssize_t got = ::read(0, buffer_.data() + buffer_.size(), buffer_.capacity() - buffer_.size());
+      if (got < 0) {
+        std::perror("sched_driver: stdin");
+        std::exit(1);
+      }
+      buffer_.resize(buffer_.size() + static_cast<std::size_t>(got));
+      done_ = got == 0;
+    }
+  }
+
+ private:
+  kit::core::Buffer buffer_{chunk};
+  std::size_t at_ = 0;
+  bool done_ = false;
+};
+
+void write_out(kit::core::Buffer& out) {
+  for (std::size_t at = 0; at < out.size();) {
+    const ssize_t put = ::write(1, out.data() + at, out.size() - at);
+    if (put <= 0) {
+      std::perror("sched_driver: stdout");
+      std::exit(1);
+    }
+    at += static_cast<std::size_t>(put);
+  }
+  out.clear();
+}
+
 template <class T>
-void put(std::string& out, T v) {
-  char buf[24];
-  out.append(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
+void put(kit::core::Buffer& out, T v) {
+  char* at = out.extend(24);  // written in place: no copy
+  out.resize(static_cast<std::size_t>(std::to_chars(at, at + 24, v).ptr - out.data()));
 }
 
 }  // namespace
@@ -56,9 +112,10 @@ int main() {
   std::chrono::nanoseconds now{0};
   std::unique_ptr<sc::AgingScheduler> aging;
   std::unique_ptr<sc::PriorityQueue<std::int64_t>> pq;
-  std::string line, out;
-  std::ios::sync_with_stdio(false);
-  while (std::getline(std::cin, line)) {
+  kit::core::Buffer out(chunk);
+  Lines script;
+  for (std::string_view line; script.next(line);) {
+    if (out.size() >= chunk) write_out(out);
     Words in{line};
     const std::string_view op = in.next();
     if (op == "aging") {
@@ -69,50 +126,50 @@ int main() {
           sc::AgingOptions{std::chrono::nanoseconds(interval), boost, [&] { return now; }});
     } else if (op == "submit") {
       put(out, aging->submit(in.number<std::int64_t>()));
-      out += '\n';
+      out.append("\n");
     } else if (op == "advance") {
       now += std::chrono::nanoseconds(in.number<std::int64_t>());
     } else if (op == "pop") {
       if (auto job = aging->pop()) {
         put(out, job->id);
-        out += ' ';
+        out.append(" ");
         put(out, job->effective);
-        out += '\n';
+        out.append("\n");
       } else {
-        out += "empty\n";
+        out.append("empty\n");
       }
     } else if (op == "cancel") {
-      out += aging->cancel(in.number<std::uint64_t>()) ? "1\n" : "0\n";
+      out.append(aging->cancel(in.number<std::uint64_t>()) ? "1\n" : "0\n");
     } else if (op == "pq") {
       pq = std::make_unique<sc::PriorityQueue<std::int64_t>>(in.next() == "max" ? sc::Order::max
                                                                                 : sc::Order::min);
     } else if (op == "push") {
       const auto v = in.number<std::int64_t>();
       put(out, pq->push(v, in.number<std::int64_t>()));
-      out += '\n';
+      out.append("\n");
     } else if (op == "update") {
       const auto h = in.number<std::uint64_t>();
-      out += pq->update(h, in.number<std::int64_t>()) ? "1\n" : "0\n";
+      out.append(pq->update(h, in.number<std::int64_t>()) ? "1\n" : "0\n");
     } else if (op == "remove") {
       if (auto item = pq->remove(in.number<std::uint64_t>())) {
         put(out, item->value);
-        out += ' ';
+        out.append(" ");
         put(out, item->priority);
-        out += '\n';
+        out.append("\n");
       } else {
-        out += "none\n";
+        out.append("none\n");
       }
     } else if (op == "pq_pop") {
       if (auto item = pq->pop()) {
         put(out, item->value);
-        out += ' ';
+        out.append(" ");
         put(out, item->priority);
-        out += '\n';
+        out.append("\n");
       } else {
-        out += "empty\n";
+        out.append("empty\n");
       }
     }
   }
-  std::fwrite(out.data(), 1, out.size(), stdout);
+  write_out(out);
   return 0;
 }

@@ -2,6 +2,7 @@
 
 #include <map>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -104,11 +105,14 @@ TEST(Aging, TheTutorialsFourJobs) {
 // Against the rule applied to every queued job (the tutorial's O(n) way), on random
 // submissions, clock steps (often across interval edges and phases), pops and cancels.
 TEST(Aging, MatchesTheRuleOnRandomSequences) {
-  for (std::uint32_t seed = 0; seed < 40; ++seed) {
+  // Seeds from 40 on: priorities up to 10,000 (jobs stay in the treap long, zeros are rare)
+  // and now and then a jump of many intervals (many jobs reach 0 at once).
+  for (std::uint32_t seed = 0; seed < 80; ++seed) {
     std::mt19937 rng(seed);
     std::chrono::nanoseconds now{static_cast<std::int64_t>(rng() % 1000) * 1000000};
     const auto interval = std::chrono::milliseconds(1 + rng() % 50);
     const std::int64_t boost = rng() % 4;
+    const std::uint32_t priorities = seed < 40 ? 20 : 10000;
     sc::AgingScheduler s({.interval = interval, .boost = boost, .clock = [&] { return now; }});
     struct Queued {
       std::int64_t priority;
@@ -118,10 +122,11 @@ TEST(Aging, MatchesTheRuleOnRandomSequences) {
     for (int step = 0; step < 3000; ++step) {
       const auto op = static_cast<unsigned>(rng() % 10);
       if (op < 4) {
-        const std::int64_t p = static_cast<std::int64_t>(rng() % 20);
+        const std::int64_t p = static_cast<std::int64_t>(rng() % priorities);
         model[s.submit(p)] = {p, now};
       } else if (op < 7) {
         now += std::chrono::microseconds(rng() % 20000);
+        if (seed >= 40 && rng() % 50 == 0) now += interval * (rng() % 3000);
       } else if (op < 8 && !model.empty()) {
         auto it = std::next(model.begin(), static_cast<long>(rng() % model.size()));
         ASSERT_TRUE(s.cancel(it->first));
@@ -144,6 +149,45 @@ TEST(Aging, MatchesTheRuleOnRandomSequences) {
       ASSERT_EQ(s.size(), model.size());
     }
   }
+}
+
+// Tens of thousands of ids come and go: the index from id to node drops its gone front, and
+// what remains still finds its jobs (boost 0: the order is (priority, id), a std::set's).
+TEST(Aging, ManyJobsThroughTheIndex) {
+  sc::AgingScheduler s({.interval = 5s, .boost = 0, .clock = [] { return std::chrono::nanoseconds{0}; }});
+  std::set<std::pair<std::int64_t, std::uint64_t>> model;
+  std::map<std::uint64_t, std::int64_t> priority_of;
+  std::mt19937 rng(3);
+  auto submit = [&](int n) {
+    for (int i = 0; i < n; ++i) {
+      const std::int64_t p = static_cast<std::int64_t>(rng() % 7);  // 0: at 0 from the start
+      const auto id = s.submit(p);
+      model.emplace(p, id);
+      priority_of[id] = p;
+    }
+  };
+  auto pop = [&](std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i) {
+      auto job = s.pop();
+      ASSERT_TRUE(job);
+      ASSERT_EQ(std::pair(job->effective, job->id), *model.begin());
+      model.erase(model.begin());
+    }
+  };
+  submit(50000);
+  pop(30000);
+  // Every id below 10,000 and every third above: the queued ones cancel, the popped do not.
+  for (std::uint64_t id = 0; id < 50000; id += id < 10000 ? 1 : 3) {
+    const bool queued = model.erase({priority_of[id], id}) == 1;
+    ASSERT_EQ(s.cancel(id), queued) << id;
+  }
+  submit(25000);
+  ASSERT_EQ(s.size(), model.size());
+  pop(model.size());
+  EXPECT_FALSE(s.pop());
+  EXPECT_FALSE(s.cancel(0));
+  EXPECT_FALSE(s.cancel(74999));
+  EXPECT_FALSE(s.cancel(75000));  // never submitted
 }
 
 // Extreme boosts, intervals and priorities: the keys would pass 64 bits.

@@ -12,8 +12,10 @@
 #pragma once
 
 #include <cstddef>
+#include <cstring>
 #include <mutex>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 namespace kit::core {
@@ -57,6 +59,38 @@ class Buffer {
   std::size_t size_ = 0;
   std::size_t capacity_ = 0;
   bool mapped_ = false;  // an anonymous mapping (else operator new)
+};
+
+// PodVector<T>: a vector of trivially copyable T held in a Buffer: huge pages and growth in
+// place for large arrays visited at random (on a VM, TLB misses and 4 KiB faults are most of
+// the cost of a big pointer-chasing structure).
+template <class T>
+class PodVector {
+  static_assert(std::is_trivially_copyable_v<T> && alignof(T) <= 16);
+
+ public:
+  [[nodiscard]] std::size_t size() const { return bytes_.size() / sizeof(T); }
+  [[nodiscard]] bool empty() const { return bytes_.size() == 0; }
+  [[nodiscard]] T* data() { return reinterpret_cast<T*>(bytes_.data()); }
+  [[nodiscard]] const T* data() const { return reinterpret_cast<const T*>(bytes_.data()); }
+  T& operator[](std::size_t i) { return data()[i]; }
+  const T& operator[](std::size_t i) const { return data()[i]; }
+  T* begin() { return data(); }
+  T* end() { return data() + size(); }
+  T& back() { return data()[size() - 1]; }
+  void push_back(const T& x) { std::memcpy(bytes_.extend(sizeof(T)), &x, sizeof(T)); }
+  void pop_back() { bytes_.resize(bytes_.size() - sizeof(T)); }
+  void reserve(std::size_t n) { bytes_.reserve(n * sizeof(T)); }
+  // resize(n, fill): n elements, the new ones copies of fill.
+  void resize(std::size_t n, const T& fill = T{}) {
+    const std::size_t old = size();
+    bytes_.resize(n * sizeof(T));
+    for (std::size_t i = old; i < n; ++i) data()[i] = fill;
+  }
+  void clear() { bytes_.clear(); }
+
+ private:
+  Buffer bytes_;
 };
 
 // BufferPool: buffers handed back for reuse. Pieces of output made on many threads and written
