@@ -1,9 +1,11 @@
 #include "kit/sched.hpp"
 
+#include <algorithm>
 #include <map>
 #include <random>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -91,6 +93,41 @@ TEST(Merge, SortedSourcesLazilyAndStable) {
   std::vector<std::pair<int, int>> got;
   for (std::pair<int, int> x; merged.next(x);) got.push_back(x);
   EXPECT_EQ(got, (std::vector<std::pair<int, int>>{{0, 3}, {1, 0}, {2, 2}, {4, 0}, {4, 2}, {4, 2}, {9, 0}, {10, 2}}));
+}
+
+// Any number of sources (0 to 12, some empty), many ties: a stable sort of everything in
+// source order is the answer. Each source yields views into one string it overwrites, which
+// the merge allows (a source moves on only at the next call).
+TEST(Merge, RandomSourcesAgainstAStableSort) {
+  std::mt19937 rng(11);
+  for (int round = 0; round < 300; ++round) {
+    const std::size_t k = rng() % 13;
+    std::vector<std::vector<std::string>> inputs(k);
+    std::vector<std::pair<std::string, std::size_t>> all;
+    for (std::size_t s = 0; s < k; ++s) {
+      for (std::size_t n = rng() % 30; n > 0; --n) inputs[s].push_back(std::string(1 + rng() % 3, static_cast<char>('a' + rng() % 4)));
+      std::sort(inputs[s].begin(), inputs[s].end());
+      for (const auto& x : inputs[s]) all.emplace_back(x, s);
+    }
+    std::stable_sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<std::string> slots(k);
+    using Item = std::pair<std::string_view, std::size_t>;
+    std::vector<sc::Merger<Item>::Source> sources;
+    for (std::size_t s = 0; s < k; ++s)
+      sources.push_back([&, s, i = std::size_t{0}](Item& out) mutable {
+        if (i == inputs[s].size()) return false;
+        slots[s] = inputs[s][i++];  // the one buffer of this source, overwritten
+        out = {slots[s], s};
+        return true;
+      });
+    auto by_text = [](const Item& a, const Item& b) { return a.first < b.first; };
+    sc::Merger<Item, decltype(by_text)> merged(std::move(sources), by_text);
+    std::vector<std::pair<std::string, std::size_t>> got;
+    for (Item x; merged.next(x);) got.emplace_back(std::string(x.first), x.second);
+    ASSERT_EQ(got, all) << "round " << round;
+    Item none;
+    EXPECT_FALSE(merged.next(none));  // and stays done
+  }
 }
 
 TEST(Aging, TheTutorialsFourJobs) {
