@@ -308,6 +308,7 @@ struct LineOrder {
 struct NumericKey {
   bool negative = false;
   std::string_view whole, fraction;  // no leading zeros; no trailing zeros
+  std::uint64_t whole_value = 0;     // whole's value when it has at most 18 digits
 };
 [[nodiscard]] NumericKey numeric_key(std::string_view text);
 [[nodiscard]] int compare(const NumericKey& a, const NumericKey& b);

@@ -32,7 +32,8 @@ Number read_number(std::string_view s) {
   }
   while (i < s.size() && s[i] == '0') ++i;
   const std::size_t whole = i;
-  while (i < s.size() && digit(s[i])) ++i;
+  for (; i < s.size() && digit(s[i]); ++i)
+    n.whole_value = n.whole_value * 10 + static_cast<unsigned>(s[i] - '0');  // wraps past 19 digits: unused then
   n.whole = s.substr(whole, i - whole);
   if (i < s.size() && s[i] == '.') {
     const std::size_t start = ++i;
@@ -44,9 +45,15 @@ Number read_number(std::string_view s) {
   return n;
 }
 
+constexpr std::size_t small_digits = 18;  // up to 18 digits, whole_value is exact
+
 int magnitude(const Number& a, const Number& b) {
-  if (a.whole.size() != b.whole.size()) return a.whole.size() < b.whole.size() ? -1 : 1;
-  if (int c = bytes(a.whole, b.whole); c != 0) return c;
+  if (a.whole.size() <= small_digits && b.whole.size() <= small_digits) {
+    if (a.whole_value != b.whole_value) return a.whole_value < b.whole_value ? -1 : 1;
+  } else {
+    if (a.whole.size() != b.whole.size()) return a.whole.size() < b.whole.size() ? -1 : 1;
+    if (int c = bytes(a.whole, b.whole); c != 0) return c;
+  }
   return bytes(a.fraction, b.fraction);  // digit strings: bytes order is numeric order
 }
 
