@@ -18,9 +18,11 @@
 #pragma once
 
 #include <algorithm>
+#include <bit>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -301,6 +303,28 @@ struct LineOrder {
   }
   [[nodiscard]] std::string_view key(std::string_view line) const;
 };
+// compare_bytes(a, b): -1, 0, 1 as a sorts before, with, after b as unsigned bytes (memcmp's
+// order, shorter first on a tie), eight bytes at a time inline: sorted lines differ early,
+// where a call to memcmp costs more than the comparison.
+[[nodiscard]] inline int compare_bytes(std::string_view a, std::string_view b) {
+  const std::size_t n = std::min(a.size(), b.size());
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    std::uint64_t x, y;
+    std::memcpy(&x, a.data() + i, 8);
+    std::memcpy(&y, b.data() + i, 8);
+    if (x != y) {
+      if constexpr (std::endian::native == std::endian::little) {
+        x = __builtin_bswap64(x);  // the first byte most significant
+        y = __builtin_bswap64(y);
+      }
+      return x < y ? -1 : 1;
+    }
+  }
+  for (; i < n; ++i)
+    if (a[i] != b[i]) return static_cast<unsigned char>(a[i]) < static_cast<unsigned char>(b[i]) ? -1 : 1;
+  return a.size() < b.size() ? -1 : a.size() > b.size() ? 1 : 0;
+}
 // compare_numbers(a, b): sort -n's comparison of two keys (exact: digits, not doubles).
 [[nodiscard]] int compare_numbers(std::string_view a, std::string_view b);
 // NumericKey: a number as sort -n reads it, read once to be compared many times (a merge

@@ -53,7 +53,7 @@ int run_merge(const MergeOptions& o) {
   };
   auto less = [&](const Line& a, const Line& b) {
     int c = o.numeric ? sched::compare(a.number, b.number) : 0;
-    if (c == 0) c = a.text.compare(b.text);  // sort's last resort: the bytes
+    if (c == 0) c = sched::compare_bytes(a.text, b.text);  // sort's last resort: the bytes
     return o.reverse ? c > 0 : c < 0;
   };
   std::optional<Error> failed;

@@ -10,14 +10,6 @@ namespace {
 bool blank(char c) { return c == ' ' || c == '\t'; }
 bool digit(char c) { return c >= '0' && c <= '9'; }
 
-int bytes(std::string_view a, std::string_view b) {
-  const std::size_t n = std::min(a.size(), b.size());
-  // memcmp of 0 bytes still wants pointers: an empty view may have none.
-  const int c = n == 0 ? 0 : std::memcmp(a.data(), b.data(), n);
-  if (c != 0) return c < 0 ? -1 : 1;
-  return a.size() < b.size() ? -1 : a.size() > b.size() ? 1 : 0;
-}
-
 using Number = NumericKey;
 
 // A number as sort -n reads it: sign, integer digits without leading zeros, fraction digits
@@ -52,9 +44,9 @@ int magnitude(const Number& a, const Number& b) {
     if (a.whole_value != b.whole_value) return a.whole_value < b.whole_value ? -1 : 1;
   } else {
     if (a.whole.size() != b.whole.size()) return a.whole.size() < b.whole.size() ? -1 : 1;
-    if (int c = bytes(a.whole, b.whole); c != 0) return c;
+    if (int c = compare_bytes(a.whole, b.whole); c != 0) return c;
   }
-  return bytes(a.fraction, b.fraction);  // digit strings: bytes order is numeric order
+  return compare_bytes(a.fraction, b.fraction);  // digit strings: bytes order is numeric order
 }
 
 }  // namespace
@@ -99,9 +91,9 @@ int LineOrder::compare(std::string_view a, std::string_view b) const {
   int c = 0;
   if (numeric || field != 0) {
     const std::string_view ka = key(a), kb = key(b);
-    c = numeric ? compare_numbers(ka, kb) : bytes(ka, kb);
+    c = numeric ? compare_numbers(ka, kb) : compare_bytes(ka, kb);
   }
-  if (c == 0) c = bytes(a, b);
+  if (c == 0) c = compare_bytes(a, b);
   return reverse ? -c : c;
 }
 

@@ -95,6 +95,23 @@ TEST(Merge, SortedSourcesLazilyAndStable) {
   EXPECT_EQ(got, (std::vector<std::pair<int, int>>{{0, 3}, {1, 0}, {2, 2}, {4, 0}, {4, 2}, {4, 2}, {9, 0}, {10, 2}}));
 }
 
+TEST(Lines, CompareBytesIsMemcmpOrder) {
+  // Eight bytes at a time, then one: high bytes are unsigned, a prefix sorts first.
+  std::mt19937 rng(5);
+  const std::string alphabet{'a', 'b', '\x7f', '\x80', '\xff', '\0'};
+  auto word = [&] {
+    std::string w;
+    for (std::size_t n = rng() % 20; n > 0; --n) w += alphabet[rng() % alphabet.size()];
+    return w;
+  };
+  for (int i = 0; i < 20000; ++i) {
+    const std::string a = word(), b = i % 3 == 0 ? a + word() : word();
+    const int want = a.compare(b);  // char_traits<char>::compare: memcmp, unsigned
+    ASSERT_EQ(sc::compare_bytes(a, b), (want > 0) - (want < 0)) << i;
+    ASSERT_EQ(sc::compare_bytes(b, a), (want < 0) - (want > 0)) << i;
+  }
+}
+
 // Any number of sources (0 to 12, some empty), many ties: a stable sort of everything in
 // source order is the answer. Each source yields views into one string it overwrites, which
 // the merge allows (a source moves on only at the next call).
