@@ -36,6 +36,46 @@
 
 namespace kit::sched {
 
+// ---- Ids in order ----------------------------------------------------------------------------
+
+// IdIndex<V>: a value for each id handed out in order (0, 1, 2 …), `gone` once the id has left.
+// The gone ids at the front are dropped, so memory follows the ids still in use rather than
+// every id ever issued (a queue that runs for months pushes billions).
+template <class V>
+class IdIndex {
+ public:
+  explicit IdIndex(V gone) : gone_(gone) {}
+  // add(v): the next id, holding v.
+  std::uint64_t add(V v) {
+    values_.push_back(v);
+    return next_++;
+  }
+  [[nodiscard]] std::uint64_t next() const { return next_; }
+  // operator[](id): its value; `gone` for an id that left or was never handed out.
+  [[nodiscard]] V operator[](std::uint64_t id) const {
+    return id < base_ + head_ || id >= next_ ? gone_ : values_[id - base_];
+  }
+  // set(id, v): for an id still there.
+  void set(std::uint64_t id, V v) {
+    values_[id - base_] = v;
+    if (v != gone_) return;
+    while (head_ < values_.size() && values_[head_] == gone_) ++head_;
+    if (head_ >= 4096 && head_ * 2 >= values_.size()) {  // drop the gone front
+      std::copy(values_.begin() + head_, values_.end(), values_.begin());
+      values_.resize(values_.size() - head_);
+      base_ += head_;
+      head_ = 0;
+    }
+  }
+
+ private:
+  core::PodVector<V> values_;  // by id − base_
+  V gone_;
+  std::uint64_t base_ = 0;  // ids below it have left
+  std::size_t head_ = 0;    // values_[0, head_) have left too
+  std::uint64_t next_ = 0;
+};
+
 // ---- PriorityQueue --------------------------------------------------------------------------
 
 enum class Order : std::uint8_t { min, max };  // which priority leaves first
@@ -59,8 +99,7 @@ class PriorityQueue {
   [[nodiscard]] bool empty() const { return heap_.empty(); }
 
   Handle push(T value, Priority priority) {
-    const Handle h = next_++;
-    where_.push_back(heap_.size());
+    const Handle h = where_.add(heap_.size());
     heap_.push_back({std::move(value), priority, h});
     Item item = std::move(heap_.back());  // the new slot is a hole up() fills
     up(heap_.size() - 1, std::move(item));
@@ -73,7 +112,7 @@ class PriorityQueue {
     return take(0);
   }
   // contains(h): whether the item is still queued.
-  [[nodiscard]] bool contains(Handle h) const { return h < where_.size() && where_[h] != npos; }
+  [[nodiscard]] bool contains(Handle h) const { return where_[h] != npos; }
   // update(h, priority): re-ranks a queued item (keeping its place among equals: it entered
   // when it was pushed). False when it is no longer queued.
   bool update(Handle h, Priority priority) {
@@ -105,7 +144,7 @@ class PriorityQueue {
   }
   // put(i, item): item into slot i, its handle told.
   void put(std::size_t i, Item&& item) {
-    where_[item.handle] = i;
+    where_.set(item.handle, i);
     heap_[i] = std::move(item);
   }
   // up(i, item) / down(i, item): item placed from the hole at i, parents (children) that should
@@ -143,7 +182,7 @@ class PriorityQueue {
   }
   Item take(std::size_t i) {
     Item out = std::move(heap_[i]);
-    where_[out.handle] = npos;
+    where_.set(out.handle, npos);
     Item last = std::move(heap_.back());
     heap_.pop_back();
     if (i != heap_.size()) settle(i, std::move(last));
@@ -152,8 +191,7 @@ class PriorityQueue {
 
   Order order_;
   Storage<Item> heap_;
-  core::PodVector<std::size_t> where_;  // handle -> index in heap_, npos once it left
-  Handle next_ = 0;
+  IdIndex<std::size_t> where_{npos};  // handle -> index in heap_, npos once it left
 };
 
 // ---- Top-N ----------------------------------------------------------------------------------

@@ -66,12 +66,9 @@ struct AgingScheduler::Impl {
   std::vector<std::int32_t> free;
   std::int32_t root = none;
   core::PodVector<Zero> zeros;        // a heap, lazily cleaned of cancelled jobs
-  core::PodVector<std::int32_t> where;  // by id − base
-  Id base = 0;                        // ids below it are gone
-  std::size_t head = 0;               // where[0, head) are gone too
+  IdIndex<std::int32_t> where{gone};  // id -> node slot, zeroed or gone
   std::size_t queued = 0;
   std::vector<std::int32_t> path;     // erase's walk, kept for its capacity
-  Id next_id = 0;
   std::uint64_t random = 0x9e3779b97f4a7c15ULL;
 
   std::uint32_t draw() {  // splitmix64
@@ -83,20 +80,6 @@ struct AgingScheduler::Impl {
   ns now() const {
     if (options.clock) return options.clock();
     return std::chrono::duration_cast<ns>(std::chrono::steady_clock::now().time_since_epoch());
-  }
-  std::int32_t state(Id id) const {
-    return id < base + head || id >= next_id ? gone : where[id - base];
-  }
-  void set_state(Id id, std::int32_t s) {
-    where[id - base] = s;
-    if (s != gone) return;
-    while (head < where.size() && where[head] == gone) ++head;
-    if (head >= 4096 && head * 2 >= where.size()) {  // drop the gone front
-      std::copy(where.begin() + head, where.end(), where.begin());
-      where.resize(where.size() - head);
-      base += head;
-      head = 0;
-    }
   }
   static bool before(const Node& a, std::int64_t phase, Id id) {
     return a.phase != phase ? a.phase < phase : a.id < id;
@@ -136,7 +119,8 @@ struct AgingScheduler::Impl {
     pull(b);
     return b;
   }
-  void insert(std::int64_t priority, ns submitted, Id id) {
+  Id insert(std::int64_t priority, ns submitted) {
+    const Id id = where.next();
     const std::int64_t I = options.interval.count();
     const std::int64_t t = submitted.count();
     const std::int64_t T = floor_div(t, I);
@@ -166,8 +150,9 @@ struct AgingScheduler::Impl {
     nodes[static_cast<std::size_t>(slot)].right = r;
     pull(slot);
     *link = slot;
-    where.push_back(slot);
+    where.add(slot);
     ++queued;
+    return id;
   }
   // erase(slot): the node out of the treap; the subtrees it was the best of learn their new best.
   void erase(std::int32_t slot) {
@@ -224,7 +209,7 @@ struct AgingScheduler::Impl {
     }
     const Info& i = info[static_cast<std::size_t>(t)];
     zeros.push_back({n.id, i.priority, i.submitted});
-    where[n.id - base] = zeroed;
+    where.set(n.id, zeroed);
     free.push_back(t);
     return merge(l, r);
   }
@@ -244,7 +229,7 @@ struct AgingScheduler::Impl {
         for (std::size_t k = old + 1; k <= zeros.size(); ++k) std::push_heap(zeros.begin(), zeros.begin() + k);
       std::tie(lower, upper) = best(rho);
     }
-    while (!zeros.empty() && state(zeros.begin()->id) != zeroed) {  // cancelled
+    while (!zeros.empty() && where[zeros.begin()->id] != zeroed) {  // cancelled
       std::pop_heap(zeros.begin(), zeros.end());
       zeros.pop_back();
     }
@@ -272,15 +257,13 @@ AgingScheduler::Id AgingScheduler::submit(std::int64_t priority) {
 }
 
 AgingScheduler::Id AgingScheduler::submit_at(std::int64_t priority, ns when) {
-  const Id id = impl_->next_id++;
-  impl_->insert(priority, when, id);
-  return id;
+  return impl_->insert(priority, when);
 }
 
 std::optional<AgingScheduler::Job> AgingScheduler::peek() {
   auto c = impl_->choose(impl_->now());
   if (!c) return std::nullopt;
-  const std::int32_t slot = impl_->state(c->first);
+  const std::int32_t slot = impl_->where[c->first];
   if (slot == Impl::zeroed) {
     const Impl::Zero& z = *impl_->zeros.begin();
     return Job{z.id, z.priority, 0, z.submitted};
@@ -296,7 +279,7 @@ std::optional<AgingScheduler::Job> AgingScheduler::pop() {
 }
 
 bool AgingScheduler::cancel(Id id) {
-  const std::int32_t slot = impl_->state(id);
+  const std::int32_t slot = impl_->where[id];
   if (slot == Impl::gone) return false;
   if (slot == Impl::zeroed) {
     // Left in the heap until it reaches the top; the top itself goes now.
@@ -307,7 +290,7 @@ bool AgingScheduler::cancel(Id id) {
   } else {
     impl_->erase(slot);
   }
-  impl_->set_state(id, Impl::gone);
+  impl_->where.set(id, Impl::gone);
   --impl_->queued;
   return true;
 }

@@ -66,6 +66,48 @@ TEST(PriorityQueue, UpdateAndRemoveAgainstABruteForce) {
   }
 }
 
+// Enough handles come and go for the index to drop its front: old handles stay unknown, live
+// ones keep working (update, remove), against a std::set of (priority, handle).
+TEST(PriorityQueue, ManyHandlesThroughTheIndex) {
+  sc::PriorityQueue<int> q;
+  std::set<std::pair<std::int64_t, std::uint64_t>> model;
+  std::map<std::uint64_t, std::int64_t> priority_of;
+  std::mt19937 rng(9);
+  auto push = [&](int n) {
+    for (int i = 0; i < n; ++i) {
+      const auto p = static_cast<std::int64_t>(rng() % 50);
+      const auto h = q.push(i, p);
+      model.emplace(p, h);
+      priority_of[h] = p;
+    }
+  };
+  push(20000);
+  for (int i = 0; i < 15000; ++i) {
+    auto item = q.pop();
+    ASSERT_TRUE(item);
+    ASSERT_EQ(std::pair(item->priority, item->handle), *model.begin());
+    model.erase(model.begin());
+  }
+  for (std::uint64_t h = 0; h < 20000; h += 7) {  // live ones re-ranked, left ones refused
+    const bool live = model.erase({priority_of[h], h}) == 1;
+    EXPECT_EQ(q.contains(h), live);
+    ASSERT_EQ(q.update(h, 1000 + static_cast<std::int64_t>(h)), live) << h;
+    if (live) model.emplace(priority_of[h] = 1000 + static_cast<std::int64_t>(h), h);
+  }
+  for (std::uint64_t h = 1; h < 20000; h += 11) {
+    const bool live = model.erase({priority_of[h], h}) == 1;
+    ASSERT_EQ(q.remove(h).has_value(), live) << h;
+  }
+  push(5000);
+  EXPECT_FALSE(q.contains(25000));  // not handed out yet
+  ASSERT_EQ(q.size(), model.size());
+  while (auto item = q.pop()) {
+    ASSERT_EQ(std::pair(item->priority, item->handle), *model.begin());
+    model.erase(model.begin());
+  }
+  EXPECT_TRUE(model.empty());
+}
+
 TEST(TopN, LikeHeapq) {
   const std::vector<int> xs{5, 1, 9, 3, 9, 7, 1, 8};
   EXPECT_EQ(sc::nsmallest(3, xs), (std::vector<int>{1, 1, 3}));
