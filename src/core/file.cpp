@@ -18,7 +18,7 @@
 namespace kit::core {
 
 namespace {
-constexpr off_t small_file_size = 64 * 1024;
+constexpr std::size_t small_file_size = 64 * 1024;
 
 // copy_file(fd, size, into): the file's `size` bytes read into a Buffer, pieces read on every
 // core; false when it cannot be (an error, or the file shrank under us).
@@ -45,46 +45,41 @@ bool copy_file(int fd, std::size_t size, Buffer& into) {
 }  // namespace
 
 Result<InputFile> InputFile::open(const std::string& path, Access access) {
+  auto in = open_input(path);
+  if (!in) return tl::unexpected(in.error());
   InputFile file;
-  if (path != "-") {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-      return fail(ErrorKind::io, "core.open",
-                  fmt::format("cannot open '{}': {}", path, std::strerror(errno)));
-    struct stat st {};
-    const bool regular = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
-    const auto size = static_cast<std::size_t>(regular ? st.st_size : 0);
-    // A small file is cheaper to read than to map: one read against mmap, madvise and munmap.
-    if (size > 0 && (st.st_size <= small_file_size || (access == Access::copied && size <= copy_limit))) {
-      if (copy_file(fd, size, file.copy_)) {
-        ::close(fd);
-        file.view_ = file.copy_.view();
-        return file;
-      }
-      file.copy_ = Buffer();  // changed under us: read it the general way below
-    }
-    if (size > 0) {
-      void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
-      if (map != MAP_FAILED) {
-        ::madvise(map, size, MADV_SEQUENTIAL);
-        ::close(fd);
-        file.map_ = map;
-        file.map_size_ = size;
-        file.view_ = std::string_view(static_cast<const char*>(map), size);
-        return file;
-      }
-    }
-    // A FIFO, a device, a directory (an error): read what this open gets (opening a FIFO
-    // again could wait for ever).
-    auto data = read_all(fd, path);
-    ::close(fd);
-    if (!data) return tl::unexpected(data.error());
-    file.text_ = std::move(*data);
-  } else {
-    auto data = read_file(path);
-    if (!data) return tl::unexpected(data.error());
-    file.text_ = std::move(*data);
+  if (in->fd < 0) {  // standard input, a FIFO, a device: already read
+    file.text_ = std::move(in->text);
+    file.view_ = file.text_;
+    return file;
   }
+  const int fd = in->fd;
+  const std::size_t size = in->size;
+  // A small file is cheaper to read than to map: one read against mmap, madvise and munmap.
+  if (size > 0 && (size <= small_file_size || (access == Access::copied && size <= copy_limit))) {
+    if (copy_file(fd, size, file.copy_)) {
+      ::close(fd);
+      file.view_ = file.copy_.view();
+      return file;
+    }
+    file.copy_ = Buffer();  // changed under us: read it the general way below
+  }
+  if (size > 0) {
+    void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (map != MAP_FAILED) {
+      ::madvise(map, size, MADV_SEQUENTIAL);
+      ::close(fd);
+      file.map_ = map;
+      file.map_size_ = size;
+      file.view_ = std::string_view(static_cast<const char*>(map), size);
+      return file;
+    }
+  }
+  // Empty by its size (a /proc file may still have bytes), or not mappable: read it.
+  auto data = read_all(fd, path);
+  ::close(fd);
+  if (!data) return tl::unexpected(data.error());
+  file.text_ = std::move(*data);
   file.view_ = file.text_;
   return file;
 }

@@ -43,32 +43,14 @@ Result<std::size_t> read_at(int fd, const std::string& path, Buffer& into, std::
 }  // namespace
 
 Result<LinePieces> LinePieces::open(const std::string& path, std::size_t size) {
+  auto in = open_input(path);
+  if (!in) return tl::unexpected(in.error());
   LinePieces pieces;
   pieces.path_ = path;
   pieces.piece_ = std::max<std::size_t>(1, size);
-  if (path != "-") {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-      return fail(ErrorKind::io, "core.open",
-                  fmt::format("cannot open '{}': {}", path, std::strerror(errno)));
-    struct stat st {};
-    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
-      pieces.fd_ = fd;
-      pieces.size_ = static_cast<std::size_t>(st.st_size);
-      pieces.count_ = (pieces.size_ + pieces.piece_ - 1) / pieces.piece_;
-      return pieces;
-    }
-    // A FIFO or a device: read what this open gets (opening it again could wait for ever).
-    auto text = read_all(fd, path);
-    ::close(fd);
-    if (!text) return tl::unexpected(text.error());
-    pieces.text_ = std::move(*text);
-  } else {
-    auto text = read_file(path);
-    if (!text) return tl::unexpected(text.error());
-    pieces.text_ = std::move(*text);
-  }
-  pieces.size_ = pieces.text_.size();
+  pieces.fd_ = in->fd;
+  pieces.text_ = std::move(in->text);
+  pieces.size_ = in->fd >= 0 ? in->size : pieces.text_.size();
   pieces.count_ = (pieces.size_ + pieces.piece_ - 1) / pieces.piece_;
   return pieces;
 }

@@ -1,5 +1,6 @@
 #include "kit/core/text.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -313,6 +314,30 @@ bool locale_is_utf8() {
     return lower.find("utf-8") != std::string::npos || lower.find("utf8") != std::string::npos;
   }
   return false;
+}
+
+Result<OpenInput> open_input(const std::string& path) {
+  OpenInput in;
+  if (path == "-") {
+    auto text = read_file(path);
+    if (!text) return tl::unexpected(text.error());
+    in.text = std::move(*text);
+    return in;
+  }
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return fail(ErrorKind::io, "core.open", fmt::format("cannot open '{}': {}", path, std::strerror(errno)));
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+    in.fd = fd;
+    in.size = static_cast<std::size_t>(st.st_size);
+    return in;
+  }
+  auto text = read_all(fd, path);
+  ::close(fd);
+  if (!text) return tl::unexpected(text.error());
+  in.text = std::move(*text);
+  return in;
 }
 
 }  // namespace kit::core

@@ -49,6 +49,19 @@ PieceResult aggregate(std::string_view text, Format format, const StreamOptions&
   return r;
 }
 
+// add_piece(result, piece, o, spare_texts): a piece's counts, statistics and text, taken in
+// input order; its text buffer goes back for reuse.
+void add_piece(StreamResult& result, PieceResult& piece, const StreamOptions& o,
+               core::BufferPool& spare_texts) {
+  if (o.stats) result.stats.merge(piece.stats);
+  if (o.write && piece.text.size() != 0) o.write(piece.text.view());
+  spare_texts.give(std::move(piece.text));
+  result.lines += piece.lines;
+  result.skipped += piece.skipped;
+  result.events += piece.events;
+  result.slow += piece.slow;
+}
+
 // stream_regular(fd, size, o): stream() of a regular file, from its offset to at most
 // max_bytes further: pieces cut after line ends are read (pread) and parsed by the workers,
 // with no reading thread and no wait between blocks.
@@ -85,13 +98,7 @@ Result<StreamResult> stream_regular(int fd, std::size_t offset, std::size_t size
           failed = r.error();
           return;
         }
-        if (o.stats) result.stats.merge(r->stats);
-        if (o.write && r->text.size() != 0) o.write(r->text.view());
-        spare_texts.give(std::move(r->text));
-        result.lines += r->lines;
-        result.skipped += r->skipped;
-        result.events += r->events;
-        result.slow += r->slow;
+        add_piece(result, *r, o, spare_texts);
       });
   if (failed) return tl::unexpected(*failed);
   result.bytes = end - offset;
@@ -155,15 +162,7 @@ Result<StreamResult> stream(int fd, const StreamOptions& o) {
     core::for_each_ordered(
         pieces.size(), jobs,
         [&](std::size_t i) { return aggregate(pieces[i], *format, o, spare_texts.take()); },
-        [&](std::size_t, PieceResult r) {
-          if (o.stats) result.stats.merge(r.stats);
-          if (o.write && r.text.size() != 0) o.write(r.text.view());
-          spare_texts.give(std::move(r.text));
-          result.lines += r.lines;
-          result.skipped += r.skipped;
-          result.events += r.events;
-          result.slow += r.slow;
-        });
+        [&](std::size_t, PieceResult r) { add_piece(result, r, o, spare_texts); });
     carry = have - usable;
     std::memmove(block.data(), block.data() + usable, carry);
   }

@@ -81,41 +81,43 @@ struct AgingScheduler::Impl {
     if (options.clock) return options.clock();
     return std::chrono::duration_cast<ns>(std::chrono::steady_clock::now().time_since_epoch());
   }
+  Node& at(std::int32_t slot) { return nodes[static_cast<std::size_t>(slot)]; }
+  const Node& at(std::int32_t slot) const { return nodes[static_cast<std::size_t>(slot)]; }
   static bool before(const Node& a, std::int64_t phase, Id id) {
     return a.phase != phase ? a.phase < phase : a.id < id;
   }
   void pull(std::int32_t i) {
-    Node& n = nodes[static_cast<std::size_t>(i)];
+    Node& n = at(i);
     Candidate best;
     best.offer(n.key, n.id);
     for (std::int32_t c : {n.left, n.right})
-      if (c != none) best.offer(nodes[static_cast<std::size_t>(c)].best_key, nodes[static_cast<std::size_t>(c)].best_id);
+      if (c != none) best.offer(at(c).best_key, at(c).best_id);
     n.best_key = best.key;
     n.best_id = best.id;
   }
   // split(t, phase, id): (< (phase, id), >= (phase, id)).
   std::pair<std::int32_t, std::int32_t> split(std::int32_t t, std::int64_t phase, Id id) {
     if (t == none) return {none, none};
-    if (before(nodes[static_cast<std::size_t>(t)], phase, id)) {
-      auto [l, r] = split(nodes[static_cast<std::size_t>(t)].right, phase, id);
-      nodes[static_cast<std::size_t>(t)].right = l;
+    if (before(at(t), phase, id)) {
+      auto [l, r] = split(at(t).right, phase, id);
+      at(t).right = l;
       pull(t);
       return {t, r};
     }
-    auto [l, r] = split(nodes[static_cast<std::size_t>(t)].left, phase, id);
-    nodes[static_cast<std::size_t>(t)].left = r;
+    auto [l, r] = split(at(t).left, phase, id);
+    at(t).left = r;
     pull(t);
     return {l, t};
   }
   std::int32_t merge(std::int32_t a, std::int32_t b) {
     if (a == none) return b;
     if (b == none) return a;
-    if (nodes[static_cast<std::size_t>(a)].heap > nodes[static_cast<std::size_t>(b)].heap) {
-      nodes[static_cast<std::size_t>(a)].right = merge(nodes[static_cast<std::size_t>(a)].right, b);
+    if (at(a).heap > at(b).heap) {
+      at(a).right = merge(at(a).right, b);
       pull(a);
       return a;
     }
-    nodes[static_cast<std::size_t>(b)].left = merge(a, nodes[static_cast<std::size_t>(b)].left);
+    at(b).left = merge(a, at(b).left);
     pull(b);
     return b;
   }
@@ -130,7 +132,7 @@ struct AgingScheduler::Impl {
     if (!free.empty()) {
       slot = free.back();
       free.pop_back();
-      nodes[static_cast<std::size_t>(slot)] = n;
+      at(slot) = n;
       info[static_cast<std::size_t>(slot)] = {priority, submitted};
     } else {
       slot = static_cast<std::int32_t>(nodes.size());
@@ -140,14 +142,14 @@ struct AgingScheduler::Impl {
     // Down to where the new node's treap priority puts it, each node passed now holding it.
     std::int32_t* link = &root;
     while (*link != none) {
-      Node& m = nodes[static_cast<std::size_t>(*link)];
+      Node& m = at(*link);
       if (m.heap < n.heap) break;
       if (key < m.best_key || (key == m.best_key && id < m.best_id)) m.best_key = key, m.best_id = id;
       link = before(m, n.phase, id) ? &m.right : &m.left;
     }
     auto [l, r] = split(*link, n.phase, id);
-    nodes[static_cast<std::size_t>(slot)].left = l;
-    nodes[static_cast<std::size_t>(slot)].right = r;
+    at(slot).left = l;
+    at(slot).right = r;
     pull(slot);
     *link = slot;
     where.add(slot);
@@ -156,20 +158,20 @@ struct AgingScheduler::Impl {
   }
   // erase(slot): the node out of the treap; the subtrees it was the best of learn their new best.
   void erase(std::int32_t slot) {
-    const Node& target = nodes[static_cast<std::size_t>(slot)];
+    const Node& target = at(slot);
     const std::int64_t phase = target.phase;
     const Id id = target.id;
     path.clear();
     std::int32_t* link = &root;
     while (*link != slot) {
       path.push_back(*link);
-      Node& m = nodes[static_cast<std::size_t>(*link)];
+      Node& m = at(*link);
       link = before(m, phase, id) ? &m.right : &m.left;
     }
-    *link = merge(nodes[static_cast<std::size_t>(slot)].left, nodes[static_cast<std::size_t>(slot)].right);
+    *link = merge(at(slot).left, at(slot).right);
     // Only the ancestors whose best it was change, and they are the nearest ones.
     for (auto up = path.rbegin(); up != path.rend(); ++up) {
-      if (nodes[static_cast<std::size_t>(*up)].best_id != id) break;
+      if (at(*up).best_id != id) break;
       pull(*up);
     }
     free.push_back(slot);
@@ -179,14 +181,14 @@ struct AgingScheduler::Impl {
   std::pair<Candidate, Candidate> best(std::int64_t rho) const {
     Candidate lower, upper;
     for (std::int32_t t = root; t != none;) {
-      const Node& n = nodes[static_cast<std::size_t>(t)];
+      const Node& n = at(t);
       if (n.phase <= rho) {  // n and all on its left are in the lower run
         lower.offer(n.key, n.id);
-        if (n.left != none) lower.offer(nodes[static_cast<std::size_t>(n.left)].best_key, nodes[static_cast<std::size_t>(n.left)].best_id);
+        if (n.left != none) lower.offer(at(n.left).best_key, at(n.left).best_id);
         t = n.right;
       } else {  // n and all on its right are in the upper run
         upper.offer(n.key, n.id);
-        if (n.right != none) upper.offer(nodes[static_cast<std::size_t>(n.right)].best_key, nodes[static_cast<std::size_t>(n.right)].best_id);
+        if (n.right != none) upper.offer(at(n.right).best_key, at(n.right).best_id);
         t = n.left;
       }
     }
@@ -196,10 +198,10 @@ struct AgingScheduler::Impl {
   // A subtree whose best key is above boost·N holds none (an effective priority is at least
   // key − boost·N).
   std::int32_t strip(std::int32_t t, std::int64_t rho, int128 boost_n) {
-    if (t == none || nodes[static_cast<std::size_t>(t)].best_key > boost_n) return t;
-    const std::int32_t l = strip(nodes[static_cast<std::size_t>(t)].left, rho, boost_n);
-    const std::int32_t r = strip(nodes[static_cast<std::size_t>(t)].right, rho, boost_n);
-    Node& n = nodes[static_cast<std::size_t>(t)];
+    if (t == none || at(t).best_key > boost_n) return t;
+    const std::int32_t l = strip(at(t).left, rho, boost_n);
+    const std::int32_t r = strip(at(t).right, rho, boost_n);
+    Node& n = at(t);
     n.left = l;
     n.right = r;
     const int128 effective = n.key - boost_n + (n.phase > rho ? int128{options.boost} : 0);

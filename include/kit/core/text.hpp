@@ -54,4 +54,15 @@ namespace kit::core {
 // device), `name` for the error message. The descriptor stays open.
 [[nodiscard]] Result<std::string> read_all(int fd, const std::string& name);
 
+// OpenInput: a path opened for reading. A regular file stays open (fd, and its size then; the
+// caller closes it); anything else — standard input ("-"), a FIFO, a device — has been read
+// whole into `text` (opening a FIFO a second time could wait for ever).
+struct OpenInput {
+  int fd = -1;
+  std::size_t size = 0;
+  std::string text;
+};
+// open_input(path): errors as read_file's ("cannot open 'x': ...", "cannot read 'x': ...").
+[[nodiscard]] Result<OpenInput> open_input(const std::string& path);
+
 }  // namespace kit::core
