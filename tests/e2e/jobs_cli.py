@@ -27,6 +27,8 @@ import tempfile
 import threading
 import time
 
+from waits import Fifo, exited
+
 failures = []
 KIT = ""
 SCRATCH = pathlib.Path()
@@ -40,13 +42,21 @@ n=$(wc -l < "$1")
 exit "$3"
 """
 
-# The fault test's job: records "start PID" (its own pid); on its first run it then waits for
+# The fault test's job: records "start PID" (its own pid) and tells the FIFO argv[3] its pid
+# when the test listens there; on its first run it then waits for
 # a signal (the death signal its worker's SIGKILL sends it), on a later run it appends "done".
 # Python, not `sh -c`: a shell's child would be a grandchild of the worker, and only the direct
 # child is bound to the worker by PR_SET_PDEATHSIG (docs/commands/jobs.md).
-SLEEPER_PY = """import os, signal, sys
+SLEEPER_PY = """import errno, os, signal, sys
 with open(sys.argv[1], "a") as f:
     f.write(f"start {os.getpid()}\\n")
+try:  # the test listens on a FIFO during the first run only
+    fd = os.open(sys.argv[3], os.O_WRONLY | os.O_NONBLOCK)
+    os.write(fd, f"{os.getpid()}\\n".encode())
+    os.close(fd)
+except OSError as e:
+    if e.errno != errno.ENXIO:
+        raise
 with open(sys.argv[1]) as f:
     first = len(f.read().splitlines()) == 1
 if first:
@@ -149,15 +159,6 @@ def processing(r):
 
 def lines_of(path):
     return path.read_text().splitlines() if path.exists() else []
-
-
-def wait_for(predicate, seconds):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.02)
-    return predicate()
 
 
 def alive(pid):
@@ -446,15 +447,15 @@ def cancel_retry_prune():
 
     # cancel a running job: its worker stops it (SIGTERM to its group) and records the attempt.
     path = db("cancel-running")
-    started = SCRATCH / "long.started"
-    started.unlink(missing_ok=True)
-    long_id = submit(path, "--name", "long", "--", "sh", "-c", 'echo $$ > "$0"; exec sleep 30', started)
+    started = Fifo(SCRATCH / "long.started")
+    long_id = submit(path, "--name", "long", "--", "sh", "-c", 'echo $$ > "$0"; exec sleep 30', started.path)
     after = submit(path, "--name", "after", "--", "true")
     proc = subprocess.Popen([KIT, "jobs", "work", "--db", str(path), "--drain", "--lease", "1s"], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, env=ENV, cwd=SCRATCH, encoding="utf-8", errors="replace")
     try:
-        if check("cancel running: the job never started", wait_for(lambda: started.exists() and started.read_text().strip(), 10)):
-            pid = int(started.read_text())
+        line = started.line(10)
+        if check("cancel running: the job never started", line is not None):
+            pid = int(line)
             r = kit("jobs", "cancel", "--db", path, long_id)
             expect_code("cancel a running job", r, 0)
             t = time.monotonic()
@@ -465,7 +466,7 @@ def cancel_retry_prune():
                       time.monotonic() - t < 5)
                 check("cancel running: worker output", "  Finished: 'long' (interrupted, " in out and
                       "  Finished: 'after' (exit 0, " in out, out)
-                check(f"cancel running: process {pid} still there", wait_for(lambda: not alive(pid), 2))
+                check(f"cancel running: process {pid} still there", exited(pid, 2))
             j = show(path, long_id)
             if j:
                 check(f"cancel running: {j['state']}, status {j['status']}, history {j['history']}",
@@ -474,6 +475,7 @@ def cancel_retry_prune():
             j = show(path, after)
             check(f"cancel running: the next job {j and j['state']}", j is not None and j["state"] == "done")
     finally:
+        started.close()
         if proc.poll() is None:
             proc.kill()
             proc.communicate()
@@ -528,15 +530,18 @@ def killed_worker():
     starts, done = SCRATCH / "fault.starts", SCRATCH / "fault.done"
     starts.unlink(missing_ok=True)
     done.unlink(missing_ok=True)
-    job = submit(path, "--name", "fault", "--", sys.executable, SCRATCH / "sleeper.py", starts, done)
+    started = Fifo(SCRATCH / "fault.started")
+    job = submit(path, "--name", "fault", "--", sys.executable, SCRATCH / "sleeper.py", starts, done, started.path)
     if job is None:
+        started.close()
         return
     proc = subprocess.Popen([KIT, "jobs", "work", "--db", str(path), "--lease", "1s"], stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, env=ENV, cwd=SCRATCH, encoding="utf-8", errors="replace")
     try:
-        if not check("killed worker: the job never started", wait_for(lambda: lines_of(starts), 10)):
+        line = started.line(10)
+        if not check("killed worker: the job never started", line is not None):
             return
-        pid = int(lines_of(starts)[0].split()[1])
+        pid = int(line)
         listed = jobs_of(path)
         check(f"killed worker: before the kill {listed}", listed is not None and
               [(j["state"], j["attempts"]) for j in listed] == [("running", 1)])
@@ -544,11 +549,12 @@ def killed_worker():
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=5)
     finally:
+        started.close()  # the next run finds no listener and does not write
         if proc.poll() is None:
             proc.kill()
         proc.communicate()
     # PR_SET_PDEATHSIG: the job's process dies with its worker.
-    check(f"killed worker: the job's process {pid} outlived its worker", wait_for(lambda: not alive(pid), 2))
+    check(f"killed worker: the job's process {pid} outlived its worker", exited(pid, 2))
     # The job stays 'running' until its lease (1 s) expires; the next worker re-queues and runs it.
     r = work(path, "--lease", "1s", what="killed worker: the next worker (work --drain --lease 1s)")
     if r:

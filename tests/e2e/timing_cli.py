@@ -24,6 +24,8 @@ import sys
 import tempfile
 import time
 
+from waits import Fifo, exited
+
 failures = []
 KIT = ""
 SCRATCH = pathlib.Path()
@@ -226,35 +228,14 @@ def retry_jitter():
                   waits_of(again) == waits, again)
 
 
-def wait_for_file(path, seconds=5):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if path.exists() and path.read_text().strip():
-            return path.read_text().strip()
-        time.sleep(0.01)
-    return None
-
-
-def gone(pid, seconds=2):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return True
-        time.sleep(0.01)
-    return False
-
-
 def retry_signals():
     # Ctrl-C while the command runs: it is stopped, kit exits 130.
-    pid_file = SCRATCH / "child.pid"
-    pid_file.unlink(missing_ok=True)
-    proc = subprocess.Popen([KIT, "retry", "--", "sh", "-c", f"echo $$ > {shlex.quote(str(pid_file))}; exec sleep 30"],
+    pid_file = Fifo(SCRATCH / "child.pid")
+    proc = subprocess.Popen([KIT, "retry", "--", "sh", "-c", f"echo $$ > {shlex.quote(str(pid_file.path))}; exec sleep 30"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV, cwd=SCRATCH,
                             encoding="utf-8", errors="replace")
     try:
-        pid = wait_for_file(pid_file)
+        pid = pid_file.line(5)
         if check("retry Ctrl-C: the command never started", pid is not None):
             proc.send_signal(signal.SIGINT)  # kit's handler was in place before the command ran
             start = time.monotonic()
@@ -264,10 +245,11 @@ def retry_signals():
                 check(f"retry Ctrl-C: exit {proc.returncode}, want 130\n    {what}", proc.returncode == 130)
                 check(f"retry Ctrl-C: took {time.monotonic() - start:.2f}s", time.monotonic() - start < 5)
                 check(f"retry Ctrl-C: no 'kit retry: interrupted'\n    {what}", "kit retry: interrupted" in err)
-                check(f"retry Ctrl-C: the command's process {pid} is still there", gone(int(pid)))
+                check(f"retry Ctrl-C: the command's process {pid} is still there", exited(int(pid), 2))
             except subprocess.TimeoutExpired:
                 check("retry Ctrl-C: kit still running 5s after SIGINT", False)
     finally:
+        pid_file.close()
         if proc.poll() is None:
             proc.kill()
             proc.communicate()
