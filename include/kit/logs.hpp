@@ -8,7 +8,7 @@
 // filled on every core.
 //
 // Example:
-//   auto file = kit::core::InputFile::open("app.log");
+//   auto file = kit::core::InputFile::load("app.log");
 //   kit::logs::EventStore store = kit::logs::parse(file->bytes(), kit::logs::Format::seed);
 //   kit::logs::Filter slow{.min_duration_ms = 100};
 //   for (std::size_t i : kit::logs::select(store, slow)) store.message(i);

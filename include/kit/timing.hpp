@@ -33,6 +33,7 @@
 #include <utility>
 #include <vector>
 
+#include "kit/core/clock.hpp"
 #include "kit/core/error.hpp"
 
 namespace kit::timing {
@@ -41,31 +42,10 @@ using Duration = std::chrono::nanoseconds;
 
 // ---- Clocks ---------------------------------------------------------------------------------
 
-// Clock: monotonic time and sleeping, injectable.
-class Clock {
- public:
-  virtual ~Clock() = default;
-  [[nodiscard]] virtual Duration now() const = 0;  // since an arbitrary start; never goes back
-  virtual void sleep_for(Duration d) = 0;
-};
-// steady_clock(): std::chrono::steady_clock (CLOCK_MONOTONIC) and nanosleep.
-[[nodiscard]] Clock& steady_clock();
-
-// ManualClock: time moves only when told to (advance) or when someone sleeps on it.
-class ManualClock final : public Clock {
- public:
-  [[nodiscard]] Duration now() const override { return now_; }
-  void sleep_for(Duration d) override {
-    if (d > Duration::zero()) now_ += d;
-    slept_.push_back(d);
-  }
-  void advance(Duration d) { now_ += d; }
-  [[nodiscard]] const std::vector<Duration>& slept() const { return slept_; }
-
- private:
-  Duration now_{0};
-  std::vector<Duration> slept_;
-};
+// The clock is core's (kit/core/clock.hpp): one abstraction for every module.
+using core::Clock;
+using core::ManualClock;
+using core::steady_clock;
 
 // Stopwatch: elapsed time since it was made or restarted (perf_counter_ns differences).
 class Stopwatch {

@@ -25,6 +25,7 @@
 #include "kit/calendar/schedule.hpp"
 #include "kit/core/clock.hpp"
 #include "kit/core/output.hpp"
+#include "kit/core/file.hpp"
 #include "kit/core/text.hpp"
 
 namespace kit::cli {

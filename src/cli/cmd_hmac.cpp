@@ -81,7 +81,7 @@ int run_hmac(HmacOptions& o) {
   if (!key) return core::report_error(o.name, key.error());
   auto mac = hash::Hmac::create(o.algorithm.value_or("sha256"), *key);
   if (!mac) return core::report_error(o.name, mac.error());
-  auto input = core::InputFile::open(o.file);
+  auto input = core::InputFile::load(o.file);
   if (!input) return core::report_error(o.name, input.error());
   mac->update(input->bytes());
   core::Output out({.command = o.name});

@@ -294,7 +294,7 @@ int run_inspect(const InspectOptions& o) {
   bool first = true;
   for (const std::string& name : o.files) {
     Json doc{{"file", name}};
-    auto file = core::InputFile::open(name);
+    auto file = core::InputFile::load(name);
     std::string_view bytes = file ? file->bytes() : std::string_view{};
     bin::FileFormat format = file ? bin::detect_format(bytes) : bin::FileFormat::unknown;
     Result<bin::FileInfo> info =

@@ -343,7 +343,7 @@ int run_logs(LogsOptions& o) {
   std::vector<Input> inputs;
   std::size_t skipped = 0, lines = 0;
   for (const std::string& name : o.files) {
-    auto file = core::InputFile::open(name);
+    auto file = core::InputFile::load(name);
     if (!file) {
       status = core::report_error("logs", file.error());
       continue;

@@ -16,7 +16,7 @@
 
 #include "command.hpp"
 #include "kit/core/buffer.hpp"
-#include "kit/core/pieces.hpp"
+#include "kit/core/file.hpp"
 #include "kit/core/output.hpp"
 #include "kit/sched.hpp"
 
@@ -42,7 +42,7 @@ int run_merge(const MergeOptions& o) {
   constexpr std::size_t piece = (std::size_t{1} << 20) - (8 << 10);  // in whole huge pages
   std::vector<Reader> readers;
   for (const std::string& name : o.files) {
-    auto pieces = core::LinePieces::open(name, piece);
+    auto pieces = core::LinePieces::of_file(name, piece);
     if (!pieces) return core::report_error("merge", pieces.error());
     readers.push_back({std::move(*pieces), {}, 0, {}});
   }

@@ -32,7 +32,7 @@
 #include "kit/core/file.hpp"
 #include "kit/core/output.hpp"
 #include "kit/core/parallel.hpp"
-#include "kit/core/pieces.hpp"
+#include "kit/core/file.hpp"
 #include "kit/core/text.hpp"
 
 namespace kit::cli {
@@ -157,7 +157,7 @@ int run_pack_csv(const StructOptions& o, const bin::Struct& s) {
     return core::report_error(o.name, usage_error("refusing to write binary records to a terminal "
                                                   "(redirect stdout to a file)"));
   // Pieces of 4 MiB less the end of a line: each worker's buffer stays two huge pages.
-  auto pieces = core::LinePieces::open(*o.csv_in, (std::size_t{4} << 20) - (std::size_t{8} << 10));
+  auto pieces = core::LinePieces::of_file(*o.csv_in, (std::size_t{4} << 20) - (std::size_t{8} << 10));
   if (!pieces) return core::report_error(o.name, pieces.error());
   // Pieces cut at line ends are read and packed on every core. A quoted field may hold a line
   // end, so from the first piece with a quote on, a cut may fall inside a field: the rest of
@@ -270,7 +270,7 @@ int run_unpack_file(const StructOptions& o, const bin::Struct& s) {
   if (*o.file != "-" && ::stat(o.file->c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
     // A regular file is read whole (into huge pages, on every core), and its records are
     // formatted where they lie.
-    auto input = core::InputFile::open(*o.file, core::InputFile::Access::copied);
+    auto input = core::InputFile::load(*o.file, core::InputFile::Access::copied);
     if (!input) return core::report_error(o.name, input.error());
     std::string_view bytes = input->bytes();
     if (o.offset > bytes.size()) {

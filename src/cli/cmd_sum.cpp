@@ -30,6 +30,7 @@
 #include "command.hpp"
 #include "kit/core/output.hpp"
 #include "kit/core/parallel.hpp"
+#include "kit/core/file.hpp"
 #include "kit/core/text.hpp"
 #include "kit/hash.hpp"
 #include "kit/hash/checksum.hpp"

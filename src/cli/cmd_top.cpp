@@ -64,7 +64,7 @@ int run_top(const TopOptions& o) {
                                                         : std::nullopt};
   std::vector<core::InputFile> inputs;
   for (const std::string& name : files) {
-    auto file = core::InputFile::open(name);
+    auto file = core::InputFile::load(name);
     if (!file) return core::report_error("top", file.error());
     inputs.push_back(std::move(*file));
   }

@@ -2,12 +2,34 @@
 
 #include <cstdlib>
 #include <ctime>
+#include <thread>
 
 #include "kit/core/text.hpp"
 
 namespace kit::core {
 
-std::chrono::system_clock::time_point now() {
+namespace {
+
+class SteadyClock final : public Clock {
+ public:
+  [[nodiscard]] Duration now() const override {
+    return std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now().time_since_epoch());
+  }
+  void sleep_for(Duration d) override {
+    if (d > Duration::zero()) std::this_thread::sleep_for(d);
+  }
+};
+
+}  // namespace
+
+Clock& steady_clock() {
+  static SteadyClock clock;
+  return clock;
+}
+
+std::chrono::system_clock::time_point now() { return steady_clock().system_now(); }
+
+std::chrono::system_clock::time_point Clock::system_now() const {
   if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH"); epoch != nullptr) {
     if (auto seconds = parse_int(epoch); seconds && *seconds >= 0)
       return std::chrono::system_clock::time_point{std::chrono::seconds{*seconds}};

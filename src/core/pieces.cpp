@@ -1,4 +1,4 @@
-#include "kit/core/pieces.hpp"
+#include "kit/core/file.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -11,7 +11,6 @@
 
 #include <fmt/core.h>
 
-#include "kit/core/text.hpp"
 
 namespace kit::core {
 
@@ -42,15 +41,15 @@ Result<std::size_t> read_at(int fd, const std::string& path, Buffer& into, std::
 
 }  // namespace
 
-Result<LinePieces> LinePieces::open(const std::string& path, std::size_t size) {
+Result<LinePieces> LinePieces::of_file(const std::string& path, std::size_t size) {
   auto in = open_input(path);
   if (!in) return tl::unexpected(in.error());
   LinePieces pieces;
   pieces.path_ = path;
   pieces.piece_ = std::max<std::size_t>(1, size);
-  pieces.fd_ = in->fd;
+  pieces.size_ = in->fd.valid() ? in->size : in->text.size();
+  pieces.fd_ = in->fd.release();
   pieces.text_ = std::move(in->text);
-  pieces.size_ = in->fd >= 0 ? in->size : pieces.text_.size();
   pieces.count_ = (pieces.size_ + pieces.piece_ - 1) / pieces.piece_;
   return pieces;
 }

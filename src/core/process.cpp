@@ -236,4 +236,10 @@ std::string describe(const ProcessResult& r) {
   return fmt::format("exit {}", r.exit_code);
 }
 
+std::optional<int> exec_failure_status(const Error& error) {
+  if (error.code == "core.not_found") return 127;
+  if (error.code == "core.not_executable") return 126;
+  return std::nullopt;
+}
+
 }  // namespace kit::core

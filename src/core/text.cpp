@@ -159,56 +159,7 @@ std::string html_escape(std::string_view s) {
   return out;
 }
 
-Result<std::string> read_file(const std::string& path) {
-  if (path == "-") {
-    std::string data{std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>()};
-    if (std::cin.bad()) return fail(ErrorKind::io, "core.read", "cannot read standard input");
-    return data;
-  }
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr)
-    return fail(ErrorKind::io, "core.open",
-                fmt::format("cannot open '{}': {}", path, std::strerror(errno)));
-  // Read straight into a string of the file's size (no growing and copying), then read on
-  // in case the file is not regular or has grown.
-  std::string data;
-  struct stat st {};
-  if (::fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
-    data.resize(static_cast<std::size_t>(st.st_size));
-  std::size_t used = std::fread(data.data(), 1, data.size(), f);
-  while (true) {
-    if (data.size() - used < 65536)
-      data.resize(std::max<std::size_t>(data.size() * 2, used + 65536));
-    const std::size_t n = std::fread(data.data() + used, 1, data.size() - used, f);
-    used += n;
-    if (n == 0) break;
-  }
-  data.resize(used);
-  bool failed = std::ferror(f) != 0;
-  int err = errno;
-  std::fclose(f);
-  if (failed)
-    return fail(ErrorKind::io, "core.read",
-                fmt::format("cannot read '{}': {}", path, std::strerror(err)));
-  return data;
-}
 
-Result<std::string> read_all(int fd, const std::string& name) {
-  std::string data;
-  std::size_t used = 0;
-  while (true) {
-    if (data.size() - used < 65536) data.resize(std::max<std::size_t>(data.size() * 2, used + 65536));
-    const ssize_t n = ::read(fd, data.data() + used, data.size() - used);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0)
-      return fail(ErrorKind::io, "core.read",
-                  fmt::format("cannot read '{}': {}", name, std::strerror(errno)));
-    if (n == 0) break;
-    used += static_cast<std::size_t>(n);
-  }
-  data.resize(used);
-  return data;
-}
 
 }  // namespace kit::core
 
@@ -316,28 +267,5 @@ bool locale_is_utf8() {
   return false;
 }
 
-Result<OpenInput> open_input(const std::string& path) {
-  OpenInput in;
-  if (path == "-") {
-    auto text = read_file(path);
-    if (!text) return tl::unexpected(text.error());
-    in.text = std::move(*text);
-    return in;
-  }
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return fail(ErrorKind::io, "core.open", fmt::format("cannot open '{}': {}", path, std::strerror(errno)));
-  struct stat st {};
-  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
-    in.fd = fd;
-    in.size = static_cast<std::size_t>(st.st_size);
-    return in;
-  }
-  auto text = read_all(fd, path);
-  ::close(fd);
-  if (!text) return tl::unexpected(text.error());
-  in.text = std::move(*text);
-  return in;
-}
 
 }  // namespace kit::core

@@ -8,7 +8,7 @@
 
 #include "kit/core/buffer.hpp"
 #include "kit/core/parallel.hpp"
-#include "kit/core/pieces.hpp"
+#include "kit/core/file.hpp"
 #include "kit/logs.hpp"
 
 namespace kit::logs {

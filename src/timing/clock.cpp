@@ -15,26 +15,11 @@ namespace kit::timing {
 
 namespace {
 
-class SteadyClock final : public Clock {
- public:
-  [[nodiscard]] Duration now() const override {
-    return std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now().time_since_epoch());
-  }
-  void sleep_for(Duration d) override {
-    if (d > Duration::zero()) std::this_thread::sleep_for(d);
-  }
-};
-
 Duration from_timeval(const timeval& t) {
   return std::chrono::seconds(t.tv_sec) + std::chrono::microseconds(t.tv_usec);
 }
 
 }  // namespace
-
-Clock& steady_clock() {
-  static SteadyClock clock;
-  return clock;
-}
 
 CpuTime process_cpu_time() {
   rusage usage{};

@@ -1,4 +1,5 @@
-// Buffer, BufferPool, InputFile (mapped and copied) and LinePieces.
+// Buffer, BufferPool, FileDescriptor, InputFile (mapped and copied), LinePieces, LineReader.
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -8,12 +9,12 @@
 #include <random>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
 #include "kit/core/buffer.hpp"
 #include "kit/core/file.hpp"
-#include "kit/core/pieces.hpp"
 
 namespace {
 
@@ -98,22 +99,22 @@ TEST(InputFile, CopiedAndMappedHoldTheSameBytes) {
   for (int i = 0; text.size() < (9u << 20); ++i) text += std::to_string(i) + ",line\n";
   TempFile file(text);
   for (auto access : {InputFile::Access::mapped, InputFile::Access::copied}) {
-    auto in = InputFile::open(file.path(), access);
+    auto in = InputFile::load(file.path(), access);
     ASSERT_TRUE(in);
     EXPECT_EQ(in->bytes(), text);
     InputFile moved = std::move(*in);
     EXPECT_EQ(moved.bytes(), text);
   }
   TempFile small("a\nb\n");
-  auto in = InputFile::open(small.path(), InputFile::Access::copied);
+  auto in = InputFile::load(small.path(), InputFile::Access::copied);
   ASSERT_TRUE(in);
   EXPECT_EQ(in->bytes(), "a\nb\n");
-  EXPECT_FALSE(InputFile::open(small.path() + ".missing"));
+  EXPECT_FALSE(InputFile::load(small.path() + ".missing"));
 }
 
 // Every piece is whole lines, and the pieces in order are the text.
 void expect_pieces(const std::string& path, const std::string& text, std::size_t size) {
-  auto pieces = LinePieces::open(path, size);
+  auto pieces = LinePieces::of_file(path, size);
   ASSERT_TRUE(pieces) << pieces.error().message;
   EXPECT_EQ(pieces->count(), (text.size() + size - 1) / size);
   std::string joined;
@@ -164,17 +165,17 @@ TEST(LinePieces, ALineLongerThanTheReadAhead) {
 
 TEST(LinePieces, EmptyMissingAndNotSeekable) {
   TempFile empty("");
-  auto none = LinePieces::open(empty.path(), 16);
+  auto none = LinePieces::of_file(empty.path(), 16);
   ASSERT_TRUE(none);
   EXPECT_EQ(none->count(), 0u);
-  EXPECT_FALSE(LinePieces::open(empty.path() + ".missing", 16));
+  EXPECT_FALSE(LinePieces::of_file(empty.path() + ".missing", 16));
 
   // A FIFO is read whole at open, then cut the same way.
   const std::string fifo = empty.path() + ".fifo";
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
   const std::string text = "one\ntwo\nthree\n";
   std::thread writer([&] { std::ofstream(fifo) << text; });
-  auto pieces = LinePieces::open(fifo, 5);
+  auto pieces = LinePieces::of_file(fifo, 5);
   writer.join();
   std::remove(fifo.c_str());
   ASSERT_TRUE(pieces);
@@ -182,6 +183,95 @@ TEST(LinePieces, EmptyMissingAndNotSeekable) {
   Buffer buffer;
   for (std::size_t i = 0; i < pieces->count(); ++i) joined += *pieces->read(i, i + 1, buffer);
   EXPECT_EQ(joined, text);
+}
+
+}  // namespace
+
+namespace {
+
+using kit::core::FileDescriptor;
+using kit::core::LineReader;
+
+std::vector<std::string> all_lines(LineReader& reader, std::vector<bool>* newlines = nullptr) {
+  std::vector<std::string> lines;
+  while (true) {
+    auto line = reader.next();
+    EXPECT_TRUE(line.has_value());
+    if (!line || !*line) break;
+    lines.emplace_back(**line);
+    if (newlines != nullptr) newlines->push_back(reader.had_newline());
+  }
+  return lines;
+}
+
+TEST(FileDescriptor, ClosesWhatItOwnsAndNotWhatItBorrows) {
+  TempFile file("x");
+  int fd = -1;
+  {
+    auto opened = kit::core::open_for_reading(file.path());
+    ASSERT_TRUE(opened.has_value());
+    fd = opened->get();
+    EXPECT_EQ(opened->regular_size(), std::size_t{1});
+    FileDescriptor moved = std::move(*opened);
+    EXPECT_FALSE(opened->valid());
+    EXPECT_EQ(moved.get(), fd);
+  }
+  EXPECT_EQ(::fcntl(fd, F_GETFD), -1);  // closed once, when `moved` went
+  int pipe_fds[2];
+  ASSERT_EQ(::pipe(pipe_fds), 0);
+  { FileDescriptor borrowed = FileDescriptor::borrow(pipe_fds[0]); EXPECT_EQ(borrowed.regular_size(), std::nullopt); }
+  EXPECT_NE(::fcntl(pipe_fds[0], F_GETFD), -1);
+  ::close(pipe_fds[0]);
+  ::close(pipe_fds[1]);
+  auto missing = kit::core::open_for_reading("/nonexistent/kit-file");
+  ASSERT_FALSE(missing.has_value());
+  EXPECT_EQ(missing.error().code, "core.open");
+  EXPECT_NE(missing.error().message.find("cannot open '/nonexistent/kit-file'"), std::string::npos);
+}
+
+TEST(LineReader, LinesWithAndWithoutAFinalNewline) {
+  TempFile file("a\n\nlong line\r\nlast");
+  auto reader = LineReader::of_file(file.path());
+  ASSERT_TRUE(reader.has_value());
+  std::vector<bool> newlines;
+  EXPECT_EQ(all_lines(*reader, &newlines),
+            (std::vector<std::string>{"a", "", "long line\r", "last"}));
+  EXPECT_EQ(newlines, (std::vector<bool>{true, true, true, false}));
+  EXPECT_EQ(reader->offset(), std::size_t{18});
+  TempFile empty("");
+  auto none = LineReader::of_file(empty.path());
+  ASSERT_TRUE(none.has_value());
+  EXPECT_TRUE(all_lines(*none).empty());
+  EXPECT_FALSE(LineReader::of_file("/nonexistent/kit-file").has_value());
+}
+
+TEST(LineReader, RandomLinesAcrossBlocksFromAPipe) {
+  // Lines of every length around the 64 KiB block, written by another thread into a pipe in
+  // odd-sized writes, come back whole and in order.
+  std::mt19937 rng(7);
+  std::vector<std::string> expected;
+  std::string text;
+  for (int i = 0; i < 300; ++i) {
+    const std::size_t length = i % 50 == 0 ? 70000 + rng() % 70000 : rng() % 300;
+    std::string line(length, static_cast<char>('a' + i % 26));
+    expected.push_back(line);
+    text += line + "\n";
+  }
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  std::thread writer([&] {
+    for (std::size_t at = 0; at < text.size();) {
+      const std::size_t n = std::min<std::size_t>(text.size() - at, 1 + rng() % 10000);
+      const ssize_t wrote = ::write(fds[1], text.data() + at, n);
+      if (wrote <= 0) break;
+      at += static_cast<std::size_t>(wrote);
+    }
+    ::close(fds[1]);
+  });
+  LineReader reader{FileDescriptor(fds[0]), "pipe"};
+  EXPECT_EQ(all_lines(reader), expected);
+  EXPECT_EQ(reader.offset(), text.size());
+  writer.join();
 }
 
 }  // namespace

@@ -38,7 +38,12 @@ TEST(Process, NotFoundAndNotExecutable) {
   auto dir = core::run_process({.argv = {"/tmp"}});
   ASSERT_FALSE(dir);
   EXPECT_EQ(dir.error().code, "core.not_executable");
-  EXPECT_FALSE(core::run_process({.argv = {}}));
+  auto empty = core::run_process({.argv = {}});
+  ASSERT_FALSE(empty);
+  // The statuses a shell gives: 127 not found, 126 not executable, none for other failures.
+  EXPECT_EQ(core::exec_failure_status(missing.error()), 127);
+  EXPECT_EQ(core::exec_failure_status(dir.error()), 126);
+  EXPECT_EQ(core::exec_failure_status(empty.error()), std::nullopt);
 }
 
 TEST(Process, TimeoutStopsTheWholeGroup) {

@@ -1,3 +1,4 @@
+#include "kit/core/file.hpp"
 #include "kit/core/text.hpp"
 
 #include <gtest/gtest.h>

@@ -8,7 +8,7 @@
 // and everything read before them stays available. No inspector reads outside `bytes`.
 //
 // Example:
-//   auto file = kit::core::InputFile::open("logo.png");
+//   auto file = kit::core::InputFile::load("logo.png");
 //   auto info = kit::binary::inspect_png(file->bytes());        // Result<PngInfo>
 //   info->width, info->height, info->color_mode();               // 290, 82, "RGBA"
 //   for (const auto& c : info->chunks) c.type, c.length, c.crc_ok;

@@ -62,6 +62,10 @@ struct ProcessResult {
 // failure to spawn (io).
 [[nodiscard]] Result<ProcessResult> run_process(const ProcessOptions& options);
 
+// exec_failure_status(error): the status a shell gives a command run_process could not start:
+// 127 when it is not found, 126 when it is not executable; nullopt for any other error.
+[[nodiscard]] std::optional<int> exec_failure_status(const Error& error);
+
 // find_program(name): the path execvp would run for name (PATH searched when it has no '/');
 // nullopt when there is none. Resolving once saves a loop of failed execs on every run.
 [[nodiscard]] std::optional<std::string> find_program(const std::string& name);

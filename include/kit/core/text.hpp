@@ -46,23 +46,4 @@ namespace kit::core {
 // locale_is_utf8(): whether LC_ALL, else LC_CTYPE, else LANG names a UTF-8 locale.
 [[nodiscard]] bool locale_is_utf8();
 
-// read_file(path): the whole file ("-" is standard input). Errors are ErrorKind::io with a
-// message like "cannot open 'x.json': No such file or directory".
-[[nodiscard]] Result<std::string> read_file(const std::string& path);
-
-// read_all(fd, name): everything left to read from an open descriptor (a pipe, a FIFO, a
-// device), `name` for the error message. The descriptor stays open.
-[[nodiscard]] Result<std::string> read_all(int fd, const std::string& name);
-
-// OpenInput: a path opened for reading. A regular file stays open (fd, and its size then; the
-// caller closes it); anything else — standard input ("-"), a FIFO, a device — has been read
-// whole into `text` (opening a FIFO a second time could wait for ever).
-struct OpenInput {
-  int fd = -1;
-  std::size_t size = 0;
-  std::string text;
-};
-// open_input(path): errors as read_file's ("cannot open 'x': ...", "cannot read 'x': ...").
-[[nodiscard]] Result<OpenInput> open_input(const std::string& path);
-
 }  // namespace kit::core
