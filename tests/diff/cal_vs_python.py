@@ -46,12 +46,11 @@ import datetime
 import difflib
 import os
 import random
-import shlex
-import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
+
+from harness import Runner
 
 SEED = 20261125
 MAX_REPORTS = 5
@@ -87,36 +86,8 @@ class Case:
         self.error = error
 
 
-class Runner:
-    def __init__(self, kit, jobs):
-        self.kit = kit
-        self.pool = ThreadPoolExecutor(max_workers=jobs)
-        self.reports = 0
-        self.failed = False
-
-    def run(self, args):
-        p = subprocess.run([self.kit, *map(str, args)], stdin=subprocess.DEVNULL,
-                           stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, env=ENV)
-        return p.returncode, p.stdout, p.stderr
-
-    def submit(self, args):
-        return self.pool.submit(self.run, args)
-
-    def command_line(self, args):
-        return shlex.join(["kit", *[str(a) for a in args]])
-
-    def report(self, args, lines):
-        """Counts a mismatch and prints it when among the first MAX_REPORTS."""
-        self.failed = True
-        self.reports += 1
-        if self.reports > MAX_REPORTS:
-            if self.reports == MAX_REPORTS + 1:
-                print("  (further mismatches not shown)")
-            return
-        print(f"MISMATCH: {self.command_line(args)}")
-        for line in lines:
-            print("  " + line.rstrip("\n"))
+class CalRunner(Runner):
+    """Runs Cases (Case.error says what a run must do) on the shared Runner."""
 
     def check_result(self, case, result):
         """Compares one finished run with its case; returns True when it matches."""
@@ -138,7 +109,7 @@ class Runner:
             if out:
                 problems.append(f"stdout should be empty, got {out[:300]!r}")
         if problems:
-            self.report(case.args, problems)
+            self.mismatch(self.command_line(case.args), *problems)
         return not problems
 
     def check_cases(self, cases):
@@ -205,7 +176,7 @@ def check_joined(runner, args, future, pieces, label, single_args):
         rc1, out1, err1 = runner.run(single)
         problems.append(f"  {runner.command_line(single)} -> exit {rc1}, stderr {err1[:200]!r}")
         problems.extend("  " + line for line in short_diff(expected[differing[0]], out1))
-    runner.report(args, problems)
+    runner.mismatch(runner.command_line(args), *problems)
     return max(1, len(differing))
 
 
@@ -639,7 +610,7 @@ def main():
     kit = os.path.abspath(options.kit)
     if not os.access(kit, os.X_OK):
         parser.error(f"not an executable: {options.kit}")
-    runner = Runner(kit, max(1, options.jobs))
+    runner = CalRunner(kit, jobs=max(1, options.jobs), env=ENV, max_reports=MAX_REPORTS)
     groups = list(GROUPS) if options.group == "all" else [options.group]
     start = time.monotonic()
     for name in groups:

@@ -112,11 +112,11 @@ import time
 import wave
 import zipfile
 import zlib
-from concurrent.futures import ThreadPoolExecutor
+
+from harness import ENV, Runner
 
 SEED = 20261126
 MAX_REPORTS = 20
-ENV = dict(os.environ, TZ="UTC", LC_ALL="C", NO_COLOR="1")
 SCALE = 1.0
 BATCH = 150  # files per kit run
 SINGLE_TIMEOUT = 10  # seconds for a kit run on one file
@@ -313,41 +313,17 @@ class Item:
         self.check = check
 
 
-class Runner:
+class InspectRunner(Runner):
+    """The shared Runner, judging `kit inspect --json` runs (values, exit status, stderr)."""
+
     def __init__(self, kit, jobs):
-        self.kit = kit
-        self.jobs = jobs
-        self.pool = ThreadPoolExecutor(max_workers=jobs)
-        self.mismatches = 0
-        self.reports = 0
-        self.runs = 0
+        super().__init__(kit, jobs=jobs, max_reports=MAX_REPORTS)
         self.fields = 0
         self.files = 0
-
-    def run(self, args, timeout, cwd=None, prog=None):
-        """(exit status or None after a timeout, stdout, stderr)."""
-        try:
-            p = subprocess.run([prog or self.kit, *args], stdin=subprocess.DEVNULL,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV,
-                               timeout=timeout, cwd=cwd)
-        except subprocess.TimeoutExpired:
-            return None, b"", f"(killed after {timeout}s)".encode()
-        return p.returncode, p.stdout, p.stderr
-
-    def mismatch(self, where, what):
-        self.mismatches += 1
-        self.reports += 1
-        if self.reports <= MAX_REPORTS:
-            print(f"MISMATCH {where}: {what}")
-        elif self.reports == MAX_REPORTS + 1:
-            print("  (further mismatches not shown)")
 
     def field_mismatch(self, label, field, act, exp):
         shown = "missing" if act is MISSING else clip(json.dumps(act, ensure_ascii=False))
         self.mismatch(label, f"{field}: kit {shown}, expected {clip(repr(exp))}")
-
-    def map(self, fn, items):
-        return list(self.pool.map(fn, items))
 
     # ----- kit inspect --json
 
@@ -427,7 +403,6 @@ class Runner:
         results = {}
         for b, f in zip(batches, futures):
             (rc, out, err), timeout = f.result()
-            self.runs += 1
             objs, trouble = self.parse(len(b), rc, out, err, timeout)
             if trouble is None:
                 for it, obj in zip(b, objs):
@@ -444,7 +419,6 @@ class Runner:
             culprits = 0
             for it, sf in zip(b, singles):
                 (rc1, out1, err1), t1 = sf.result()
-                self.runs += 1
                 objs1, trouble1 = self.parse(1, rc1, out1, err1, t1)
                 if trouble1 is not None:
                     culprits += 1
@@ -465,7 +439,6 @@ class Runner:
         out_list = []
         for it, f in zip(items, futures):
             rc, out, err = f.result()
-            self.runs += 1
             objs, trouble = self.parse(1, rc, out, err, SINGLE_TIMEOUT)
             if trouble is not None:
                 self.mismatch(it.label, f"{trouble}  [{self.command([it], args)}]")
@@ -819,7 +792,6 @@ def group_bmp(runner, rng, tmp):
     runner.inspect(names)
     # The tutorial's text block.
     rc, out, err = runner.run(["inspect", tut], SINGLE_TIMEOUT)
-    runner.runs += 1
     text = out.decode("utf-8", "replace")
     if rc != 0 or err or not text.startswith(TUTORIAL_BMP_TEXT) or \
             not re.fullmatch(r"(  [A-Za-z0-9_]+: [^\n]*\n)*", text[len(TUTORIAL_BMP_TEXT):]):
@@ -1126,7 +1098,6 @@ def group_png(runner, rng, tmp):
     data = make_png(rng, 6, 8, 0, 290, 82, extras=False, plain=True)
     path = write(tmp, "logo.png", data)
     rc, out, err = runner.run(["inspect", path], SINGLE_TIMEOUT)
-    runner.runs += 1
     want = "".join(f"{k:20s}: {v}\n" for k, v in [
         ("width", 290), ("height", 82), ("bit_depth", 8), ("color_mode", "RGBA"),
         ("raw_signature", "89504e470d0a1a0a")])
@@ -1565,7 +1536,6 @@ def group_other(runner, rng, tmp):
         for it in its:
             it.label = f"{os.path.basename(it.path)} (in: {label})"
         rc, out, err = runner.run(["inspect", "--json", *[it.path for it in its]], SINGLE_TIMEOUT)
-        runner.runs += 1
         count += len(its)
         objs, trouble = runner.parse(len(its), rc, out, err, SINGLE_TIMEOUT)
         if trouble:
@@ -1577,7 +1547,6 @@ def group_other(runner, rng, tmp):
     # A relative path is echoed as given.
     rc, out, err = runner.run(["inspect", "--json", "good.png", "./notes.txt"], SINGLE_TIMEOUT,
                               cwd=tmp)
-    runner.runs += 1
     objs, trouble = runner.parse(2, rc, out, err, SINGLE_TIMEOUT)
     if trouble:
         runner.mismatch("relative paths", trouble)
@@ -1793,7 +1762,7 @@ def main():
     kit = os.path.abspath(options.kit)
     if not os.access(kit, os.X_OK):
         parser.error(f"not an executable: {options.kit}")
-    runner = Runner(kit, max(1, options.jobs))
+    runner = InspectRunner(kit, max(1, options.jobs))
     root = random.Random(SEED)
     seeds = {name: root.getrandbits(64) for name in GROUPS}
     groups = list(GROUPS) if options.group == "all" else [options.group]

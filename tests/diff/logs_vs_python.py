@@ -63,14 +63,13 @@ import json
 import os
 import random
 import re
-import shlex
 import struct
-import subprocess
 import sys
 import tempfile
 from decimal import ROUND_FLOOR, Decimal
 
-ENV = dict(os.environ, LC_ALL="C", TZ="UTC", NO_COLOR="1")
+from harness import ENV, Runner
+
 SEED = 20261125
 LEVEL_NAMES = {"DEBUG": "DEBUG", "INFO": "INFO", "WARNING": "WARNING", "WARN": "WARNING",
                "ERROR": "ERROR", "CRITICAL": "CRITICAL", "FATAL": "CRITICAL"}
@@ -658,46 +657,24 @@ class Gen:
 # ----------------------------------------------------------------------------- running kit
 
 
-class Runner:
+class LogsRunner(Runner):
+    """The shared Runner for `kit logs` runs in tmp: text output, files kept with their bytes.
+    Reports the first 20 mismatches, at most 3 a kit run (one cause can fail thousands of
+    records)."""
+
     def __init__(self, kit, tmp):
-        self.kit, self.tmp = kit, tmp
-        self.runs, self.records, self.mismatches, self.reports = 0, 0, 0, []
+        super().__init__(kit, tmp=tmp, per_where=3)
+        self.records = 0
 
     def write(self, name, data):
-        with open(os.path.join(self.tmp, name), "wb") as f:
-            f.write(data)
-        return name, data
+        return super().write(name, data), data
 
     def start(self, args, stdin=None, env=None):
-        """Starts kit in the background (one kit at a time), so the reference runs meanwhile."""
-        self.runs += 1
-        out, err = tempfile.TemporaryFile(), tempfile.TemporaryFile()
-        proc = subprocess.Popen([self.kit, "logs"] + args, cwd=self.tmp, env=env or ENV,
-                                stdin=subprocess.PIPE if stdin is not None else
-                                subprocess.DEVNULL, stdout=out, stderr=err)
-        if stdin is not None:
-            proc.stdin.write(stdin)
-            proc.stdin.close()
-        return proc, out, err, "kit logs " + shlex.join(args)
+        return super().start(["logs", *args], stdin, env)
 
     def finish(self, handle):
-        proc, out, err, cmd = handle
-        try:
-            proc.wait(timeout=120)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        out.seek(0)
-        err.seek(0)
-        return proc.returncode, out.read().decode("utf-8", "replace"), \
-            err.read().decode("utf-8", "replace"), cmd
-
-    def fail(self, cmd, expected, actual):
-        """Counts a mismatch; reports the first 20, at most 3 a kit run (one cause can fail
-        thousands of records)."""
-        self.mismatches += 1
-        if len(self.reports) < 20 and sum(c == cmd for c, _, _ in self.reports) < 3:
-            self.reports.append((cmd, expected, actual))
+        rc, out, err, cmd = super().finish(handle)
+        return rc, out.decode("utf-8", "replace"), err.decode("utf-8", "replace"), cmd
 
 
 def close(a, b, rel=1e-6):  # durations are floats (7 digits)
@@ -1070,10 +1047,8 @@ def main():
                 continue
             tmp = os.path.join(opts.keep or scratch, name)
             os.makedirs(tmp, exist_ok=True)
-            r = Runner(os.path.abspath(opts.kit), tmp)
+            r = LogsRunner(os.path.abspath(opts.kit), tmp)
             fn(r, random.Random(f"{SEED}-{name}"))
-            for cmd, want, got in r.reports:
-                print(f"MISMATCH {cmd}\n  expected: {want}\n  actual:   {got}")
             print(f"{name}: {r.runs} kit runs, {r.records} records, {r.mismatches} mismatches")
             status |= 1 if r.mismatches else 0
     return status

@@ -54,75 +54,40 @@ import itertools
 import os
 import random
 import shlex
-import subprocess
 import sys
 import tempfile
 
-ENV = dict(os.environ, LC_ALL="C", TZ="UTC", NO_COLOR="1")
+from harness import Runner
+from reference.job_scheduler import JobScheduler
+
 SEED = 20261126
 INT64_MIN, INT64_MAX = -2**63, 2**63 - 1
 
 
-class Runner:
+class SchedRunner(Runner):
+    """The shared Runner in tmp, with the driver (kit::sched) and sort(1) beside kit.
+    Reports the first 20 mismatches, at most 3 a run (one cause can fail thousands of
+    lines)."""
+
     def __init__(self, kit, driver, tmp):
-        self.kit, self.driver, self.tmp = kit, driver, tmp
-        self.runs, self.checks, self.mismatches, self.reports = 0, 0, 0, []
-
-    def path(self, name):
-        return os.path.join(self.tmp, name)
-
-    def write(self, name, data):
-        with open(self.path(name), "wb") as f:
-            f.write(data)
-        return name
+        super().__init__(kit, tmp=tmp, per_where=3)
+        self.driver = driver
 
     def drive(self, name, script):
         """Runs the driver on a script (kept as NAME.txt); returns its output lines."""
         self.runs += 1
         self.write(name + ".txt", script.encode())
-        proc = subprocess.run([self.driver], input=script.encode(), capture_output=True,
-                              env=ENV, timeout=300)
-        if proc.returncode != 0 or proc.stderr:
+        rc, out, err = self.execute([self.driver], stdin=script.encode(), timeout=300)
+        if rc != 0 or err:
             self.fail(f"sched_driver < {name}.txt", "exit 0, no stderr",
-                      f"exit {proc.returncode}, stderr {proc.stderr[:200]!r}")
-        return proc.stdout.decode("utf-8", "replace").split("\n")[:-1]
-
-    def start(self, args, stdin=None):
-        """Starts kit in the background, so sort runs meanwhile (one kit at a time)."""
-        self.runs += 1
-        out, err = tempfile.TemporaryFile(), tempfile.TemporaryFile()
-        proc = subprocess.Popen([self.kit] + args, cwd=self.tmp, env=ENV,
-                                stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
-                                stdout=out, stderr=err)
-        if stdin is not None:
-            proc.stdin.write(stdin)
-            proc.stdin.close()
-        return proc, out, err, "kit " + shlex.join(args)
-
-    def finish(self, handle):
-        proc, out, err, cmd = handle
-        try:
-            proc.wait(timeout=120)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        out.seek(0)
-        err.seek(0)
-        return proc.returncode, out.read(), err.read(), cmd
+                      f"exit {rc}, stderr {err[:200]!r}")
+        return out.decode("utf-8", "replace").split("\n")[:-1]
 
     def sort(self, args, stdin=None):
-        proc = subprocess.run(["sort"] + args, cwd=self.tmp, env=ENV, input=stdin,
-                              capture_output=True, timeout=120)
-        if proc.returncode != 0:
-            raise RuntimeError(f"sort {shlex.join(args)}: {proc.stderr.decode(errors='replace')}")
-        return proc.stdout
-
-    def fail(self, cmd, expected, actual):
-        """Counts a mismatch; reports the first 20, at most 3 a run (one cause can fail
-        thousands of lines)."""
-        self.mismatches += 1
-        if len(self.reports) < 20 and sum(c == cmd for c, _, _ in self.reports) < 3:
-            self.reports.append((cmd, expected, actual))
+        rc, out, err = self.execute(["sort"] + args, stdin=stdin, timeout=120)
+        if rc != 0:
+            raise RuntimeError(f"sort {shlex.join(args)}: {err.decode(errors='replace')}")
+        return out
 
 
 def compare_scripts(r, name, sequences):
@@ -150,66 +115,6 @@ def compare_scripts(r, name, sequences):
 
 
 # ---- aging ---------------------------------------------------------------------------------
-
-class JobScheduler:
-    """The tutorial's JobScheduler (job_scheduler.py), ported to an injected clock.
-
-    Differences from the tutorial's text:
-      * the clock is `clock()`, integer nanoseconds, and interval/boost are arguments;
-        boosts = wait // interval (the tutorial's int(wait_seconds / interval), exact);
-      * submit returns the job's count (its id) instead of printing, process_next returns
-        (count, effective); cancel(count) is added (the tutorial has none);
-      * THE ONE DELIBERATE DIFFERENCE: process_next computes every job's effective priority
-        from its ORIGINAL priority. The tutorial keeps the re-heapified `updated` list as its
-        heap, so the effective priorities become the stored ones and aging compounds: a job
-        waiting 2 intervals over two pops is boosted 1 + 2 = 3 times. kit implements the rule
-        the tutorial states, max(0, priority - boost * floor(wait / interval)), so here the
-        original priority stays in each entry and only the order is recomputed.
-    """
-
-    def __init__(self, clock, interval, boost):
-        self._heap = []
-        self._counter = itertools.count()
-        self._clock = clock
-        self._aging_interval = interval
-        self._aging_boost = boost
-
-    def submit(self, job_name, priority):
-        count = next(self._counter)
-        submit_time = self._clock()
-        heapq.heappush(self._heap, (priority, count, job_name, submit_time))
-        return count
-
-    def _effective_priority(self, priority, count, job_name, submit_time):
-        """Reduce priority number (boost urgency) based on wait time."""
-        wait = self._clock() - submit_time
-        boosts = wait // self._aging_interval
-        return max(0, priority - (boosts * self._aging_boost))
-
-    def process_next(self):
-        if not self._heap:
-            return None
-        # Re-heapify with effective priorities (keeping the original one beside each).
-        updated = []
-        for entry in self._heap:
-            priority, count, name, submit_time = entry
-            eff = self._effective_priority(priority, count, name, submit_time)
-            updated.append((eff, count, priority, name, submit_time))
-        heapq.heapify(updated)
-        eff_priority, count, _, name, _ = heapq.heappop(updated)
-        self._heap = [(p, c, n, t) for _, c, p, n, t in updated]
-        heapq.heapify(self._heap)
-        return count, eff_priority
-
-    def cancel(self, count):
-        for i, entry in enumerate(self._heap):
-            if entry[1] == count:
-                self._heap[i] = self._heap[-1]
-                self._heap.pop()
-                heapq.heapify(self._heap)
-                return True
-        return False
-
 
 def aging_sequence(rng, interval, boost, ops, prio):
     """A random script for one scheduler and what the reference prints for each line."""
@@ -625,10 +530,8 @@ def main():
                 continue
             tmp = os.path.join(opts.keep or scratch, name)
             os.makedirs(tmp, exist_ok=True)
-            r = Runner(os.path.abspath(opts.kit), os.path.abspath(opts.driver), tmp)
+            r = SchedRunner(os.path.abspath(opts.kit), os.path.abspath(opts.driver), tmp)
             fn(r, random.Random(f"{SEED}-{name}"))
-            for cmd, want, got in r.reports:
-                print(f"MISMATCH {cmd}\n  expected: {want}\n  actual:   {got}")
             print(f"{name}: {r.runs} kit/driver runs, {r.checks} outputs compared, "
                   f"{r.mismatches} mismatches")
             status |= 1 if r.mismatches else 0

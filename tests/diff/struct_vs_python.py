@@ -78,14 +78,13 @@ import math
 import os
 import random
 import re
-import shlex
 import struct
-import subprocess
 import sys
 import tempfile
 import time
 import warnings
-from concurrent.futures import ThreadPoolExecutor
+
+from harness import Runner
 
 SEED = 20261125
 MAX_REPORTS = 6
@@ -134,38 +133,11 @@ class Case:
         self.note = list(note)
 
 
-class Runner:
-    def __init__(self, kit, jobs):
-        self.kit = kit
-        self.pool = ThreadPoolExecutor(max_workers=jobs)
-        self.reports = 0
-        self.failed = False
-        self.runs = 0
-
-    def run(self, args, stdin=None):
-        try:
-            p = subprocess.run([self.kit, *args], input=stdin,
-                               stdin=None if stdin is not None else subprocess.DEVNULL,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV,
-                               timeout=TIMEOUT)
-        except subprocess.TimeoutExpired:
-            return -1, b"", f"(killed after {TIMEOUT}s)".encode()
-        return p.returncode, p.stdout, p.stderr
-
-    @staticmethod
-    def command_line(args):
-        return shlex.join(["kit", *args])
+class StructRunner(Runner):
+    """Runs Cases (Case.error and Case.compare say what a run must do) on the shared Runner."""
 
     def report(self, case, lines):
-        self.failed = True
-        self.reports += 1
-        if self.reports > MAX_REPORTS:
-            if self.reports == MAX_REPORTS + 1:
-                print("  (further mismatches not shown)")
-            return
-        print(f"MISMATCH: {self.command_line(case.args)}")
-        for line in lines + case.note:
-            print("  " + line.rstrip("\n"))
+        self.mismatch(self.command_line(case.args), *lines, *case.note)
 
     def check_result(self, case, result):
         """Compares one finished run with its case; returns the number of differences."""
@@ -201,8 +173,7 @@ class Runner:
 
     def check_cases(self, cases):
         """Runs the cases (jobs at a time); returns (cases counted, differences)."""
-        self.runs += len(cases)
-        futures = [self.pool.submit(self.run, c.args, c.stdin) for c in cases]
+        futures = [self.submit(c.args, stdin=c.stdin) for c in cases]
         diffs = sum(self.check_result(c, f.result()) for c, f in zip(cases, futures))
         return sum(c.count for c in cases), diffs
 
@@ -1379,7 +1350,8 @@ def main():
     kit = os.path.abspath(options.kit)
     if not os.access(kit, os.X_OK):
         parser.error(f"not an executable: {options.kit}")
-    runner = Runner(kit, max(1, options.jobs))
+    runner = StructRunner(kit, jobs=max(1, options.jobs), env=ENV, timeout=TIMEOUT,
+                          max_reports=MAX_REPORTS)
     # One generator per group, seeded from the fixed seed in a fixed order, so a
     # group's cases do not depend on which other groups run.
     root = random.Random(SEED)

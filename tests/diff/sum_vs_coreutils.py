@@ -72,11 +72,11 @@ import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
+
+from harness import ENV, Runner
 
 SEED = 20261201
 MAX_REPORTS = 20
-ENV = dict(os.environ, TZ="UTC", LC_ALL="C", NO_COLOR="1")
 TIMEOUT = 120  # seconds for one run (the 10 MB file under ASan included)
 
 # kit algorithm name -> (coreutils program, tag, digest bits)
@@ -130,11 +130,11 @@ class Case:
         self.prog = COREUTILS[algo][0] if algo in COREUTILS and check is None else None
 
 
-class Runner:
+class SumRunner(Runner):
+    """The shared Runner, running each Case under kit and (unless kit-only) under coreutils."""
+
     def __init__(self, kit, jobs, tmp):
-        self.kit = kit
-        self.jobs = jobs
-        self.pool = ThreadPoolExecutor(max_workers=jobs)
+        super().__init__(kit, jobs=jobs, timeout=TIMEOUT, max_reports=MAX_REPORTS)
         self.linkdir = os.path.join(tmp, "links")
         os.makedirs(self.linkdir, exist_ok=True)
         for prog in PROGRAMS:
@@ -145,7 +145,6 @@ class Runner:
             if not path:
                 sys.exit(f"sum_vs_coreutils: {prog} not found")
             self.real[prog] = os.path.realpath(path)
-        self.runs = self.cases = self.mismatches = self.reports = 0
         self.setpriv = shutil.which("setpriv")
 
     def kit_argv(self, case):
@@ -157,25 +156,20 @@ class Runner:
             return [b(link)] + case.args, link
         return [b(prog)] + case.args, link
 
-    def execute(self, argv, executable, cwd, stdin, priv, env=ENV):
+    def run_argv(self, argv, executable, cwd, stdin, priv, env=ENV):
+        """(stdout, stderr, exit status) of one program; as uid 65534 when priv."""
         if priv:  # setpriv execs argv[0] through PATH: the bare coreutils name still works
             argv = [b(self.setpriv), b"--reuid=65534", b"--regid=65534", b"--clear-groups"] + argv
             executable = self.setpriv
-        try:
-            p = subprocess.run(argv, executable=executable, cwd=cwd, env=env,
-                               input=stdin if stdin is not None else None,
-                               stdin=subprocess.DEVNULL if stdin is None else None,
-                               capture_output=True, timeout=TIMEOUT)
-            return p.stdout, p.stderr, p.returncode
-        except subprocess.TimeoutExpired as e:
-            return e.stdout or b"", (e.stderr or b"") + b"<timeout>", None
+        rc, out, err = self.execute(argv, executable=executable, cwd=cwd, stdin=stdin, env=env)
+        return out, err, rc
 
     def expected(self, case, cwd):
         prog = case.prog
         # coreutils names itself after argv[0] exactly as given, so it gets kit's argv[0]:
         # the bare name, or for "link" the symlink's absolute path.
         argv0 = os.path.join(self.linkdir, prog) if case.via == "link" else prog
-        out, err, rc = self.execute([b(argv0)] + case.args, self.real[prog], cwd, case.stdin,
+        out, err, rc = self.run_argv([b(argv0)] + case.args, self.real[prog], cwd, case.stdin,
                                     case.priv)
         if case.via == "sum":
             err = re.sub(rb"(?m)^" + re.escape(b(prog)) + rb": ", b"kit sum: ", err)
@@ -188,24 +182,21 @@ class Runner:
         env = ENV
         if case.via == "bare":  # for setpriv, which finds argv[0] through PATH
             env = dict(ENV, PATH=self.linkdir + os.pathsep + ENV.get("PATH", ""))
-        act = self.execute(argv, exe, cwd, case.stdin, case.priv, env)
+        act = self.run_argv(argv, exe, cwd, case.stdin, case.priv, env)
         if exp is not None:
             problems = compare(exp, act)
         else:
             problems = case.check(*act)
         return case, argv, exp, act, problems
 
-    def run(self, cases, cwd):
+    def check_cases(self, cases, cwd):
         """Runs the cases (at most `jobs` kit processes at a time); returns the results."""
-        results = list(self.pool.map(lambda c: self.one(c, cwd), cases))
+        results = self.map(lambda c: self.one(c, cwd), cases)
         for case, argv, exp, act, problems in results:
             self.runs += 1
-            self.cases += 1
+            self.checks += 1
             if problems:
-                self.mismatches += 1
-                if self.reports < MAX_REPORTS:
-                    self.reports += 1
-                    report(case, argv, exp, act, problems)
+                self.mismatch(case.label, *report_lines(case, argv, exp, act, problems))
         return results
 
 
@@ -235,15 +226,16 @@ def first_difference(exp, act):
             f"{clip((el if len(el) > len(al) else al)[min(len(el), len(al))])}")
 
 
-def report(case, argv, exp, act, problems):
+def report_lines(case, argv, exp, act, problems):
     cmd = " ".join(show_arg(a) for a in argv)
-    print(f"MISMATCH {case.label}\n  $ {clip(cmd, 500)}")
+    lines = [f"$ {clip(cmd, 500)}"]
     if case.stdin is not None:
-        print(f"  stdin: {len(case.stdin)} bytes {clip(case.stdin, 120)}")
+        lines.append(f"stdin: {len(case.stdin)} bytes {clip(case.stdin, 120)}")
     for field, text in problems:
-        print(f"  {field}: {text}")
+        lines.append(f"{field}: {text}")
     if exp is not None and not any(f == "stderr" for f, _ in problems) and exp[1]:
-        print(f"  (stderr, equal: {clip(exp[1], 200)})")
+        lines.append(f"(stderr, equal: {clip(exp[1], 200)})")
+    return lines
 
 
 # --------------------------------------------------------------------------- files
@@ -336,7 +328,7 @@ def group_hash(runner, rng, tmp):
     big = b"big-10MB file"
     write(tmp, big, rng.randbytes(10 * 1024 * 1024))
     cases = hash_cases(rng, files, big)
-    runner.run(cases, tmp)
+    runner.check_cases(cases, tmp)
     return len(cases)
 
 
@@ -559,7 +551,7 @@ def group_check(runner, rng, tmp):
     cases = []
     for algo in COREUTILS:
         cases += check_cases(rng, tmp, algo, files)
-    runner.run(cases, tmp)
+    runner.check_cases(cases, tmp)
     return len(cases)
 
 
@@ -689,7 +681,7 @@ def group_errors(runner, rng, tmp):
                           check=unknown_algorithm_check))
     if note:
         print(f"errors: {note}")
-    runner.run(cases, tmp)
+    runner.check_cases(cases, tmp)
     return len(cases)
 
 
@@ -716,7 +708,7 @@ def group_personalities(runner, rng, tmp):
     cases += extra
     if note:
         print(f"personalities: {note}")
-    runner.run(cases, tmp)
+    runner.check_cases(cases, tmp)
     return len(cases)
 
 
@@ -801,7 +793,7 @@ def group_hashlib(runner, rng, tmp):
                               check=exact_check(expect_lines(pairs))))
     for note in notes:
         print(f"hashlib: {note}")
-    runner.run(cases, tmp)
+    runner.check_cases(cases, tmp)
     return len(cases)
 
 
@@ -835,7 +827,7 @@ def main():
         t0 = time.monotonic()
         with tempfile.TemporaryDirectory(prefix=f"kit-sum-{name}-") as tmp:
             os.chmod(tmp, 0o755)
-            runner = Runner(kit, max(1, options.jobs), tmp)
+            runner = SumRunner(kit, max(1, options.jobs), tmp)
             work = os.path.join(tmp, "work")
             os.mkdir(work)
             n = GROUPS[name](runner, random.Random(seeds[name]), work)
