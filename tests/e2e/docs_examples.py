@@ -13,8 +13,10 @@ import os
 import pathlib
 import re
 import shlex
-import subprocess
 import sys
+
+import harness
+from harness import kit
 
 BLOCK = re.compile(r"^```console\n\$ (?:printf '([^']*)' \| )?kit (.*?)\n(.*?)^```$", re.S | re.M)
 
@@ -24,22 +26,26 @@ def main():
     parser.add_argument("--kit", required=True)
     parser.add_argument("docs", nargs="+")
     opts = parser.parse_args()
-    kit = str(pathlib.Path(opts.kit).resolve())
-    env = dict(os.environ, TZ="UTC", LC_ALL="C", NO_COLOR="1")
+    harness.use(kit=str(pathlib.Path(opts.kit).resolve()),
+                env=dict(os.environ, TZ="UTC", LC_ALL="C", NO_COLOR="1"))
     failures = total = 0
     for doc in map(pathlib.Path, opts.docs):
         fixtures = doc.resolve().parents[2] / "tests" / "e2e" / doc.stem
         for stdin, args, shown in BLOCK.findall(doc.read_text()):
             total += 1
-            proc = subprocess.run([kit] + shlex.split(args), capture_output=True, cwd=fixtures,
-                                  env=env, timeout=60,
-                                  input=stdin.encode().decode("unicode_escape").encode("latin-1"))
-            got = (proc.stdout + proc.stderr).decode(errors="replace")
-            if proc.returncode:
-                got += f"[exit {proc.returncode}]\n"
+            r = kit(*shlex.split(args), cwd=fixtures, timeout=60, text=False,
+                    input=stdin.encode().decode("unicode_escape").encode("latin-1"))
+            if r is None:  # a timeout, recorded
+                failures += 1
+                continue
+            got = (r.out + r.err).decode(errors="replace")
+            if r.code:
+                got += f"[exit {r.code}]\n"
             if got != shown:
                 failures += 1
                 print(f"FAIL {doc.name}: kit {args}\n--- shown\n{shown}--- actual\n{got}")
+    for f in harness.failures:
+        print("FAIL", f)
     print(f"{total - failures}/{total} documented examples reproduce")
     return 1 if failures or total == 0 else 0
 

@@ -27,20 +27,12 @@ import tempfile
 import threading
 import time
 
-from waits import Fifo, exited
+import harness
+from harness import FLAKY_SH, Fifo, check, exited, expect_code, kit
 
-failures = []
 KIT = ""
 SCRATCH = pathlib.Path()
 ENV = {}
-
-# One attempt of a flaky command: `sh FLAKY COUNTER SUCCEED_AT CODE` appends a line to COUNTER,
-# succeeds from the SUCCEED_AT-th run on, and exits CODE before that.
-FLAKY_SH = """echo run >> "$1"
-n=$(wc -l < "$1")
-[ "$n" -ge "$2" ] && exit 0
-exit "$3"
-"""
 
 # The fault test's job: records "start PID" (its own pid) and tells the FIFO argv[3] its pid
 # when the test listens there; on its first run it then waits for
@@ -74,37 +66,6 @@ LIST_KEYS = {"id", "name", "argv", "state", "priority", "effective_priority", "r
              "submitted", "finished", "status"}
 ATTEMPT_KEYS = {"number", "started", "seconds", "status", "outcome", "stdout_tail", "stderr_tail", "worker"}
 STAMP = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$")
-
-
-class Run:
-    def __init__(self, args, proc, seconds):
-        self.args, self.code, self.seconds = args, proc.returncode, seconds
-        self.out, self.err = proc.stdout, proc.stderr
-
-    def __str__(self):
-        return f"kit {shlex.join(self.args)}: exit {self.code}, stdout {self.out[:2000]!r}, stderr {self.err!r}"
-
-
-def kit(*args, env=None, timeout=30):
-    args = [str(a) for a in args]
-    start = time.monotonic()
-    try:
-        proc = subprocess.run([KIT, *args], capture_output=True, env=env or ENV, cwd=SCRATCH,
-                              timeout=timeout, check=False, encoding="utf-8", errors="replace")
-    except subprocess.TimeoutExpired:
-        failures.append(f"kit {shlex.join(args)}: still running after {timeout}s")
-        return None
-    return Run(args, proc, time.monotonic() - start)
-
-
-def check(what, ok, run=None):
-    if not ok:
-        failures.append(f"{what}" + (f"\n    {run}" if run is not None else ""))
-    return ok
-
-
-def expect_code(what, r, code):
-    return r is not None and check(f"{what}: exit {r.code}, want {code}", r.code == code, r)
 
 
 def db(name):
@@ -799,16 +760,13 @@ def main():
         # workers keep their output files in TMPDIR.
         ENV = {k: v for k, v in os.environ.items() if k not in ("KIT_JOBS_DB", "XDG_DATA_HOME", "SOURCE_DATE_EPOCH")}
         ENV.update(LC_ALL="C.UTF-8", HOME=str(SCRATCH / "nohome"), TMPDIR=str(SCRATCH / "tmp"))
+        harness.use(kit=KIT, cwd=SCRATCH, env=ENV)
         for group in (tutorial, aging, outcomes, cancel_retry_prune, locations, killed_worker, two_workers,
                       usage_errors, bad_databases, lambda: locked_database(opts.slow)):
             group()
         check("a kit jobs command used $HOME", not (SCRATCH / "nohome").exists())
 
-    for f in failures:
-        print("FAIL", f)
-    took = time.monotonic() - start
-    print(f"jobs: {'ok' if not failures else f'{len(failures)} failures'} ({took:.1f}s)")
-    return 1 if failures else 0
+    return harness.report("jobs", start)
 
 
 if __name__ == "__main__":

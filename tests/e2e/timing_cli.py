@@ -24,50 +24,14 @@ import sys
 import tempfile
 import time
 
-from waits import Fifo, exited
+import harness
+from harness import FLAKY_SH, Fifo, check, exited, expect_code, kit
 
-failures = []
 KIT = ""
 SCRATCH = pathlib.Path()
 ENV = dict(os.environ, LC_ALL="C.UTF-8")
 ENV.pop("SOURCE_DATE_EPOCH", None)
 FIXED_TIME = dict(ENV, SOURCE_DATE_EPOCH="1700000000", TZ="UTC")  # 2023-11-14 22:13:20 UTC
-
-# One attempt of a flaky command: `sh FLAKY COUNTER SUCCEED_AT CODE` appends a line to COUNTER,
-# succeeds from the SUCCEED_AT-th run on, and exits CODE before that.
-FLAKY_SH = """echo run >> "$1"
-n=$(wc -l < "$1")
-[ "$n" -ge "$2" ] && exit 0
-exit "$3"
-"""
-
-
-class Run:
-    def __init__(self, args, proc, seconds):
-        self.args, self.code, self.seconds = args, proc.returncode, seconds
-        self.out, self.err = proc.stdout, proc.stderr
-        self.lines = self.err.splitlines()
-
-    def __str__(self):
-        return f"kit {shlex.join(self.args)}: exit {self.code}, stdout {self.out!r}, stderr {self.err!r}"
-
-
-def kit(*args, env=None, timeout=30):
-    args = [str(a) for a in args]
-    start = time.monotonic()
-    try:
-        proc = subprocess.run([KIT, *args], capture_output=True, env=env or ENV, cwd=SCRATCH,
-                              timeout=timeout, check=False, encoding="utf-8", errors="replace")
-    except subprocess.TimeoutExpired:
-        failures.append(f"kit {shlex.join(args)}: still running after {timeout}s")
-        return None
-    return Run(args, proc, time.monotonic() - start)
-
-
-def check(what, ok, run=None):
-    if not ok:
-        failures.append(f"{what}" + (f"\n    {run}" if run is not None else ""))
-    return ok
 
 
 def counter(name):
@@ -82,10 +46,6 @@ def runs_of(path):
 
 def flaky(path, succeed_at, code):
     return ["/bin/sh", SCRATCH / "flaky.sh", path, succeed_at, code]
-
-
-def expect_code(what, r, code):
-    return r is not None and check(f"{what}: exit {r.code if r else None}, want {code}", r.code == code, r)
 
 
 WAIT = re.compile(r"Retrying in ([0-9.]+)s\.\.\.$")
@@ -511,17 +471,14 @@ def main():
     start = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="kit-timing-") as scratch:
         SCRATCH = pathlib.Path(scratch)
+        harness.use(kit=KIT, cwd=SCRATCH, env=ENV)
         (SCRATCH / "flaky.sh").write_text(FLAKY_SH)
         for group in (retry_backoff, retry_timeout_and_budget, retry_on_exit, retry_jitter, retry_signals,
                       retry_errors, retry_arguments, bench_statistics, bench_text, bench_failures,
                       bench_markdown, bench_prepare, bench_min_time, bench_errors):
             group()
 
-    for f in failures:
-        print("FAIL", f)
-    took = time.monotonic() - start
-    print(f"retry, bench: {'ok' if not failures else f'{len(failures)} failures'} ({took:.1f}s)")
-    return 1 if failures else 0
+    return harness.report("retry, bench", start)
 
 
 if __name__ == "__main__":
