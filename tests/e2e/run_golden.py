@@ -8,6 +8,7 @@ beside them are named by relative paths, under TZ=UTC and LC_ALL=C.
 
 usage: run_golden.py --kit PATH [--update] DIR...
   --update rewrites .out/.err/.code from the current binary (review the diff before committing).
+A DIR without a case is an error (exit 2): a golden test that compares nothing must not pass.
 """
 import argparse
 import difflib
@@ -55,9 +56,17 @@ def main():
     opts = parser.parse_args()
     kit = str(pathlib.Path(opts.kit).resolve())
 
+    cases = {d: sorted(pathlib.Path(d).glob("*.args")) for d in opts.dirs}
+    empty = [d for d, found in cases.items() if not found]
+    for d in empty:
+        why = "no golden cases (no *.args file)" if pathlib.Path(d).is_dir() else "not a folder"
+        print(f"run_golden.py: {d}: {why}", file=sys.stderr)
+    if empty:
+        return 2
+
     failures = total = 0
     for d in opts.dirs:
-        for args_file in sorted(pathlib.Path(d).glob("*.args")):
+        for args_file in cases[d]:
             total += 1
             case, proc = run_case(kit, args_file)
             if opts.update:
