@@ -94,40 +94,11 @@ num_files=("$tmp"/num?.txt)
 # ---- python sides ---------------------------------------------------------------------------
 # The tutorial's JobScheduler (job_scheduler.py) on the script's clock: integer nanoseconds,
 # boosts = wait // interval (the tutorial's int(wait / interval)); submit returns the id
-# instead of printing; process_next keeps each job's original priority (see the header).
-py_sched='import heapq, itertools, sys
-
-class JobScheduler:
-    def __init__(self, clock, interval, boost):
-        self._heap = []
-        self._counter = itertools.count()
-        self._clock = clock
-        self._aging_interval = interval
-        self._aging_boost = boost
-
-    def submit(self, job_name, priority):
-        count = next(self._counter)
-        submit_time = self._clock()
-        heapq.heappush(self._heap, (priority, count, job_name, submit_time))
-        return count
-
-    def _effective_priority(self, priority, count, job_name, submit_time):
-        wait = self._clock() - submit_time
-        boosts = wait // self._aging_interval
-        return max(0, priority - (boosts * self._aging_boost))
-
-    def process_next(self):
-        if not self._heap:
-            return None
-        updated = []
-        for entry in self._heap:
-            priority, count, name, submit_time = entry
-            eff = self._effective_priority(priority, count, name, submit_time)
-            updated.append((eff, count, priority, name, submit_time))
-        heapq.heapify(updated)
-        eff_priority, count, _, name, _ = heapq.heappop(updated)
-        self._heap = [(p, c, n, t) for _, c, p, n, t in updated]
-        return count, eff_priority
+# instead of printing; process_next keeps each job's original priority (see the header). One
+# copy, shared with the differential test: tests/diff/reference/job_scheduler.py.
+reference=$(realpath "$(dirname "$0")/../../tests/diff/reference")
+py_sched="import sys; sys.path.insert(0, '$reference')
+"'from job_scheduler import JobScheduler
 
 now = 0
 out = []
