@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages that kit's build, tests and benchmarks need.
 # Idempotent: apt-get runs only when a package is missing. Run as root (or with sudo on PATH).
-# usage: scripts/install-deps.sh [fuzz]    (fuzz: also clang and its libFuzzer runtime)
+# usage: scripts/install-deps.sh [fuzz]    (fuzz: also clang and its libFuzzer runtime, which
+#        `make test` and `make fuzz` need)
 set -euo pipefail
 
 packages=(
-  # toolchain
-  build-essential cmake ninja-build ccache pkg-config python3
+  # toolchain; clang-format: `make format`, and `make test` checks the tree with it
+  build-essential cmake ninja-build ccache pkg-config python3 clang-format
   # tests and benchmarks
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   # core and CLI
@@ -26,7 +27,7 @@ packages=(
   libsqlite3-dev libsqlitecpp-dev
 )
 if [ "${1:-}" = fuzz ]; then
-  packages+=(clang libclang-rt-14-dev)  # `make fuzz`: libFuzzer targets (tests/fuzz)
+  packages+=(clang libclang-rt-14-dev)  # libFuzzer targets (tests/fuzz): make test, make fuzz
 fi
 
 missing=()
