@@ -12,7 +12,12 @@
 //   kit::logs::EventStore store = kit::logs::parse(file->bytes(), kit::logs::Format::seed);
 //   kit::logs::Filter slow{.min_duration_ms = 100};
 //   for (std::size_t i : kit::logs::select(store, slow)) store.message(i);
-//   auto stats = kit::logs::stats(store, kit::logs::select(store, {}));
+//   kit::logs::StatsBuilder stats;
+//   for (std::size_t i : kit::logs::select(store, {}))
+//     stats.add(store.service(i), store.level(i), store.has_duration(i), store.duration_ms(i));
+//
+// What `kit logs` prints over several files (the tutorial's lines, the N slowest across
+// files, totals streamed in flat memory) is a logs::Report: kit/logs/report.hpp.
 #pragma once
 
 #include <cstddef>
@@ -39,7 +44,7 @@ inline constexpr std::size_t level_count = 5;
 [[nodiscard]] std::optional<Level> parse_level(std::string_view text);
 
 enum class Format : std::uint8_t { seed, jsonl, combined };
-[[nodiscard]] std::string_view format_name(Format format);
+// parse_format("jsonl"): a format by its name (seed, jsonl, combined).
 [[nodiscard]] std::optional<Format> parse_format(std::string_view text);
 // detect_format(text): the format that parses the most of the first 100 non-empty lines.
 [[nodiscard]] Format detect_format(std::string_view text);
@@ -67,6 +72,14 @@ struct Event {
 [[nodiscard]] bool parse_line(Format format, std::string_view line, Event& event,
                               std::string& scratch, bool message = true);
 
+namespace detail {
+// NameHash: lets a map keyed by std::string be searched with a string_view (no copy).
+struct NameHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+}  // namespace detail
+
 // EventStore: events in columns. Messages and services point into the text that was parsed,
 // which must outlive the store (a mapped file); text that had to be rewritten (JSON escapes)
 // lives in the store.
@@ -77,15 +90,20 @@ class EventStore {
   [[nodiscard]] Level level(std::size_t i) const { return static_cast<Level>(levels_[i]); }
   [[nodiscard]] bool has_duration(std::size_t i) const;
   [[nodiscard]] float duration_ms(std::size_t i) const { return durations_[i]; }
-  [[nodiscard]] std::uint16_t service_id(std::size_t i) const { return services_[i]; }
   [[nodiscard]] std::string_view service(std::size_t i) const { return service_names_[services_[i]]; }
   [[nodiscard]] std::string_view message(std::size_t i) const;
-  [[nodiscard]] std::size_t line(std::size_t i) const { return lines_.empty() ? 0 : lines_[i]; }
-  [[nodiscard]] const std::vector<std::string>& service_names() const { return service_names_; }
+  // line(i): the event's line number, 1 for the first (0 unless ParseOptions::line_numbers).
+  [[nodiscard]] std::size_t line(std::size_t i) const {
+    return line_numbers_.empty() ? 0 : line_numbers_[i];
+  }
+  // event(i): the event as parse_line gave it (its views into the parsed text or the store).
+  [[nodiscard]] Event event(std::size_t i) const;
 
-  std::size_t lines = 0;    // lines read
-  std::size_t skipped = 0;  // non-empty lines no format matched
-  std::vector<std::size_t> skipped_lines;  // their line numbers, the first few
+  [[nodiscard]] std::size_t lines() const { return lines_; }      // lines read
+  [[nodiscard]] std::size_t skipped() const { return skipped_; }  // non-empty lines no format matched
+  // skipped_lines(): the line numbers of the first ParseOptions::skipped_to_keep of those.
+  [[nodiscard]] const std::vector<std::size_t>& skipped_lines() const { return skipped_lines_; }
+
   // bytes_per_event(): what the columns cost per event (line numbers excluded: kept only
   // when asked for), by the store's own accounting.
   [[nodiscard]] static constexpr std::size_t bytes_per_event() {
@@ -93,33 +111,30 @@ class EventStore {
            sizeof(std::uint64_t) + sizeof(float);
   }
 
-  // add(event, text_base, line): appends; the event's views must lie in `text` (the parsed
-  // buffer) or be copied into the store (then text is ignored).
+ private:
+  friend EventStore parse(std::string_view text, const struct ParseOptions& options);
+  // add(event, text, line_number): appends; the event's views lie in `text` (the parsed
+  // buffer) or are copied into the store.
   void add(const Event& event, std::string_view text, std::size_t line_number);
   // append(other): other's events after these (services re-numbered), for merging the pieces
   // a parallel parse made.
   void append(EventStore&& other);
-  void keep_line_numbers(bool yes) { keep_lines_ = yes; }
   void reserve(std::size_t events);
-
- private:
-  friend EventStore parse(std::string_view text, const struct ParseOptions& options);
-  struct NameHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
   std::uint16_t intern(std::string_view service);
-  std::unordered_map<std::string, std::uint16_t, NameHash, std::equal_to<>> service_ids_;
+
+  std::unordered_map<std::string, std::uint16_t, detail::NameHash, std::equal_to<>> service_ids_;
   std::vector<std::int64_t> timestamps_;
   std::vector<std::uint8_t> levels_;
   std::vector<std::uint16_t> services_;
   std::vector<std::uint64_t> messages_;  // 40-bit offset (top bit: in owned_), 24-bit length
   std::vector<float> durations_;         // NaN: none
-  std::vector<std::size_t> lines_;
+  std::vector<std::size_t> line_numbers_;
   std::vector<std::string> service_names_;
   std::string owned_;  // message text the store had to copy
   const char* base_ = nullptr;  // start of the parsed text
-  bool keep_lines_ = false;
+  bool keep_line_numbers_ = false;
+  std::size_t lines_ = 0, skipped_ = 0;
+  std::vector<std::size_t> skipped_lines_;
 };
 
 struct ParseOptions {
@@ -191,12 +206,8 @@ class StatsBuilder {
 
  private:
   GroupStats& service(std::string_view name);
-  struct NameHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
   std::vector<GroupStats> services_;  // in first-seen order
-  std::unordered_map<std::string, std::size_t, NameHash, std::equal_to<>> lookup_;
+  std::unordered_map<std::string, std::size_t, detail::NameHash, std::equal_to<>> lookup_;
   GroupStats levels_[level_count];
 };
 
@@ -223,9 +234,5 @@ struct StreamOptions {
 // stream(fd, options): every event read from fd (a file or a pipe), block by block, parsed on
 // `jobs` threads: counted, aggregated, formatted. Memory stays flat however long the input.
 [[nodiscard]] Result<StreamResult> stream(int fd, const StreamOptions& options);
-// stream_stats(fd, format, filter, slow_ms, jobs): stream() for statistics.
-[[nodiscard]] Result<StreamResult> stream_stats(int fd, std::optional<Format> format,
-                                                const Filter& filter, double slow_ms,
-                                                unsigned jobs = 0);
 
 }  // namespace kit::logs

@@ -334,18 +334,10 @@ std::optional<Level> parse_level(std::string_view text) {
   return std::nullopt;
 }
 
-std::string_view format_name(Format format) {
-  switch (format) {
-    case Format::seed: return "seed";
-    case Format::jsonl: return "jsonl";
-    case Format::combined: return "combined";
-  }
-  return "seed";
-}
-
 std::optional<Format> parse_format(std::string_view text) {
-  for (Format f : {Format::seed, Format::jsonl, Format::combined})
-    if (text == format_name(f)) return f;
+  if (text == "seed") return Format::seed;
+  if (text == "jsonl") return Format::jsonl;
+  if (text == "combined") return Format::combined;
   return std::nullopt;
 }
 

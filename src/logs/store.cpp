@@ -24,10 +24,21 @@ void EventStore::reserve(std::size_t events) {
   services_.reserve(events);
   messages_.reserve(events);
   durations_.reserve(events);
-  if (keep_lines_) lines_.reserve(events);
+  if (keep_line_numbers_) line_numbers_.reserve(events);
 }
 
 bool EventStore::has_duration(std::size_t i) const { return !std::isnan(durations_[i]); }
+
+Event EventStore::event(std::size_t i) const {
+  Event e;
+  e.timestamp_us = timestamps_[i];
+  e.level = level(i);
+  e.service = service(i);
+  e.message = message(i);
+  e.duration_ms = durations_[i];
+  e.has_duration = !std::isnan(e.duration_ms);
+  return e;
+}
 
 std::string_view EventStore::message(std::size_t i) const {
   const std::uint64_t packed = messages_[i];
@@ -65,7 +76,7 @@ void EventStore::add(const Event& e, std::string_view text, std::size_t line_num
                         length);
     owned_.append(e.message.substr(0, length));
   }
-  if (keep_lines_) lines_.push_back(line_number);
+  if (keep_line_numbers_) line_numbers_.push_back(line_number);
 }
 
 void EventStore::append(EventStore&& other) {
@@ -79,11 +90,11 @@ void EventStore::append(EventStore&& other) {
   for (std::uint64_t m : other.messages_)
     messages_.push_back((m & owned_flag) != 0 ? m + owned_shift : m);
   durations_.insert(durations_.end(), other.durations_.begin(), other.durations_.end());
-  for (std::size_t l : other.lines_) lines_.push_back(l + lines);
-  for (std::size_t l : other.skipped_lines) skipped_lines.push_back(l + lines);
+  for (std::size_t l : other.line_numbers_) line_numbers_.push_back(l + lines_);
+  for (std::size_t l : other.skipped_lines_) skipped_lines_.push_back(l + lines_);
   owned_ += other.owned_;
-  lines += other.lines;
-  skipped += other.skipped;
+  lines_ += other.lines_;
+  skipped_ += other.skipped_;
 }
 
 EventStore parse(std::string_view text, const ParseOptions& options) {
@@ -96,13 +107,13 @@ EventStore parse(std::string_view text, const ParseOptions& options) {
     rest.remove_prefix(cut);
   }
   EventStore all;
-  all.keep_line_numbers(options.line_numbers);
+  all.keep_line_numbers_ = options.line_numbers;
   all.reserve(text.size() / 32);  // address space only: pages are touched as events arrive
   core::for_each_ordered(
       pieces.size(), options.jobs != 0 ? options.jobs : core::hardware_jobs(),
       [&](std::size_t p) {
         EventStore store;
-        store.keep_line_numbers(options.line_numbers);
+        store.keep_line_numbers_ = options.line_numbers;
         store.base_ = text.data();
         Event e;
         std::string scratch;
@@ -111,21 +122,21 @@ EventStore parse(std::string_view text, const ParseOptions& options) {
           const std::size_t end = piece.find('\n');
           const std::string_view line = piece.substr(0, end);
           piece = end == std::string_view::npos ? std::string_view{} : piece.substr(end + 1);
-          ++store.lines;
+          ++store.lines_;
           if (parse_line(options.format, line, e, scratch)) {
-            store.add(e, text, store.lines);
+            store.add(e, text, store.lines_);
           } else if (line.find_first_not_of(" \t\r") != std::string_view::npos) {
-            ++store.skipped;
-            if (store.skipped_lines.size() < options.skipped_to_keep)
-              store.skipped_lines.push_back(store.lines);
+            ++store.skipped_;
+            if (store.skipped_lines_.size() < options.skipped_to_keep)
+              store.skipped_lines_.push_back(store.lines_);
           }
         }
         return store;
       },
       [&](std::size_t, EventStore store) {
         all.append(std::move(store));
-        if (all.skipped_lines.size() > options.skipped_to_keep)
-          all.skipped_lines.resize(options.skipped_to_keep);
+        if (all.skipped_lines_.size() > options.skipped_to_keep)
+          all.skipped_lines_.resize(options.skipped_to_keep);
       });
   return all;
 }

@@ -1,6 +1,5 @@
 // Statistics and formatted events over an input of any length, in flat memory: a regular
 // file in pieces read by the workers, a pipe block by block.
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -109,11 +108,10 @@ Result<StreamResult> stream_regular(int fd, std::size_t offset, std::size_t size
 }  // namespace
 
 Result<StreamResult> stream(int fd, const StreamOptions& o) {
-  struct stat st {};
-  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+  if (const auto size = core::FileDescriptor::borrow(fd).regular_size()) {
     const off_t offset = ::lseek(fd, 0, SEEK_CUR);
-    if (offset >= 0 && offset <= st.st_size)
-      return stream_regular(fd, static_cast<std::size_t>(offset), static_cast<std::size_t>(st.st_size), o);
+    if (offset >= 0 && static_cast<std::size_t>(offset) <= *size)
+      return stream_regular(fd, static_cast<std::size_t>(offset), *size, o);
   }
   StreamResult result;
   const unsigned jobs = o.jobs != 0 ? o.jobs : core::hardware_jobs();
@@ -167,16 +165,6 @@ Result<StreamResult> stream(int fd, const StreamOptions& o) {
     std::memmove(block.data(), block.data() + usable, carry);
   }
   return result;
-}
-
-Result<StreamResult> stream_stats(int fd, std::optional<Format> format, const Filter& filter,
-                                  double slow_ms, unsigned jobs) {
-  StreamOptions o;
-  o.format = format;
-  o.filter = filter;
-  o.slow_ms = slow_ms;
-  o.jobs = jobs;
-  return stream(fd, o);
 }
 
 }  // namespace kit::logs

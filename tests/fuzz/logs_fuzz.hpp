@@ -14,11 +14,11 @@ namespace kit::fuzz {
 inline int fuzz_log_format(const std::uint8_t* data, std::size_t size, logs::Format format) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   const logs::EventStore store = logs::parse(text, {format, 2, true, 4});
-  if (store.size() + store.skipped > store.lines) std::abort();
+  if (store.size() + store.skipped() > store.lines()) std::abort();
   for (std::size_t i = 0; i < store.size(); ++i) {
     (void)store.message(i);
     (void)logs::format_time(store.timestamp_us(i));
-    if (store.line(i) == 0 || store.line(i) > store.lines) std::abort();
+    if (store.line(i) == 0 || store.line(i) > store.lines()) std::abort();
     if (store.has_duration(i) && std::isinf(store.duration_ms(i)) && format != logs::Format::jsonl)
       std::abort();
   }

@@ -88,8 +88,8 @@ TEST(Seed, EdgeCases) {
   EXPECT_EQ(s.message(2), "");
   EXPECT_FLOAT_EQ(s.duration_ms(2), 0.85f);
   EXPECT_FLOAT_EQ(s.duration_ms(3), 7.0f);
-  EXPECT_EQ(s.lines, 5u);
-  EXPECT_EQ(s.skipped, 0u);
+  EXPECT_EQ(s.lines(), 5u);
+  EXPECT_EQ(s.skipped(), 0u);
 }
 
 TEST(Seed, RandomLinesAgreeWithASplitOnBlanks) {
@@ -142,8 +142,8 @@ TEST(Seed, GarbageIsSkippedNotFatal) {
   garbage += std::string(1 << 20, 'x') + "\n";  // a 1 MB line
   auto s = parse(garbage);
   EXPECT_EQ(s.size(), 1u);
-  EXPECT_EQ(s.skipped, 3u);
-  EXPECT_EQ(s.skipped_lines, (std::vector<std::size_t>{1, 3, 4}));
+  EXPECT_EQ(s.skipped(), 3u);
+  EXPECT_EQ(s.skipped_lines(), (std::vector<std::size_t>{1, 3, 4}));
   EXPECT_EQ(parse("").size(), 0u);
 }
 
@@ -157,7 +157,7 @@ TEST(Jsonl, KeysAndEscapes) {
   EXPECT_EQ(s.level(0), lg::Level::warning);
   EXPECT_EQ(s.service(1), "-");
   EXPECT_EQ(s.timestamp_us(1), 1705314181LL * 1000000);
-  EXPECT_EQ(s.skipped, 2u);
+  EXPECT_EQ(s.skipped(), 2u);
 }
 
 TEST(Combined, ServiceLevelAndRequestTime) {
