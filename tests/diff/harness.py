@@ -88,8 +88,14 @@ class Runner:
                                 stdin=subprocess.DEVNULL if stdin is None else subprocess.PIPE,
                                 stdout=out, stderr=err)
         if stdin is not None:
-            proc.stdin.write(stdin)
-            proc.stdin.close()
+            try:
+                proc.stdin.write(stdin)
+            except BrokenPipeError:  # it ended without reading it all: finish() tells
+                pass
+            try:
+                proc.stdin.close()
+            except BrokenPipeError:
+                pass
         return proc, out, err, self.command_line(args)
 
     def finish(self, handle, timeout=120):

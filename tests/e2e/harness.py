@@ -19,6 +19,7 @@ import subprocess
 import time
 
 failures = []  # what report() prints, one entry a failed check
+checks = 0  # check() calls, failed or not
 _kit, _cwd, _env = "", None, None
 
 # One attempt of a flaky command: `sh FLAKY COUNTER SUCCEED_AT CODE` appends a line to COUNTER,
@@ -67,6 +68,8 @@ def kit(*args, env=None, timeout=30, cwd=None, input=None, text=True):
 
 def check(what, ok, run=None):
     """Records a failure unless ok (the run, when given, is shown with it); returns ok."""
+    global checks
+    checks += 1
     if not ok:
         failures.append(f"{what}" + (f"\n    {run}" if run is not None else ""))
     return ok
@@ -86,8 +89,9 @@ def report(label, start=None):
     clock reading); returns the script's exit status."""
     for f in failures:
         print("FAIL", f)
-    took = f" ({time.monotonic() - start:.1f}s)" if start is not None else ""
-    print(f"{label}: {'ok' if not failures else f'{len(failures)} failures'}{took}")
+    took = f", {time.monotonic() - start:.1f}s" if start is not None else ""
+    print(f"{label}: {'ok' if not failures else f'{len(failures)} failures'} "
+          f"({checks} checks{took})")
     return 1 if failures else 0
 
 
