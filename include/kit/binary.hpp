@@ -156,31 +156,6 @@ void append_repr(std::string& out, const Value& value);
 [[nodiscard]] std::string float_repr(double x);
 void append_float_repr(std::string& out, double x);
 
-// --- The tutorial's PYDB file: a header, then fixed-size records ----------------------------
-
-// PYDB's 16-byte big-endian header, ">4sHIHI": magic "PYDB", version, record count, record
-// size, flags.
-struct PydbHeader {
-  std::uint16_t version = 1;
-  std::uint32_t record_count = 0;
-  std::uint16_t record_size = 0;
-  std::uint32_t flags = 0;
-};
-inline constexpr std::size_t pydb_header_size = 16;
-
-struct PydbFile {
-  PydbHeader header;
-  std::string_view records;  // record_count * record_size bytes, a view into the input
-};
-
-// write_pydb(header, records): the header (its record_count from records' size) and records.
-// Error when records is not a whole number of header.record_size records.
-[[nodiscard]] Result<std::string> write_pydb(PydbHeader header, std::string_view records);
-// read_pydb(bytes): the header and the records it announces. Errors say where: too short for
-// a header (binary.truncated), another magic (binary.bad_magic, at byte 0), fewer record bytes
-// than announced (binary.truncated, at the end of the data). Trailing bytes are allowed.
-[[nodiscard]] Result<PydbFile> read_pydb(std::string_view bytes);
-
 // --- Bytes helpers --------------------------------------------------------------------------
 
 // to_hex("\x01\xab", ":") == "01:ab" (bytes.hex(sep)).
