@@ -55,6 +55,15 @@ class Struct {
   // code_at(i): the format character of the i-th value.
   [[nodiscard]] char code_at(std::size_t value_index) const;
 
+  // parse_values(texts, values): one Python literal per value of the record, read with
+  // parse_literal and its field's format character, into values (cleared first; reuse it).
+  // Error binary.bad_count when there are not count() texts, binary.bad_value ("item 2: …",
+  // counted from 1) when one is not a literal of its field.
+  [[nodiscard]] Result<void> parse_values(std::span<const std::string_view> texts,
+                                          std::vector<Value>& values) const;
+  [[nodiscard]] Result<void> parse_values(std::span<const std::string> texts,
+                                          std::vector<Value>& values) const;
+
   // pack(values): the record's bytes. Integers must fit their field, floats their e/f field,
   // c takes 1 byte, s and p are cut or zero-padded to their length.
   [[nodiscard]] Result<std::string> pack(std::span<const Value> values) const;
