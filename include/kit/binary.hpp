@@ -55,6 +55,15 @@ class Struct {
   // code_at(i): the format character of the i-th value.
   [[nodiscard]] char code_at(std::size_t value_index) const;
 
+  // parse_values(texts, values): one Python literal per value of the record, read with
+  // parse_literal and its field's format character, into values (cleared first; reuse it).
+  // Error binary.bad_count when there are not count() texts, binary.bad_value ("item 2: …",
+  // counted from 1) when one is not a literal of its field.
+  [[nodiscard]] Result<void> parse_values(std::span<const std::string_view> texts,
+                                          std::vector<Value>& values) const;
+  [[nodiscard]] Result<void> parse_values(std::span<const std::string> texts,
+                                          std::vector<Value>& values) const;
+
   // pack(values): the record's bytes. Integers must fit their field, floats their e/f field,
   // c takes 1 byte, s and p are cut or zero-padded to their length.
   [[nodiscard]] Result<std::string> pack(std::span<const Value> values) const;
@@ -155,31 +164,6 @@ void append_repr(std::string& out, const Value& value);
 // float_repr(x): Python's repr(float): shortest round-trip digits, "1.0", "1e+16", "nan".
 [[nodiscard]] std::string float_repr(double x);
 void append_float_repr(std::string& out, double x);
-
-// --- The tutorial's PYDB file: a header, then fixed-size records ----------------------------
-
-// PYDB's 16-byte big-endian header, ">4sHIHI": magic "PYDB", version, record count, record
-// size, flags.
-struct PydbHeader {
-  std::uint16_t version = 1;
-  std::uint32_t record_count = 0;
-  std::uint16_t record_size = 0;
-  std::uint32_t flags = 0;
-};
-inline constexpr std::size_t pydb_header_size = 16;
-
-struct PydbFile {
-  PydbHeader header;
-  std::string_view records;  // record_count * record_size bytes, a view into the input
-};
-
-// write_pydb(header, records): the header (its record_count from records' size) and records.
-// Error when records is not a whole number of header.record_size records.
-[[nodiscard]] Result<std::string> write_pydb(PydbHeader header, std::string_view records);
-// read_pydb(bytes): the header and the records it announces. Errors say where: too short for
-// a header (binary.truncated), another magic (binary.bad_magic, at byte 0), fewer record bytes
-// than announced (binary.truncated, at the end of the data). Trailing bytes are allowed.
-[[nodiscard]] Result<PydbFile> read_pydb(std::string_view bytes);
 
 // --- Bytes helpers --------------------------------------------------------------------------
 

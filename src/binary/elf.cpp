@@ -61,6 +61,25 @@ bool is_pie(std::string_view bytes, const ElfInfo& info, const Header& h) {
 
 }  // namespace
 
+std::string_view ElfInfo::class_name() const {
+  return elf_class == 2 ? "ELF64" : "ELF32";
+}
+
+std::string_view ElfInfo::data_name() const {
+  return little_endian ? "little endian" : "big endian";
+}
+
+std::string ElfInfo::os_abi_name() const {
+  switch (os_abi) {
+    case 0: return "UNIX - System V";
+    case 3: return "UNIX - GNU";
+    case 6: return "UNIX - Solaris";
+    case 9: return "UNIX - FreeBSD";
+    case 12: return "UNIX - OpenBSD";
+    default: return fmt::format("<unknown: {:x}>", os_abi);
+  }
+}
+
 std::string ElfInfo::type_name() const {
   switch (type) {
     case 0: return "NONE (None)";
@@ -142,19 +161,26 @@ Result<ElfInfo> inspect_elf(std::string_view bytes) {
   h.shentsize = *r.get<std::uint16_t>();
   info.section_headers = *r.get<std::uint16_t>();
 
+  // A table that does not fit is reported at the header field that places it (e_phoff,
+  // e_shoff), never at the offset that field holds: that may lie anywhere, past the end too.
+  const std::uint64_t phoff_field = wide ? 32 : 28, shoff_field = wide ? 40 : 32;
   bool tables_fit = true;
   if (info.program_headers != 0 &&
       !fits(bytes, h.phoff, std::uint64_t{info.program_headers} * h.phentsize)) {
     tables_fit = false;
-    info.problems.push_back(problem("elf.truncated", h.phoff,
-                                    "the {} program headers do not fit in the file",
-                                    info.program_headers));
+    info.problems.push_back(problem("elf.truncated", phoff_field,
+                                    "the {} program headers ({} bytes at byte {}) do not fit in "
+                                    "the file",
+                                    info.program_headers,
+                                    std::uint64_t{info.program_headers} * h.phentsize, h.phoff));
   }
   if (info.section_headers != 0 &&
       !fits(bytes, h.shoff, std::uint64_t{info.section_headers} * h.shentsize)) {
-    info.problems.push_back(problem("elf.truncated", h.shoff,
-                                    "the {} section headers do not fit in the file",
-                                    info.section_headers));
+    info.problems.push_back(problem("elf.truncated", shoff_field,
+                                    "the {} section headers ({} bytes at byte {}) do not fit in "
+                                    "the file",
+                                    info.section_headers,
+                                    std::uint64_t{info.section_headers} * h.shentsize, h.shoff));
   }
   if (info.type == 3 && tables_fit) info.pie = is_pie(bytes, info, h);
   return info;

@@ -160,6 +160,21 @@ std::string_view PngInfo::color_mode() const {
   }
 }
 
+std::string_view PngInfo::interlace_name() const {
+  return interlace == 0 ? "None" : interlace == 1 ? "Adam7" : "?";
+}
+
+std::string PngInfo::srgb_intent_name() const {
+  static constexpr const char* intents[] = {"Perceptual", "Relative colorimetric", "Saturation",
+                                            "Absolute colorimetric"};
+  if (!srgb_intent) return "";
+  return *srgb_intent < 4 ? intents[*srgb_intent] : std::to_string(*srgb_intent);
+}
+
+std::string_view PngInfo::Phys::unit_name() const {
+  return unit == 1 ? "pixels per metre" : "(aspect ratio)";
+}
+
 Result<PngInfo> inspect_png(std::string_view bytes) {
   if (bytes.substr(0, 8) != png_signature) {
     std::size_t at = 0;

@@ -1,4 +1,6 @@
 // The tutorial's PYDB format, built on Struct as a worked example of header-plus-records.
+#include "kit/binary/pydb.hpp"
+
 #include <fmt/core.h>
 
 #include "kit/binary.hpp"

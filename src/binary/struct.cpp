@@ -303,6 +303,38 @@ char Struct::code_at(std::size_t value_index) const {
   return '\0';
 }
 
+namespace {
+
+template <class Text>
+Result<void> parse_texts(const Struct& s, std::span<const Text> texts, std::vector<Value>& values) {
+  if (texts.size() != s.count())
+    return tl::unexpected(
+        make_error(ErrorKind::invalid_argument, "binary.bad_count",
+                   fmt::format("pack expected {} items for packing (got {})", s.count(), texts.size())));
+  values.clear();
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    auto v = parse_literal(texts[i], s.code_at(i));
+    if (!v) {
+      v.error().message = fmt::format("item {}: {}", i + 1, v.error().message);
+      return tl::unexpected(v.error());
+    }
+    values.push_back(std::move(*v));
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<void> Struct::parse_values(std::span<const std::string_view> texts,
+                                  std::vector<Value>& values) const {
+  return parse_texts(*this, texts, values);
+}
+
+Result<void> Struct::parse_values(std::span<const std::string> texts,
+                                  std::vector<Value>& values) const {
+  return parse_texts(*this, texts, values);
+}
+
 Result<std::size_t> calcsize(std::string_view format) {
   auto s = Struct::compile(format);
   if (!s) return tl::unexpected(s.error());

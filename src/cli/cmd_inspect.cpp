@@ -54,11 +54,16 @@ std::string printable(std::string_view s) {
   std::string out;
   for (char ch : s) {
     auto c = static_cast<unsigned char>(ch);
-    if (ch == '\n') out += "\\n";
-    else if (ch == '\t') out += "\\t";
-    else if (ch == '\\') out += "\\\\";
-    else if (c < 0x20 || c == 0x7F) out += fmt::format("\\x{:02x}", c);
-    else out += ch;
+    if (ch == '\n')
+      out += "\\n";
+    else if (ch == '\t')
+      out += "\\t";
+    else if (ch == '\\')
+      out += "\\\\";
+    else if (c < 0x20 || c == 0x7F)
+      out += fmt::format("\\x{:02x}", c);
+    else
+      out += ch;
   }
   return out;
 }
@@ -82,33 +87,32 @@ class FieldList {
   std::vector<Field> fields_;
 };
 
-std::string hex32(std::uint32_t v) { return fmt::format("{:08x}", v); }
+std::string hex32(std::uint32_t v) {
+  return fmt::format("{:08x}", v);
+}
 
-void png_fields(FieldList& f, const bin::PngInfo& p, std::string_view bytes) {
+void add_fields(FieldList& f, const bin::PngInfo& p, std::string_view bytes) {
   f.add("width", p.width).add("height", p.height).add("bit_depth", p.bit_depth);
   f.add("color_mode", p.color_mode()).add("raw_signature", bin::to_hex(bytes.substr(0, 8)));
   f.add("color_type", p.color_type).add("compression", p.compression).add("filter", p.filter);
-  f.add("interlace", p.interlace, p.interlace == 0 ? "None" : p.interlace == 1 ? "Adam7" : "?");
+  f.add("interlace", p.interlace, std::string(p.interlace_name()));
   if (p.palette_entries) f.add("palette_entries", *p.palette_entries);
   if (p.transparency_bytes) f.add("transparency_bytes", *p.transparency_bytes);
   if (p.gamma) f.add("gamma", *p.gamma, fmt::format("{:.5f}", *p.gamma / 100000.0));
-  if (p.srgb_intent) {
-    static constexpr const char* intents[] = {"Perceptual", "Relative colorimetric",
-                                              "Saturation", "Absolute colorimetric"};
-    f.add("srgb_intent", *p.srgb_intent,
-          *p.srgb_intent < 4 ? intents[*p.srgb_intent] : std::to_string(*p.srgb_intent));
-  }
-  if (p.icc_profile) f.add("icc_profile", core::json_text(*p.icc_profile), printable(*p.icc_profile));
+  if (p.srgb_intent) f.add("srgb_intent", *p.srgb_intent, p.srgb_intent_name());
+  if (p.icc_profile)
+    f.add("icc_profile", core::json_text(*p.icc_profile), printable(*p.icc_profile));
   if (p.phys)
     f.add("phys", Json{{"x", p.phys->x}, {"y", p.phys->y}, {"unit", p.phys->unit}},
-          fmt::format("{}x{} {}", p.phys->x, p.phys->y,
-                      p.phys->unit == 1 ? "pixels per metre" : "(aspect ratio)"));
+          fmt::format("{}x{} {}", p.phys->x, p.phys->y, p.phys->unit_name()));
   if (p.animation)
-    f.add("animation", Json{{"frames", p.animation->frames}, {"plays", p.animation->plays}},
-          fmt::format("{} frames, {}", p.animation->frames,
-                      p.animation->plays == 0 ? std::string("looping forever")
-                                              : fmt::format("played {} times", p.animation->plays)));
-  f.add("frame_controls", p.frame_controls, p.frame_controls ? std::to_string(p.frame_controls) : "");
+    f.add(
+        "animation", Json{{"frames", p.animation->frames}, {"plays", p.animation->plays}},
+        fmt::format("{} frames, {}", p.animation->frames,
+                    p.animation->plays == 0 ? std::string("looping forever")
+                                            : fmt::format("played {} times", p.animation->plays)));
+  f.add("frame_controls", p.frame_controls,
+        p.frame_controls ? std::to_string(p.frame_controls) : "");
   Json texts = Json::array();
   for (const bin::PngText& t : p.texts) {
     texts.push_back({{"chunk", t.chunk},
@@ -119,7 +123,8 @@ void png_fields(FieldList& f, const bin::PngInfo& p, std::string_view bytes) {
   }
   f.add("texts", texts, "");
   for (const bin::PngText& t : p.texts)
-    f.add("", nullptr, fmt::format("{:<20}: {}", t.chunk + " " + printable(t.keyword), printable(t.text)));
+    f.add("", nullptr,
+          fmt::format("{:<20}: {}", t.chunk + " " + printable(t.keyword), printable(t.text)));
   Json chunks = Json::array();
   for (const bin::PngChunk& c : p.chunks)
     chunks.push_back({{"type", core::json_text(c.type)},
@@ -133,7 +138,7 @@ void png_fields(FieldList& f, const bin::PngInfo& p, std::string_view bytes) {
         p.trailing_bytes ? std::to_string(p.trailing_bytes) : "");
 }
 
-void bmp_fields(FieldList& f, const bin::BmpInfo& b) {
+void add_fields(FieldList& f, const bin::BmpInfo& b, std::string_view) {
   auto magnitude = [](std::int32_t v) { return v < 0 ? -std::int64_t{v} : std::int64_t{v}; };
   f.add("file_size_bytes", b.file_size).add("data_offset", b.data_offset);
   f.add("width", magnitude(b.width)).add("height", magnitude(b.height));
@@ -147,7 +152,9 @@ void bmp_fields(FieldList& f, const bin::BmpInfo& b) {
   f.add("palette_colors", b.palette_colors);
   if (b.masks)
     f.add("masks",
-          Json{{"red", b.masks->red}, {"green", b.masks->green}, {"blue", b.masks->blue},
+          Json{{"red", b.masks->red},
+               {"green", b.masks->green},
+               {"blue", b.masks->blue},
                {"alpha", b.masks->alpha}},
           fmt::format("red {:#010x}, green {:#010x}, blue {:#010x}, alpha {:#010x}", b.masks->red,
                       b.masks->green, b.masks->blue, b.masks->alpha));
@@ -155,21 +162,22 @@ void bmp_fields(FieldList& f, const bin::BmpInfo& b) {
   f.add("file_length", b.actual_size);
 }
 
-void gif_fields(FieldList& f, const bin::GifInfo& g) {
+void add_fields(FieldList& f, const bin::GifInfo& g, std::string_view) {
   f.add("version", g.version).add("width", g.width).add("height", g.height);
   f.add("global_colors", g.global_colors).add("frames", g.frames);
   if (g.loop_count)
-    f.add("loop_count", *g.loop_count, *g.loop_count == 0 ? "forever" : std::to_string(*g.loop_count));
+    f.add("loop_count", *g.loop_count,
+          *g.loop_count == 0 ? "forever" : std::to_string(*g.loop_count));
   f.add("trailer", g.has_trailer);
 }
 
-void jpeg_fields(FieldList& f, const bin::JpegInfo& j) {
+void add_fields(FieldList& f, const bin::JpegInfo& j, std::string_view) {
   f.add("width", j.width).add("height", j.height).add("precision", j.precision);
   f.add("components", j.components).add("sof", j.sof, "").add("process", j.process());
   f.add("progressive", j.progressive).add("jfif", j.jfif).add("exif", j.exif).add("eoi", j.has_eoi);
 }
 
-void wav_fields(FieldList& f, const bin::WavInfo& w) {
+void add_fields(FieldList& f, const bin::WavInfo& w, std::string_view) {
   f.add("format_tag", w.format_tag, "").add("encoding", w.format_name());
   f.add("channels", w.channels).add("sample_rate", w.sample_rate);
   f.add("bits_per_sample", w.bits_per_sample).add("byte_rate", w.byte_rate);
@@ -184,7 +192,7 @@ void wav_fields(FieldList& f, const bin::WavInfo& w) {
   f.add("chunks", chunks, ids);
 }
 
-void zip_fields(FieldList& f, const bin::ZipInfo& z) {
+void add_fields(FieldList& f, const bin::ZipInfo& z, std::string_view) {
   Json entries = Json::array();
   for (const bin::ZipEntry& e : z.entries)
     entries.push_back({{"name", core::json_text(e.name)},
@@ -198,28 +206,18 @@ void zip_fields(FieldList& f, const bin::ZipInfo& z) {
   f.add("central_directory_offset", z.central_directory_offset).add("zip64", z.zip64);
   f.add("comment", core::json_text(z.comment), z.comment.empty() ? "" : printable(z.comment));
   if (z.entries.empty()) return;
-  f.add("", nullptr, fmt::format("{:>12}  {:>12}  {:<8}  {:<8}  {}", "Size", "Compressed",
-                                 "Method", "CRC-32", "Name"));
+  f.add("", nullptr,
+        fmt::format("{:>12}  {:>12}  {:<8}  {:<8}  {}", "Size", "Compressed", "Method", "CRC-32",
+                    "Name"));
   for (const bin::ZipEntry& e : z.entries)
-    f.add("", nullptr, fmt::format("{:>12}  {:>12}  {:<8}  {:08x}  {}", e.size,
-                                   e.compressed_size, e.method_name(), e.crc, printable(e.name)));
+    f.add("", nullptr,
+          fmt::format("{:>12}  {:>12}  {:<8}  {:08x}  {}", e.size, e.compressed_size,
+                      e.method_name(), e.crc, printable(e.name)));
 }
 
-std::string os_abi_name(std::uint8_t abi) {
-  switch (abi) {
-    case 0: return "UNIX - System V";
-    case 3: return "UNIX - GNU";
-    case 6: return "UNIX - Solaris";
-    case 9: return "UNIX - FreeBSD";
-    case 12: return "UNIX - OpenBSD";
-    default: return fmt::format("<unknown: {:x}>", abi);
-  }
-}
-
-void elf_fields(FieldList& f, const bin::ElfInfo& e) {
-  f.add("class", e.elf_class == 2 ? "ELF64" : "ELF32");
-  f.add("data", e.little_endian ? "little endian" : "big endian");
-  f.add("os_abi", e.os_abi, os_abi_name(e.os_abi));
+void add_fields(FieldList& f, const bin::ElfInfo& e, std::string_view) {
+  f.add("class", e.class_name()).add("data", e.data_name());
+  f.add("os_abi", e.os_abi, e.os_abi_name());
   f.add("type", e.type, "").add("type_name", e.type_name());
   f.add("machine", e.machine, "").add("machine_name", e.machine_name());
   f.add("entry", fmt::format("{:#x}", e.entry));
@@ -233,19 +231,12 @@ struct Report {
   std::vector<Error> problems;
 };
 
-Report describe(const bin::FileInfo& info, std::string_view bytes) {
-  Report r{};
+Report describe(const bin::FileInfo& info, bin::FileFormat format, std::string_view bytes) {
+  Report r{format, {}, {}};
   std::visit(
       [&](const auto& i) {
-        using T = std::decay_t<decltype(i)>;
         r.problems = i.problems;
-        if constexpr (std::is_same_v<T, bin::PngInfo>) r.format = bin::FileFormat::png, png_fields(r.fields, i, bytes);
-        else if constexpr (std::is_same_v<T, bin::BmpInfo>) r.format = bin::FileFormat::bmp, bmp_fields(r.fields, i);
-        else if constexpr (std::is_same_v<T, bin::GifInfo>) r.format = bin::FileFormat::gif, gif_fields(r.fields, i);
-        else if constexpr (std::is_same_v<T, bin::JpegInfo>) r.format = bin::FileFormat::jpeg, jpeg_fields(r.fields, i);
-        else if constexpr (std::is_same_v<T, bin::WavInfo>) r.format = bin::FileFormat::wav, wav_fields(r.fields, i);
-        else if constexpr (std::is_same_v<T, bin::ZipInfo>) r.format = bin::FileFormat::zip, zip_fields(r.fields, i);
-        else r.format = bin::FileFormat::elf, elf_fields(r.fields, i);
+        add_fields(r.fields, i, bytes);
       },
       info);
   return r;
@@ -254,14 +245,18 @@ Report describe(const bin::FileInfo& info, std::string_view bytes) {
 std::string text_block(const Report& r, const bin::FileInfo* info, bool chunks) {
   std::string out;
   bool bmp = r.format == bin::FileFormat::bmp;
-  if (bmp) out += "BMP Header Info:\n";
+  if (bmp)
+    out += "BMP Header Info:\n";
   else if (r.format != bin::FileFormat::png)
     out += fmt::format("{:<20}: {}\n", "format", bin::format_name(r.format));
   for (const Field& f : r.fields.fields()) {
     if (f.text.empty()) continue;
-    if (f.key.empty()) out += f.text + '\n';  // a line of its own
-    else if (bmp) out += fmt::format("  {}: {}\n", f.key, f.text);
-    else out += fmt::format("{:<20}: {}\n", f.key, f.text);
+    if (f.key.empty())
+      out += f.text + '\n';  // a line of its own
+    else if (bmp)
+      out += fmt::format("  {}: {}\n", f.key, f.text);
+    else
+      out += fmt::format("{:<20}: {}\n", f.key, f.text);
   }
   if (chunks && info != nullptr)
     if (const auto* png = std::get_if<bin::PngInfo>(info))
@@ -288,9 +283,20 @@ int run_inspect(const InspectOptions& o) {
   if (o.hex < 0)
     return core::report_error("inspect", make_error(ErrorKind::invalid_argument, "inspect.usage",
                                                     fmt::format("--hex {}: a byte count cannot "
-                                                                "be negative", o.hex)));
+                                                                "be negative",
+                                                                o.hex)));
   core::Output out({.json = o.json, .command = "inspect"});
+  // --json: one file's object on a line of its own; several files' as JSON Lines records,
+  // then a summary, as the other commands that stream write them.
+  const bool lines = o.json && o.files.size() > 1;
+  auto put = [&](const Json& doc) {
+    if (lines)
+      out.record(doc);
+    else
+      out.text(doc.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n");
+  };
   int status = core::exit_ok;
+  std::size_t ok = 0, corrupt = 0, errors = 0;
   bool first = true;
   for (const std::string& name : o.files) {
     Json doc{{"file", name}};
@@ -302,17 +308,19 @@ int run_inspect(const InspectOptions& o) {
     if (!info && format == bin::FileFormat::unknown) {  // unreadable, or not a format kit knows
       report(name, info.error());
       status = core::exit_usage;
+      ++errors;
       if (o.json) {
         doc["format"] = nullptr;
         doc["ok"] = false;
         doc["error"] = error_json(info.error());
         doc["problems"] = Json::array();
-        out.text(doc.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n");
+        put(doc);
       }
       continue;
     }
-    Report r = info ? describe(*info, bytes) : Report{format, {}, {info.error()}};
+    Report r = info ? describe(*info, format, bytes) : Report{format, {}, {info.error()}};
     if (!r.problems.empty() && status == core::exit_ok) status = core::exit_failed;
+    ++(r.problems.empty() ? ok : corrupt);
     std::size_t hex = std::min(static_cast<std::size_t>(o.hex), bytes.size());
     if (o.json) {
       doc["format"] = bin::format_name(format);
@@ -323,7 +331,7 @@ int run_inspect(const InspectOptions& o) {
       for (const Field& f : r.fields.fields())
         if (!f.key.empty()) doc[f.key] = f.value;
       if (hex != 0) doc["hex"] = bin::to_hex(bytes.substr(0, hex));
-      out.text(doc.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n");
+      put(doc);
     } else {
       std::string block;
       if (o.files.size() > 1) block += fmt::format("{}==> {} <==\n", first ? "" : "\n", name);
@@ -334,6 +342,9 @@ int run_inspect(const InspectOptions& o) {
     }
     for (const Error& e : r.problems) report(name, e);
   }
+  if (lines)
+    out.summary(
+        Json{{"files", o.files.size()}, {"ok", ok}, {"corrupt", corrupt}, {"errors", errors}});
   int written = out.finish();
   return written != core::exit_ok ? written : status;
 }

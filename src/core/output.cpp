@@ -91,10 +91,14 @@ void Output::summary(const nlohmann::json& data) {
 
 // One JSON Lines message, "type" first as ripgrep writes it.
 void Output::write_line(std::string_view type, const nlohmann::json& data) {
+  write_message(type, data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+void Output::write_message(std::string_view type, std::string_view data) {
   write("{\"type\":\"");
   write(type);
   write("\",\"data\":");
-  write(data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  write(data);
   write("}\n");
 }
 

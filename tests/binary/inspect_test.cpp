@@ -333,3 +333,94 @@ TEST(InspectElf, BigEndian32BitHeader) {
   EXPECT_TRUE(info->problems.empty());
   EXPECT_EQ(bin::inspect_elf(file.substr(0, 40)).error().code, "elf.truncated");
 }
+
+namespace {
+
+// elf_header(wide, little, phoff, phnum, shoff, shnum): a file header alone, with program
+// headers of 56 (32) bytes and section headers of 64 (40).
+std::string elf_header(bool wide, bool little, std::uint64_t phoff, std::uint16_t phnum,
+                       std::uint64_t shoff, std::uint16_t shnum) {
+  auto put = [&](std::uint64_t v, int n) {
+    std::string out(static_cast<std::size_t>(n), '\0');
+    for (int i = 0; i < n; ++i)
+      out[static_cast<std::size_t>(little ? i : n - 1 - i)] = static_cast<char>(v >> (8 * i));
+    return out;
+  };
+  const int word = wide ? 8 : 4;
+  std::string h = std::string("\x7F" "ELF", 4) + static_cast<char>(wide ? 2 : 1) +
+                  static_cast<char>(little ? 1 : 2) + std::string("\x01\x00", 2) +
+                  std::string(8, '\0');
+  h += put(2, 2) + put(wide ? 21 : 3, 2) + put(1, 4);                // EXEC, machine, version
+  h += put(0x10000000, word) + put(phoff, word) + put(shoff, word);  // entry, phoff, shoff
+  h += put(0, 4) + put(wide ? 64 : 52, 2);                            // flags, ehsize
+  h += put(wide ? 56 : 32, 2) + put(phnum, 2) + put(wide ? 64 : 40, 2) + put(shnum, 2);
+  h += put(0, 2);  // shstrndx
+  return h;
+}
+
+}  // namespace
+
+TEST(InspectElf, ATableOutsideTheFileIsReportedAtTheFieldThatPlacesIt) {
+  // The fuzzer's find: a big-endian ELF64 whose program headers lie far past the end was
+  // reported "at byte 70368746930176" (e_phoff's value). The offset is e_phoff's own: 32.
+  const std::string be64_file = elf_header(true, false, 0x4000002A0000, 1, 0, 0);
+  ASSERT_EQ(be64_file.size(), 64u);
+  auto be64 = bin::inspect_elf(be64_file);
+  ASSERT_TRUE(be64);
+  ASSERT_EQ(be64->problems.size(), 1u);
+  EXPECT_EQ(be64->problems[0].code, "elf.truncated");
+  EXPECT_EQ(be64->problems[0].offset, 32u);
+  EXPECT_EQ(be64->problems[0].message,
+            "the 1 program headers (56 bytes at byte 70368746930176) do not fit in the file");
+  // e_shoff is at 40 in ELF64; in ELF32 e_phoff is at 28 and e_shoff at 32.
+  auto shoff64 = bin::inspect_elf(elf_header(true, true, 0, 0, 1u << 20, 3));
+  ASSERT_TRUE(shoff64);
+  ASSERT_EQ(shoff64->problems.size(), 1u);
+  EXPECT_EQ(shoff64->problems[0].offset, 40u);
+  auto both32 = bin::inspect_elf(elf_header(false, true, 0xFFFFFFF0, 2, 0xFFFFFF00, 5));
+  ASSERT_TRUE(both32);
+  ASSERT_EQ(both32->problems.size(), 2u);
+  EXPECT_EQ(both32->problems[0].offset, 28u);
+  EXPECT_EQ(both32->problems[1].offset, 32u);
+  // A table that starts inside the file and runs past its end: the same field.
+  auto cut32 = bin::inspect_elf(elf_header(false, false, 52, 2, 0, 0) + std::string(40, '\0'));
+  ASSERT_TRUE(cut32);
+  ASSERT_EQ(cut32->problems.size(), 1u);
+  EXPECT_EQ(cut32->problems[0].offset, 28u);
+}
+
+TEST(InspectElf, NamesAsReadelfGivesThem) {
+  bin::ElfInfo e;
+  EXPECT_EQ(e.os_abi_name(), "UNIX - System V");
+  e.os_abi = 3;
+  EXPECT_EQ(e.os_abi_name(), "UNIX - GNU");
+  e.os_abi = 9;
+  EXPECT_EQ(e.os_abi_name(), "UNIX - FreeBSD");
+  e.os_abi = 0x61;
+  EXPECT_EQ(e.os_abi_name(), "<unknown: 61>");
+  e.elf_class = 2;
+  EXPECT_EQ(e.class_name(), "ELF64");
+  e.elf_class = 1;
+  EXPECT_EQ(e.class_name(), "ELF32");
+  EXPECT_EQ(e.data_name(), "little endian");
+  e.little_endian = false;
+  EXPECT_EQ(e.data_name(), "big endian");
+}
+
+TEST(InspectPng, InterlaceIntentAndUnitNames) {
+  bin::PngInfo p;
+  EXPECT_EQ(p.interlace_name(), "None");
+  p.interlace = 1;
+  EXPECT_EQ(p.interlace_name(), "Adam7");
+  p.interlace = 2;
+  EXPECT_EQ(p.interlace_name(), "?");
+  EXPECT_EQ(p.srgb_intent_name(), "");
+  p.srgb_intent = 0;
+  EXPECT_EQ(p.srgb_intent_name(), "Perceptual");
+  p.srgb_intent = 3;
+  EXPECT_EQ(p.srgb_intent_name(), "Absolute colorimetric");
+  p.srgb_intent = 7;
+  EXPECT_EQ(p.srgb_intent_name(), "7");
+  EXPECT_EQ((bin::PngInfo::Phys{2835, 2835, 1}.unit_name()), "pixels per metre");
+  EXPECT_EQ((bin::PngInfo::Phys{1, 2, 0}.unit_name()), "(aspect ratio)");
+}

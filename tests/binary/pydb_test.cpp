@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "kit/binary.hpp"
+#include "kit/binary/pydb.hpp"
 
 namespace {
 
@@ -56,6 +57,18 @@ TEST(Pydb, ErrorsSayWhere) {
   bin::PydbHeader header;
   header.record_size = 8;
   EXPECT_FALSE(bin::write_pydb(header, "123"));
+}
+
+TEST(Pydb, HeaderExample) {
+  // The example at the top of kit/binary/pydb.hpp.
+  const std::string records(30, 'r');
+  auto file = bin::write_pydb({.record_size = 10}, records);
+  ASSERT_TRUE(file) << file.error().message;
+  auto pydb = bin::read_pydb(*file);
+  ASSERT_TRUE(pydb) << pydb.error().message;
+  EXPECT_EQ(pydb->header.record_count, 3u);
+  EXPECT_EQ(pydb->records, records);
+  EXPECT_EQ(pydb->records.data(), file->data() + bin::pydb_header_size);
 }
 
 }  // namespace

@@ -346,14 +346,30 @@ class InspectRunner(Runner):
         if lines[-1] != "":
             return None, "stdout does not end with a newline"
         lines.pop()
-        if len(lines) != n:
-            return None, f"{len(lines)} lines on stdout for {n} files"
+        # One file: its object. Several: a {"type": "record", "data": object} line each, then
+        # a {"type": "summary", "data": {files, ok, corrupt, errors}} line.
+        want = n if n == 1 else n + 1
+        if len(lines) != want:
+            return None, f"{len(lines)} lines on stdout for {n} files (expected {want})"
         objs = []
         for i, line in enumerate(lines):
             try:
                 objs.append(json.loads(line))
             except ValueError as e:
                 return None, f"line {i + 1} is not JSON ({e}): {clip(line)}"
+        if n == 1:
+            return objs, None
+        if any(not isinstance(o, dict) or list(o) != ["type", "data"] for o in objs):
+            return None, "a line is not a {type, data} message"
+        types = [o["type"] for o in objs]
+        if types != ["record"] * n + ["summary"]:
+            return None, f"message types {types}, expected {n} records then a summary"
+        summary, objs = objs[-1]["data"], [o["data"] for o in objs[:-1]]
+        ok = sum(1 for o in objs if isinstance(o, dict) and o.get("ok") is True)
+        errors = sum(1 for o in objs if isinstance(o, dict) and o.get("format") is None)
+        expect = {"files": n, "ok": ok, "corrupt": n - ok - errors, "errors": errors}
+        if summary != expect:
+            return None, f"summary {summary}, expected {expect} from the records"
         return objs, None
 
     def check_run(self, items, objs, rc, err, where, status=None):

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "kit/binary.hpp"
+#include "kit/binary/pydb.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   namespace bin = kit::binary;

@@ -71,6 +71,8 @@ struct PngInfo {
   struct Phys {
     std::uint32_t x, y;
     std::uint8_t unit;  // 0 unknown (aspect ratio only), 1 metre
+    // unit_name(): "pixels per metre", or "(aspect ratio)" when the unit is unknown.
+    [[nodiscard]] std::string_view unit_name() const;
   };
   std::optional<Phys> phys;
   struct Animation {  // APNG
@@ -84,6 +86,11 @@ struct PngInfo {
 
   // color_mode(): the tutorial's names: Grayscale, RGB, Indexed, Grayscale+Alpha, RGBA, Unknown.
   [[nodiscard]] std::string_view color_mode() const;
+  // interlace_name(): "None", "Adam7", or "?" for a method PNG does not define.
+  [[nodiscard]] std::string_view interlace_name() const;
+  // srgb_intent_name(): "Perceptual", "Relative colorimetric", "Saturation", "Absolute
+  // colorimetric", the number for another intent, "" without an sRGB chunk.
+  [[nodiscard]] std::string srgb_intent_name() const;
 };
 
 // inspect_png(bytes): fails when the signature is wrong or the first chunk is not a whole IHDR.
@@ -194,6 +201,9 @@ struct ElfInfo {
   std::uint16_t section_headers = 0;
   bool pie = false;  // DYN with DF_1_PIE: an executable, not a shared library
   std::vector<Error> problems;
+  [[nodiscard]] std::string_view class_name() const;  // "ELF32" or "ELF64"
+  [[nodiscard]] std::string_view data_name() const;   // "little endian" or "big endian"
+  [[nodiscard]] std::string os_abi_name() const;      // "UNIX - System V", as readelf says
   [[nodiscard]] std::string type_name() const;     // "EXEC (Executable file)" as readelf says
   [[nodiscard]] std::string machine_name() const;  // "Advanced Micro Devices X86-64", …
 };

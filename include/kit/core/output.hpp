@@ -10,6 +10,7 @@
 
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -62,6 +63,18 @@ class Output {
   void document(const nlohmann::json& doc);
   void record(const nlohmann::json& data);
   void summary(const nlohmann::json& data);
+  // record(data), summary(data) of an ordered_json: its keys go out in the order they were
+  // added. Templates, so that a braced list still means nlohmann::json.
+  template <class OrderedJson>
+    requires std::is_same_v<OrderedJson, nlohmann::ordered_json>
+  void record(const OrderedJson& data) {
+    write_message("record", data.dump(-1, ' ', false, OrderedJson::error_handler_t::replace));
+  }
+  template <class OrderedJson>
+    requires std::is_same_v<OrderedJson, nlohmann::ordered_json>
+  void summary(const OrderedJson& data) {
+    write_message("summary", data.dump(-1, ' ', false, OrderedJson::error_handler_t::replace));
+  }
 
   // finish(): flushes stdout; exit_ok, or exit_failed after reporting a write error (a full
   // disk, a closed pipe) as `kit <command>: write error: …`.
@@ -70,6 +83,7 @@ class Output {
  private:
   void write(std::string_view s);
   void write_line(std::string_view type, const nlohmann::json& data);
+  void write_message(std::string_view type, std::string_view data);
   OutputOptions options_;
   bool color_ = false;
   int write_errno_ = 0;  // the first write error, 0 while there is none
