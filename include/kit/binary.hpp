@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "kit/core/error.hpp"
+#include "kit/core/text.hpp"
 
 namespace kit::binary {
 
@@ -167,8 +168,8 @@ void append_float_repr(std::string& out, double x);
 
 // --- Bytes helpers --------------------------------------------------------------------------
 
-// to_hex("\x01\xab", ":") == "01:ab" (bytes.hex(sep)).
-[[nodiscard]] std::string to_hex(std::string_view bytes, std::string_view separator = {});
+// to_hex("\x01\xab", ":") == "01:ab" (bytes.hex(sep)): kit::core's, named here too.
+using core::to_hex;
 // from_hex("01 ab") == "\x01\xab" (bytes.fromhex: whitespace between bytes allowed).
 [[nodiscard]] Result<std::string> from_hex(std::string_view hex);
 // to_bytes(integer, length, order, is_signed): int.to_bytes; Error when it does not fit.

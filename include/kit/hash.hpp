@@ -36,6 +36,20 @@ namespace kit::hash {
 // (hash.unknown_algorithm) that lists the known ones.
 [[nodiscard]] Result<std::string> canonical_algorithm(std::string_view name);
 
+// AlgorithmInfo: what a checksum tool needs to know of an algorithm before hashing with it.
+struct AlgorithmInfo {
+  std::string name;              // hashlib's: "sha256", "blake2b", "shake_128"
+  std::string tag;               // coreutils' --tag name: "SHA256", "BLAKE2b", "SHA3-256", "XXH3"
+  std::size_t digest_size = 0;   // default digest size in bytes; 0 for shake (a length is needed)
+  bool variable_length = false;  // another digest size may be chosen (blake2b, blake2s, shake)
+  std::size_t max_bits = 0;      // the longest digest in bits: b2sum -l's limit, 512 for blake2b
+};
+
+// algorithm_info(name): the AlgorithmInfo of any name Hasher::create accepts ("SHA-256" too),
+// or canonical_algorithm's Error.
+//   algorithm_info("sha3-256")->tag == "SHA3-256"; algorithm_info("blake2s")->max_bits == 256
+[[nodiscard]] Result<AlgorithmInfo> algorithm_info(std::string_view name);
+
 class Hasher {
  public:
   // create(name, digest_size): digest_size in bytes is required for shake_128/shake_256,

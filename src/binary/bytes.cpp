@@ -23,18 +23,6 @@ bool is_space(char c) {
 
 }  // namespace
 
-std::string to_hex(std::string_view bytes, std::string_view separator) {
-  std::string out;
-  out.reserve(bytes.size() * (2 + separator.size()));
-  for (std::size_t i = 0; i < bytes.size(); ++i) {
-    if (i != 0) out += separator;
-    const auto c = static_cast<unsigned char>(bytes[i]);
-    out += hex_digits[c >> 4];
-    out += hex_digits[c & 15];
-  }
-  return out;
-}
-
 Result<std::string> from_hex(std::string_view hex) {
   std::string out;
   out.reserve(hex.size() / 2);

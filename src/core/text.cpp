@@ -80,6 +80,21 @@ std::string base64_encode(std::string_view bytes) {
   return out;
 }
 
+std::string to_hex(std::string_view bytes, std::string_view separator) {
+  static constexpr char digits[] = "0123456789abcdef";
+  if (bytes.empty()) return {};
+  // Sized once and written in place: a hexdigest per file is on `kit sum`'s path.
+  std::string out((bytes.size() - 1) * separator.size() + 2 * bytes.size(), '\0');
+  char* o = out.data();
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    if (i != 0) o = std::copy(separator.begin(), separator.end(), o);
+    const auto c = static_cast<unsigned char>(bytes[i]);
+    *o++ = digits[c >> 4];
+    *o++ = digits[c & 15];
+  }
+  return out;
+}
+
 Result<long long> parse_int(std::string_view s) {
   std::string_view digits = s;
   if (!digits.empty() && digits.front() == '+') {

@@ -169,8 +169,10 @@ bool ManifestParser::parse_untagged(std::string_view s, bool escaped, ChecksumEn
   if (!all_hex(hex)) return false;
   std::size_t i = hex_length + 1;
   // "HEX NAME" (BSD reversed) when one character is left or the next is not a mode mark;
-  // a manifest may not mix the two styles.
-  if (s.size() - i == 1 || (s[i] != ' ' && s[i] != '*')) {
+  // a manifest may not mix the two styles. The separator may end the line ("ab " of a b2sum
+  // manifest): coreutils then sees the line's NUL, so here too the name is empty.
+  const char mark = i < s.size() ? s[i] : '\0';
+  if (s.size() - i == 1 || (mark != ' ' && mark != '*')) {
     if (bsd_reversed_ == 0) return false;
     bsd_reversed_ = 1;
   } else if (bsd_reversed_ != 1) {

@@ -14,7 +14,6 @@
 #include <fmt/core.h>
 #include <fmt/format.h>
 
-#include "kit/binary.hpp"
 #include "kit/core/text.hpp"
 #include "kit/hash.hpp"
 #include "evp.hpp"
@@ -28,30 +27,31 @@ enum class Engine { evp, blake2b, blake2s, xxh3_64, xxh128 };
 struct Algorithm {
   std::string_view name;      // hashlib's
   std::string_view openssl;   // EVP name, for Engine::evp
+  std::string_view tag;       // coreutils' --tag name (where coreutils has the algorithm)
   Engine engine;
   std::size_t size;           // default digest size in bytes; 0: a length is required (XOF)
   std::size_t max_size;       // the largest digest_size accepted
 };
 
 constexpr std::array<Algorithm, 18> algorithms{{
-    {"blake2b", "BLAKE2B-512", Engine::blake2b, 64, 64},
-    {"blake2s", "BLAKE2S-256", Engine::blake2s, 32, 32},
-    {"md5", "MD5", Engine::evp, 16, 16},
-    {"sha1", "SHA1", Engine::evp, 20, 20},
-    {"sha224", "SHA224", Engine::evp, 28, 28},
-    {"sha256", "SHA256", Engine::evp, 32, 32},
-    {"sha384", "SHA384", Engine::evp, 48, 48},
-    {"sha3_224", "SHA3-224", Engine::evp, 28, 28},
-    {"sha3_256", "SHA3-256", Engine::evp, 32, 32},
-    {"sha3_384", "SHA3-384", Engine::evp, 48, 48},
-    {"sha3_512", "SHA3-512", Engine::evp, 64, 64},
-    {"sha512", "SHA512", Engine::evp, 64, 64},
-    {"sha512_224", "SHA512-224", Engine::evp, 28, 28},
-    {"sha512_256", "SHA512-256", Engine::evp, 32, 32},
-    {"shake_128", "SHAKE128", Engine::evp, 0, std::size_t{1} << 24},
-    {"shake_256", "SHAKE256", Engine::evp, 0, std::size_t{1} << 24},
-    {"xxh128", "", Engine::xxh128, 16, 16},
-    {"xxh3_64", "", Engine::xxh3_64, 8, 8},
+    {"blake2b", "BLAKE2B-512", "BLAKE2b", Engine::blake2b, 64, 64},
+    {"blake2s", "BLAKE2S-256", "BLAKE2s", Engine::blake2s, 32, 32},
+    {"md5", "MD5", "MD5", Engine::evp, 16, 16},
+    {"sha1", "SHA1", "SHA1", Engine::evp, 20, 20},
+    {"sha224", "SHA224", "SHA224", Engine::evp, 28, 28},
+    {"sha256", "SHA256", "SHA256", Engine::evp, 32, 32},
+    {"sha384", "SHA384", "SHA384", Engine::evp, 48, 48},
+    {"sha3_224", "SHA3-224", "SHA3-224", Engine::evp, 28, 28},
+    {"sha3_256", "SHA3-256", "SHA3-256", Engine::evp, 32, 32},
+    {"sha3_384", "SHA3-384", "SHA3-384", Engine::evp, 48, 48},
+    {"sha3_512", "SHA3-512", "SHA3-512", Engine::evp, 64, 64},
+    {"sha512", "SHA512", "SHA512", Engine::evp, 64, 64},
+    {"sha512_224", "SHA512-224", "SHA512-224", Engine::evp, 28, 28},
+    {"sha512_256", "SHA512-256", "SHA512-256", Engine::evp, 32, 32},
+    {"shake_128", "SHAKE128", "SHAKE128", Engine::evp, 0, std::size_t{1} << 24},
+    {"shake_256", "SHAKE256", "SHAKE256", Engine::evp, 0, std::size_t{1} << 24},
+    {"xxh128", "", "XXH128", Engine::xxh128, 16, 16},
+    {"xxh3_64", "", "XXH3", Engine::xxh3_64, 8, 8},
 }};
 
 // canonical(name): "SHA-256", "sha256", "SHA3-256", "shake128" -> hashlib's spelling.
@@ -143,6 +143,17 @@ Result<std::string> canonical_algorithm(std::string_view name) {
                           fmt::join(algorithms_available(), ", ")));
 }
 
+Result<AlgorithmInfo> algorithm_info(std::string_view name) {
+  auto known = canonical_algorithm(name);
+  if (!known) return tl::unexpected(known.error());
+  const auto* a = std::find_if(algorithms.begin(), algorithms.end(),
+                               [&](const Algorithm& x) { return x.name == *known; });
+  const bool variable = a->size == 0 || a->engine == Engine::blake2b ||
+                        a->engine == Engine::blake2s;
+  return AlgorithmInfo{std::string(a->name), std::string(a->tag), a->size, variable,
+                       8 * a->max_size};
+}
+
 Result<Hasher> Hasher::create(std::string_view name, std::size_t digest_size) {
   auto known = canonical_algorithm(name);
   if (!known) return tl::unexpected(known.error());
@@ -217,7 +228,7 @@ std::string Hasher::digest() const {
   return out;
 }
 
-std::string Hasher::hexdigest() const { return binary::to_hex(digest()); }
+std::string Hasher::hexdigest() const { return core::to_hex(digest()); }
 
 void Hasher::reset() {
   if (auto* evp = std::get_if<EvpContext>(&state_->ctx)) {

@@ -7,7 +7,7 @@
 #include <fmt/core.h>
 
 #include "evp.hpp"
-#include "kit/binary.hpp"
+#include "kit/core/text.hpp"
 #include "kit/hash.hpp"
 
 namespace kit::hash {
@@ -59,7 +59,7 @@ std::string Hmac::digest() const {
   return out;
 }
 
-std::string Hmac::hexdigest() const { return binary::to_hex(digest()); }
+std::string Hmac::hexdigest() const { return core::to_hex(digest()); }
 
 Result<std::string> hmac(std::string_view digest_name, std::string_view key,
                          std::string_view message) {

@@ -37,6 +37,23 @@ TEST(Base64, MatchesRfc4648Vectors) {
   EXPECT_EQ(base64_encode(std::string_view("\xff\x00", 2)), "/wA=");
 }
 
+TEST(ToHex, AsPythonBytesHex) {
+  using kit::core::to_hex;
+  EXPECT_EQ(to_hex(""), "");
+  EXPECT_EQ(to_hex("", ":"), "");
+  EXPECT_EQ(to_hex("\x01\xab", ":"), "01:ab");
+  EXPECT_EQ(to_hex("\x01\xab"), "01ab");
+  EXPECT_EQ(to_hex("\x01", " - "), "01");
+  EXPECT_EQ(to_hex(std::string_view("\x00\x7f\x80\xff", 4), " - "), "00 - 7f - 80 - ff");
+  std::string every_byte, expected;
+  for (int c = 0; c < 256; ++c) {
+    every_byte += static_cast<char>(c);
+    expected += "0123456789abcdef"[c / 16];
+    expected += "0123456789abcdef"[c % 16];
+  }
+  EXPECT_EQ(to_hex(every_byte), expected);
+}
+
 TEST(ParseInt, AcceptsWholeIntegers) {
   EXPECT_EQ(*parse_int("2026"), 2026);
   EXPECT_EQ(*parse_int("-1"), -1);

@@ -1,4 +1,5 @@
 #include "kit/hash.hpp"
+#include "kit/core/text.hpp"
 
 #include <string>
 
@@ -16,15 +17,7 @@ std::string hex(std::string_view name, std::string_view data, std::size_t size =
   return hasher->hexdigest();
 }
 
-std::string to_hex(const std::string& s) {
-  std::string out;
-  for (char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    out += "0123456789abcdef"[c >> 4];
-    out += "0123456789abcdef"[c & 15];
-  }
-  return out;
-}
+using kit::core::to_hex;
 
 }  // namespace
 

@@ -3,6 +3,7 @@
 // Example:
 //   kit::core::is_valid_utf8("caf\xc3\xa9");      // true
 //   kit::core::base64_encode("hi");               // "aGk="
+//   kit::core::to_hex("\x01\xab");                // "01ab"
 //   auto n = kit::core::parse_int("2026");        // Result<long long>, 2026
 //   auto lines = kit::core::split_lines("a\r\nb"); // {"a", "b"}
 #pragma once
@@ -18,6 +19,10 @@ namespace kit::core {
 [[nodiscard]] bool is_valid_utf8(std::string_view s);
 
 [[nodiscard]] std::string base64_encode(std::string_view bytes);
+
+// to_hex(bytes, separator): two lowercase hex digits a byte, as Python's bytes.hex(sep):
+// to_hex("\x01\xab", ":") == "01:ab".
+[[nodiscard]] std::string to_hex(std::string_view bytes, std::string_view separator = {});
 
 // parse_int(s): a whole decimal integer, optional leading '-' or '+'; nothing else allowed.
 [[nodiscard]] Result<long long> parse_int(std::string_view s);
