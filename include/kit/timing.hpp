@@ -47,6 +47,18 @@ using core::Clock;
 using core::ManualClock;
 using core::steady_clock;
 
+// InterruptibleClock: the steady clock, whose sleep ends early once cancel_fd is readable (a
+// core::SignalPipe's fd: Ctrl-C cuts a backoff wait short). cancel_fd -1: an ordinary sleep.
+class InterruptibleClock final : public Clock {
+ public:
+  explicit InterruptibleClock(int cancel_fd) : cancel_fd_(cancel_fd) {}
+  [[nodiscard]] Duration now() const override { return steady_clock().now(); }
+  void sleep_for(Duration d) override;
+
+ private:
+  int cancel_fd_;
+};
+
 // Stopwatch: elapsed time since it was made or restarted (perf_counter_ns differences).
 class Stopwatch {
  public:

@@ -11,15 +11,10 @@
 //
 // Options are read with getopt_long up to the first operand (as timeout(1) and nice(1) do), so
 // everything from COMMAND on is the command's, untouched.
-#include <fcntl.h>
 #include <getopt.h>
-#include <poll.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <charconv>
-#include <atomic>
-#include <csignal>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,6 +26,7 @@
 #include "kit/core/output.hpp"
 #include "kit/core/process.hpp"
 #include "kit/timing.hpp"
+#include "kit/timing/command.hpp"
 
 namespace kit::cli {
 
@@ -52,66 +48,17 @@ Error usage(std::string message) {
   return make_error(ErrorKind::invalid_argument, "retry.usage", std::move(message));
 }
 
-// parse_codes("1,2,75-78"): the exit statuses worth another attempt.
-Result<std::vector<bool>> parse_codes(const std::string_view list) {
-  std::vector<bool> codes(256, false);
-  auto bad = [&] {
-    return tl::unexpected(usage(fmt::format("--on-exit: '{}' is not a list of exit codes "
-                                            "(0-255, e.g. 1,75-78)",
-                                            list)));
-  };
-  std::string_view text = list;
-  if (text.empty()) return bad();
-  while (!text.empty()) {
-    const std::string_view item = text.substr(0, text.find(','));
-    text.remove_prefix(std::min(text.size(), item.size() + 1));
-    const std::size_t dash = item.find('-');
-    auto number = [](std::string_view s) -> int {
-      if (s.empty() || s.size() > 3 || s.find_first_not_of("0123456789") != std::string_view::npos) return -1;
-      const int v = std::stoi(std::string(s));
-      return v <= 255 ? v : -1;
-    };
-    const int lo = number(item.substr(0, dash));
-    const int hi = dash == std::string_view::npos ? lo : number(item.substr(dash + 1));
-    if (lo < 0 || hi < lo) return bad();
-    for (int c = lo; c <= hi; ++c) codes[static_cast<std::size_t>(c)] = true;
-  }
-  return codes;
-}
-
-// Ctrl-C, SIGTERM and SIGHUP end the loop: the handler writes the signal to a pipe that the
-// child's wait and the backoff's sleep both watch.
-int signal_pipe[2] = {-1, -1};
-std::atomic<int> caught{0};
-
-void on_signal(int sig) {
-  caught.store(sig);
-  const char byte = static_cast<char>(sig);
-  [[maybe_unused]] const auto written = ::write(signal_pipe[1], &byte, 1);
-}
-
-// The steady clock, whose sleep a signal cuts short.
-class InterruptibleClock final : public timing::Clock {
- public:
-  [[nodiscard]] timing::Duration now() const override { return timing::steady_clock().now(); }
-  void sleep_for(timing::Duration d) override {
-    const timing::Deadline deadline(d);
-    while (caught.load() == 0 && !deadline.expired()) {
-      pollfd fd{signal_pipe[0], POLLIN, 0};
-      const auto ms = std::chrono::ceil<std::chrono::milliseconds>(deadline.remaining()).count();
-      ::poll(&fd, 1, static_cast<int>(std::min<std::int64_t>(ms, 1 << 30)));
-    }
-  }
-};
-
 std::string clock_now() {
   auto text = timing::strftime("%H:%M:%S", core::now());
   return text ? *text : "";
 }
 
 int run_retry(const RetryCommandOptions& o) {
-  auto fail_usage = [](std::string message) { return core::report_error("retry", usage(std::move(message))); };
-  if (o.command.empty()) return fail_usage("no command to run (kit retry [options] -- COMMAND [ARG...])");
+  auto fail_usage = [](std::string message) {
+    return core::report_error("retry", usage(std::move(message)));
+  };
+  if (o.command.empty())
+    return fail_usage("no command to run (kit retry [options] -- COMMAND [ARG...])");
   timing::BackoffPolicy policy;
   policy.max_attempts = o.attempts;
   policy.factor = o.factor;
@@ -140,86 +87,73 @@ int run_retry(const RetryCommandOptions& o) {
   }
   auto jitter = timing::parse_jitter(o.jitter);
   if (!jitter)
-    return fail_usage(fmt::format("--jitter: '{}' is not one of none, full, equal, decorrelated", o.jitter));
+    return fail_usage(
+        fmt::format("--jitter: '{}' is not one of none, full, equal, decorrelated", o.jitter));
   policy.jitter = *jitter;
   if (auto checked = timing::check(policy); !checked)
     return core::report_error("retry", usage(checked.error().message));
-  std::vector<bool> retryable(256, true);
+  timing::CommandRetryOptions retry;
   if (o.on_exit) {
-    auto codes = parse_codes(*o.on_exit);
-    if (!codes) return core::report_error("retry", codes.error());
-    retryable = *codes;
+    auto codes = timing::parse_exit_codes(*o.on_exit);
+    if (!codes) return fail_usage("--on-exit: " + codes.error().message);
+    retry.retry_on = *codes;
   }
 
-  if (::pipe2(signal_pipe, O_CLOEXEC | O_NONBLOCK) != 0)
-    return core::report_error("retry", make_error(ErrorKind::io, "retry.pipe", "cannot make a pipe"));
-  struct sigaction action {};
-  action.sa_handler = on_signal;
-  sigemptyset(&action.sa_mask);
-  for (int sig : {SIGINT, SIGTERM, SIGHUP}) ::sigaction(sig, &action, nullptr);
-
-  InterruptibleClock clock;
-  core::ProcessResult last;
-  std::optional<Error> fatal;  // the command cannot run at all: no point in retrying
-  timing::RetryOptions retry;
-  retry.policy = policy;
-  if (o.seed) retry.seed = *o.seed;
-  retry.clock = &clock;
-  retry.cancelled = [] { return caught.load() != 0; };
-  retry.retry_if = [&](const Error&) {
-    return !fatal && !last.cancelled && retryable[static_cast<std::size_t>(last.status() & 0xff)];
-  };
-  retry.on_retry = [&](const timing::Attempt& a, timing::Duration wait) {
+  // Ctrl-C, SIGTERM and SIGHUP end the loop: they stop the child's wait and the backoff's sleep.
+  auto signals = core::SignalPipe::install();
+  if (!signals) return core::report_error("retry", signals.error());
+  timing::InterruptibleClock clock(signals->fd());
+  // A command that may read the terminal stays in kit's group (as `timeout --foreground`), or
+  // it would be stopped reading from the background; a timeout then stops it alone.
+  retry.process = {.argv = o.command,
+                   .timeout = timeout,
+                   .own_process_group = !core::stdin_is_terminal(),
+                   .cancel_fd = signals->fd()};
+  retry.retry.policy = policy;
+  if (o.seed) retry.retry.seed = *o.seed;
+  retry.retry.clock = &clock;
+  retry.retry.cancelled = [&] { return signals->caught() != 0; };
+  retry.retry.on_retry = [&](const timing::Attempt& a, timing::Duration wait) {
     if (!o.quiet)
       fmt::print(stderr, "[{}] Attempt {} failed: {}. Retrying in {}...\n", clock_now(), a.number,
-                 core::describe(last), timing::format_seconds(wait));
+                 a.error->message, timing::format_seconds(wait));
   };
-  const auto outcome = timing::retry(
-      [&](timing::AttemptContext&) -> Result<int> {
-        // A command that may read the terminal stays in kit's group (as `timeout --foreground`),
-        // or it would be stopped reading from the background; a timeout then stops it alone.
-        auto r = core::run_process({.argv = o.command, .timeout = timeout,
-                                    .own_process_group = !core::stdin_is_terminal(),
-                                    .cancel_fd = signal_pipe[0]});
-        if (!r) {
-          fatal = r.error();
-          return tl::unexpected(r.error());
-        }
-        last = *r;
-        if (last.succeeded()) return 0;
-        return tl::unexpected(make_error(ErrorKind::failed, "retry.failed", core::describe(last)));
-      },
-      retry);
+  const timing::CommandRetryOutcome outcome = timing::retry_command(retry);
+  const core::ProcessResult& last = outcome.last;
 
-  if (fatal) {
-    core::report_error("retry", *fatal);
-    return fatal->code == "core.not_found" ? 127 : fatal->code == "core.not_executable" ? 126 : core::exit_usage;
+  if (outcome.fatal) {
+    core::report_error("retry", *outcome.fatal);
+    return core::exec_failure_status(*outcome.fatal).value_or(core::exit_usage);
   }
   const timing::Attempt& final_attempt = outcome.attempts.back();
   switch (outcome.reason) {
     case timing::StopReason::succeeded:
       if (!o.quiet && final_attempt.number > 1)
-        fmt::print(stderr, "[{}] Attempt {} succeeded in {:.4f}s\n", clock_now(), final_attempt.number,
+        fmt::print(stderr, "[{}] Attempt {} succeeded in {:.4f}s\n", clock_now(),
+                   final_attempt.number,
                    std::chrono::duration<double>(final_attempt.duration).count());
       return core::exit_ok;
     case timing::StopReason::cancelled:
       if (!o.quiet) fmt::print(stderr, "kit retry: interrupted\n");
-      return 128 + caught.load();
+      return 128 + signals->caught();
     case timing::StopReason::not_retryable:
       if (!o.quiet)
-        fmt::print(stderr, "[{}] Attempt {} failed: {} (not in --on-exit). Giving up.\n", clock_now(),
-                   final_attempt.number, core::describe(last));
+        fmt::print(stderr, "[{}] Attempt {} failed: {} (not in --on-exit). Giving up.\n",
+                   clock_now(), final_attempt.number, core::describe(last));
       break;
     case timing::StopReason::time_budget:
       if (!o.quiet)
-        fmt::print(stderr, "[{}] Attempt {} failed: {}. Giving up: --max-time {} would pass "
+        fmt::print(stderr,
+                   "[{}] Attempt {} failed: {}. Giving up: --max-time {} would pass "
                    "before the next attempt.\n",
                    clock_now(), final_attempt.number, core::describe(last), *o.max_time);
       break;
     case timing::StopReason::attempts_exhausted:
       if (!o.quiet) {
-        if (final_attempt.number == 1) fmt::print(stderr, "The only attempt failed. Giving up.\n");
-        else fmt::print(stderr, "All {} attempts failed. Giving up.\n", final_attempt.number);
+        if (final_attempt.number == 1)
+          fmt::print(stderr, "The only attempt failed. Giving up.\n");
+        else
+          fmt::print(stderr, "All {} attempts failed. Giving up.\n", final_attempt.number);
       }
       break;
   }
@@ -251,13 +185,18 @@ constexpr const char* help_text =
 int main_retry(std::string_view program, int argc, char** argv) {
   RetryCommandOptions o;
   enum { opt_seed = 256 };
-  static const option longs[] = {
-      {"attempts", required_argument, nullptr, 'n'}, {"base", required_argument, nullptr, 'b'},
-      {"factor", required_argument, nullptr, 'f'},   {"max-delay", required_argument, nullptr, 'm'},
-      {"jitter", required_argument, nullptr, 'j'},   {"timeout", required_argument, nullptr, 't'},
-      {"max-time", required_argument, nullptr, 'T'}, {"on-exit", required_argument, nullptr, 'e'},
-      {"seed", required_argument, nullptr, opt_seed}, {"quiet", no_argument, nullptr, 'q'},
-      {"help", no_argument, nullptr, 'h'},           {nullptr, 0, nullptr, 0}};
+  static const option longs[] = {{"attempts", required_argument, nullptr, 'n'},
+                                 {"base", required_argument, nullptr, 'b'},
+                                 {"factor", required_argument, nullptr, 'f'},
+                                 {"max-delay", required_argument, nullptr, 'm'},
+                                 {"jitter", required_argument, nullptr, 'j'},
+                                 {"timeout", required_argument, nullptr, 't'},
+                                 {"max-time", required_argument, nullptr, 'T'},
+                                 {"on-exit", required_argument, nullptr, 'e'},
+                                 {"seed", required_argument, nullptr, opt_seed},
+                                 {"quiet", no_argument, nullptr, 'q'},
+                                 {"help", no_argument, nullptr, 'h'},
+                                 {nullptr, 0, nullptr, 0}};
   auto bad = [&](std::string message) {
     fmt::print(stderr, "{}: {}\nRun '{} --help' for usage.\n", program, message, program);
     return core::exit_usage;
@@ -274,26 +213,45 @@ int main_retry(std::string_view program, int argc, char** argv) {
   while ((c = getopt_long(argc, argv, "+:n:b:f:m:j:t:T:e:qh", longs, nullptr)) != -1) {
     switch (c) {
       case 'n':
-        if (!number(optarg, o.attempts)) return bad(fmt::format("--attempts: '{}' is not a count", optarg));
+        if (!number(optarg, o.attempts))
+          return bad(fmt::format("--attempts: '{}' is not a count", optarg));
         break;
-      case 'b': o.base = optarg; break;
+      case 'b':
+        o.base = optarg;
+        break;
       case 'f':
-        if (!number(optarg, o.factor)) return bad(fmt::format("--factor: '{}' is not a number", optarg));
+        if (!number(optarg, o.factor))
+          return bad(fmt::format("--factor: '{}' is not a number", optarg));
         break;
-      case 'm': o.max_delay = optarg; break;
-      case 'j': o.jitter = optarg; break;
-      case 't': o.timeout = optarg; break;
-      case 'T': o.max_time = optarg; break;
-      case 'e': o.on_exit = optarg; break;
+      case 'm':
+        o.max_delay = optarg;
+        break;
+      case 'j':
+        o.jitter = optarg;
+        break;
+      case 't':
+        o.timeout = optarg;
+        break;
+      case 'T':
+        o.max_time = optarg;
+        break;
+      case 'e':
+        o.on_exit = optarg;
+        break;
       case opt_seed: {
         std::uint64_t seed = 0;
         if (!number(optarg, seed)) return bad(fmt::format("--seed: '{}' is not a number", optarg));
         o.seed = seed;
         break;
       }
-      case 'q': o.quiet = true; break;
-      case 'h': std::fputs(help_text, stdout); return core::exit_ok;
-      case ':': return bad(fmt::format("option '{}' needs a value", argv[optind - 1]));
+      case 'q':
+        o.quiet = true;
+        break;
+      case 'h':
+        std::fputs(help_text, stdout);
+        return core::exit_ok;
+      case ':':
+        return bad(fmt::format("option '{}' needs a value", argv[optind - 1]));
       default:
         return bad(optopt != 0 ? fmt::format("unknown option '-{}'", static_cast<char>(optopt))
                                : fmt::format("unknown option '{}'", argv[optind - 1]));

@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
@@ -241,5 +242,61 @@ std::optional<int> exec_failure_status(const Error& error) {
   if (error.code == "core.not_executable") return 126;
   return std::nullopt;
 }
+
+namespace {
+
+// SignalPipe's state is process-wide, as the handler that writes to it.
+int signal_pipe[2] = {-1, -1};
+std::atomic<int> signal_caught{0};
+std::atomic<bool> signal_pipe_installed{false};
+struct sigaction previous_actions[NSIG];
+
+void on_signal(int sig) {
+  signal_caught.store(sig);
+  const char byte = static_cast<char>(sig);
+  [[maybe_unused]] const auto written = ::write(signal_pipe[1], &byte, 1);
+}
+
+}  // namespace
+
+Result<SignalPipe> SignalPipe::install(std::initializer_list<int> signals) {
+  if (signal_pipe_installed.exchange(true))
+    return fail(ErrorKind::failed, "core.signal_pipe", "a signal pipe is installed already");
+  // Non-blocking: a handler never waits on a full pipe (its readers only poll it).
+  if (::pipe2(signal_pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
+    signal_pipe_installed.store(false);
+    return fail(ErrorKind::io, "core.signal_pipe", "cannot make a pipe");
+  }
+  signal_caught.store(0);
+  SignalPipe p;
+  p.owner_ = true;
+  struct sigaction action {};
+  action.sa_handler = on_signal;
+  sigemptyset(&action.sa_mask);
+  for (int sig : signals) {
+    ::sigaction(sig, &action, &previous_actions[sig]);
+    p.signals_.push_back(sig);
+  }
+  return p;
+}
+
+SignalPipe::SignalPipe(SignalPipe&& other) noexcept
+    : signals_(std::move(other.signals_)), owner_(other.owner_) {
+  other.owner_ = false;
+}
+
+SignalPipe::~SignalPipe() {
+  if (!owner_) return;
+  for (int sig : signals_) ::sigaction(sig, &previous_actions[sig], nullptr);
+  for (int& end : signal_pipe) {
+    ::close(end);
+    end = -1;
+  }
+  signal_pipe_installed.store(false);
+}
+
+int SignalPipe::fd() const { return owner_ ? signal_pipe[0] : -1; }
+
+int SignalPipe::caught() const { return signal_caught.load(); }
 
 }  // namespace kit::core

@@ -282,5 +282,40 @@ bool locale_is_utf8() {
   return false;
 }
 
+Result<std::vector<std::string>> split_words(std::string_view command) {
+  std::vector<std::string> words;
+  std::string word;
+  bool in_word = false;  // a word has begun, even an empty one ('' or "")
+  char quote = 0;
+  for (std::size_t i = 0; i < command.size(); ++i) {
+    const char c = command[i];
+    if (quote != 0) {
+      if (c == quote) quote = 0;
+      // In double quotes a backslash escapes only $ ` " \ and a line end, as in sh.
+      else if (c == '\\' && quote == '"' && i + 1 < command.size() &&
+               std::string_view("$`\"\\\n").find(command[i + 1]) != std::string_view::npos)
+        word += command[++i];
+      else word += c;
+    } else if (c == '\'' || c == '"') {
+      quote = c;
+      in_word = true;
+    } else if (c == '\\' && i + 1 < command.size()) {
+      word += command[++i];
+      in_word = true;
+    } else if (c == ' ' || c == '\t' || c == '\n') {
+      if (in_word) words.push_back(std::move(word));
+      word.clear();
+      in_word = false;
+    } else {
+      word += c;
+      in_word = true;
+    }
+  }
+  if (quote != 0)
+    return fail(ErrorKind::invalid_argument, "core.open_quote",
+                fmt::format("unterminated quote in '{}'", command));
+  if (in_word) words.push_back(std::move(word));
+  return words;
+}
 
 }  // namespace kit::core

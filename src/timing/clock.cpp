@@ -1,6 +1,8 @@
 // Clocks, CPU time and strftime.
+#include <poll.h>
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <ctime>
@@ -20,6 +22,17 @@ Duration from_timeval(const timeval& t) {
 }
 
 }  // namespace
+
+void InterruptibleClock::sleep_for(Duration d) {
+  const Deadline deadline(d);
+  while (!deadline.expired()) {
+    pollfd fd{cancel_fd_, POLLIN, 0};  // a negative fd is ignored: poll only sleeps
+    const auto ms = std::chrono::ceil<std::chrono::milliseconds>(deadline.remaining()).count();
+    if (::poll(&fd, 1, static_cast<int>(std::min<std::int64_t>(ms, 1 << 30))) > 0 &&
+        (fd.revents & POLLIN) != 0)
+      return;
+  }
+}
 
 CpuTime process_cpu_time() {
   rusage usage{};

@@ -1,6 +1,7 @@
 #include "kit/core/process.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -76,4 +77,46 @@ TEST(Process, CancelFdStopsIt) {
   EXPECT_FALSE(r->timed_out);
   EXPECT_EQ(core::describe(*r), "interrupted");
   EXPECT_LT(r->wall, 5s);
+}
+
+TEST(SignalPipe, ASignalMakesItsFdReadableAndCancelsAChild) {
+  auto signals = core::SignalPipe::install({SIGINT, SIGTERM});
+  ASSERT_TRUE(signals);
+  EXPECT_EQ(signals->caught(), 0);
+  // The handler is process-wide: a second pipe would take it from the first.
+  auto second = core::SignalPipe::install();
+  ASSERT_FALSE(second);
+  EXPECT_EQ(second.error().code, "core.signal_pipe");
+  pollfd quiet{signals->fd(), POLLIN, 0};
+  EXPECT_EQ(::poll(&quiet, 1, 0), 0);
+
+  ASSERT_EQ(::raise(SIGTERM), 0);
+  EXPECT_EQ(signals->caught(), SIGTERM);
+  pollfd ready{signals->fd(), POLLIN, 0};
+  ASSERT_EQ(::poll(&ready, 1, 0), 1);
+  // It stays readable: a child started after the signal is stopped at once.
+  auto r = core::run_process({.argv = {"sleep", "30"}, .cancel_fd = signals->fd()});
+  ASSERT_TRUE(r);
+  EXPECT_TRUE(r->cancelled);
+  EXPECT_EQ(core::describe(*r), "interrupted");
+}
+
+TEST(SignalPipe, ItsEndPutsThePreviousHandlersBack) {
+  struct sigaction before {};
+  ::sigaction(SIGHUP, nullptr, &before);
+  {
+    auto signals = core::SignalPipe::install({SIGHUP});
+    ASSERT_TRUE(signals);
+    core::SignalPipe moved(std::move(*signals));  // the moved-from one gives nothing back
+    EXPECT_EQ(signals->fd(), -1);
+    ASSERT_GE(moved.fd(), 0);
+    ASSERT_EQ(::raise(SIGHUP), 0);
+    EXPECT_EQ(moved.caught(), SIGHUP);
+  }
+  struct sigaction after {};
+  ::sigaction(SIGHUP, nullptr, &after);
+  EXPECT_EQ(after.sa_handler, before.sa_handler);
+  auto again = core::SignalPipe::install({SIGHUP});
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->caught(), 0);
 }

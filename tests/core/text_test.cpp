@@ -124,3 +124,47 @@ TEST(QuoteShell, AsGnuToolsQuoteNames) {
   EXPECT_EQ(quote_shell("a=b"), "'a=b'");
   EXPECT_EQ(quote_shell("a?b"), "'a?b'");
 }
+
+using kit::core::split_words;
+
+TEST(SplitWords, BlanksSeparateAndQuotesJoin) {
+  using Words = std::vector<std::string>;
+  EXPECT_EQ(*split_words("sleep 0.01"), (Words{"sleep", "0.01"}));
+  EXPECT_EQ(*split_words("  a\t b\n\nc  "), (Words{"a", "b", "c"}));
+  EXPECT_EQ(*split_words(""), Words{});
+  EXPECT_EQ(*split_words(" \t\n"), Words{});
+  EXPECT_EQ(*split_words("sh -c 'exit 5'"), (Words{"sh", "-c", "exit 5"}));
+  EXPECT_EQ(*split_words("a'b c'd\"e f\"g"), (Words{"ab cde fg"}));
+  // An empty quote is a word of its own; adjacent quotes are one word.
+  EXPECT_EQ(*split_words("printf '' \"\" x"), (Words{"printf", "", "", "x"}));
+  EXPECT_EQ(*split_words("''\"\""), Words{""});
+  // Nothing is expanded: $, *, ~, |, > and ; are plain text.
+  EXPECT_EQ(*split_words("echo $HOME * ~ | > ;"),
+            (Words{"echo", "$HOME", "*", "~", "|", ">", ";"}));
+  // Single quotes keep everything literally, backslashes included.
+  EXPECT_EQ(*split_words(R"('a\b' 'it"s')"), (Words{R"(a\b)", R"(it"s)"}));
+}
+
+TEST(SplitWords, BackslashesAsShDoes) {
+  using Words = std::vector<std::string>;
+  // Outside quotes a backslash takes the next character, blanks and quotes included.
+  EXPECT_EQ(*split_words(R"(exit\ 6)"), Words{"exit 6"});
+  EXPECT_EQ(*split_words(R"(\'a\" \\)"), (Words{R"('a")", R"(\)"}));
+  EXPECT_EQ(*split_words("a\\\nb"), Words{"a\nb"});
+  // A backslash at the very end stays as it is.
+  EXPECT_EQ(*split_words(R"(a\)"), Words{R"(a\)"});
+  // In double quotes it escapes only $ ` " \ and a newline; before anything else it stays.
+  EXPECT_EQ(*split_words(R"("\$ \` \" \\")"), Words{R"($ ` " \)"});
+  EXPECT_EQ(*split_words("\"a\\\nb\""), Words{"a\nb"});
+  EXPECT_EQ(*split_words(R"("\a \n")"), Words{R"(\a \n)"});
+}
+
+TEST(SplitWords, AnOpenQuoteIsAnError) {
+  for (const char* open : {"echo 'open", "echo \"open", "'", "a \"b\\\"", "x 'y''"}) {
+    auto words = split_words(open);
+    ASSERT_FALSE(words) << open;
+    EXPECT_EQ(words.error().code, "core.open_quote");
+    EXPECT_EQ(words.error().kind, kit::ErrorKind::invalid_argument);
+  }
+  EXPECT_EQ(split_words("echo 'open").error().message, "unterminated quote in 'echo 'open'");
+}

@@ -12,6 +12,8 @@
 #pragma once
 
 #include <chrono>
+#include <csignal>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <vector>
@@ -76,5 +78,31 @@ struct ProcessResult {
 
 // describe(result): "exit 1", "killed by SIGKILL", "timed out", "interrupted".
 [[nodiscard]] std::string describe(const ProcessResult& result);
+
+// SignalPipe: the self-pipe trick, so that Ctrl-C stops a child and a wait alike. While it
+// lives, the given signals are caught: the last one is remembered (caught()) and a byte goes
+// to a pipe whose read end, fd(), becomes readable and stays so — a ProcessOptions::cancel_fd,
+// and what timing::InterruptibleClock's sleep watches. At most one lives at a time (a signal
+// handler is process-wide); its end puts the previous handlers back.
+class SignalPipe {
+ public:
+  // install(signals): error core.signal_pipe when one is installed already or no pipe can be
+  // made.
+  [[nodiscard]] static Result<SignalPipe> install(
+      std::initializer_list<int> signals = {SIGINT, SIGTERM, SIGHUP});
+  SignalPipe(SignalPipe&& other) noexcept;
+  SignalPipe& operator=(SignalPipe&&) = delete;
+  SignalPipe(const SignalPipe&) = delete;
+  SignalPipe& operator=(const SignalPipe&) = delete;
+  ~SignalPipe();
+
+  [[nodiscard]] int fd() const;      // the read end: readable once a signal was caught
+  [[nodiscard]] int caught() const;  // the last signal caught; 0 for none yet
+
+ private:
+  SignalPipe() = default;
+  std::vector<int> signals_;
+  bool owner_ = false;
+};
 
 }  // namespace kit::core

@@ -51,4 +51,11 @@ namespace kit::core {
 // locale_is_utf8(): whether LC_ALL, else LC_CTYPE, else LANG names a UTF-8 locale.
 [[nodiscard]] bool locale_is_utf8();
 
+// split_words(command): a command line split into words as a shell splits them, with nothing
+// else a shell does (no variables, globs, pipes or redirections): blanks (space, tab, newline)
+// separate words, '…' quotes literally, "…" quotes with a backslash escaping only $ ` " \ and
+// a newline, a backslash outside quotes escapes the next character. Error core.open_quote
+// (invalid_argument) for a quote left open.
+[[nodiscard]] Result<std::vector<std::string>> split_words(std::string_view command);
+
 }  // namespace kit::core
