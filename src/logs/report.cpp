@@ -105,13 +105,18 @@ void Report::count(const StreamResult& result, std::string_view name, ReportSink
   totals_.lines += result.lines;
 }
 
-void Report::stream(ReportSink& sink) {
+StreamOptions Report::stream_options(bool stats) const {
   StreamOptions pass;
   pass.format = options_.format;
   pass.filter = options_.filter;
   pass.slow_ms = options_.slow_ms;
-  pass.stats = options_.stats;
+  pass.stats = stats;
   pass.jobs = options_.jobs;
+  return pass;
+}
+
+void Report::stream(ReportSink& sink) {
+  const StreamOptions pass = stream_options(options_.stats);
   for (const std::string& name : files_) {
     auto fd = core::open_for_reading(name);
     if (!fd) {
@@ -180,12 +185,7 @@ void Report::print_streamed(std::vector<core::FileDescriptor>& fds, ReportSink& 
     bool ok = false;
   };
   std::vector<Counted> counted(fds.size());
-  StreamOptions pass;
-  pass.format = options_.format;
-  pass.filter = options_.filter;
-  pass.slow_ms = options_.slow_ms;
-  pass.stats = false;
-  pass.jobs = options_.jobs;
+  StreamOptions pass = stream_options(false);  // counts only
   for (std::size_t k = 0; k < fds.size(); ++k) {
     auto r = logs::stream(fds[k].get(), pass);
     if (!r) {

@@ -128,6 +128,7 @@ class Report {
 
  private:
   void print_streamed(std::vector<core::FileDescriptor>& fds, ReportSink& sink);
+  [[nodiscard]] StreamOptions stream_options(bool stats) const;
   void count(const StreamResult& result, std::string_view name, ReportSink& sink);
 
   std::vector<std::string> files_;
