@@ -3,11 +3,15 @@
 #   one 1 GiB file (SIZE_MB to change it): sha256, md5, sha512, blake2b, xxh3 —
 #     kit sum -a X  vs  Xsum (coreutils), openssl dgst -X (the hardware ceiling), xxhsum,
 #     and b3sum --num-threads 1 (BLAKE3, a faster hash: the ceiling for any hash here);
-#   10,000 files of 4 KiB: kit sum (parallel)  vs  sha256sum  vs  xargs -P2 sha256sum.
+#   10,000 files of 4 KiB: kit sum (parallel)  vs  sha256sum  vs  xargs -P2 sha256sum;
+#   checking (-c) a manifest of those 10,000 files, and of the big file cut in 8 pieces:
+#     kit sum -c (parallel)  vs  sha256sum -c.
 # Every tool's digest is checked against kit's first. Prints medians (RUNS) and ratios.
+# KIT_BASE=another/kit times that binary beside KIT on every kit case ("kit (base)"): an A/B.
 # usage: KIT=build/release/kit RUNS=5 SIZE_MB=1024 bench/compare/sum.sh
 set -euo pipefail
 KIT=$(realpath "${KIT:-build/release/kit}")
+KIT_BASE=${KIT_BASE:+$(realpath "$KIT_BASE")}
 RUNS=${RUNS:-5}
 SIZE_MB=${SIZE_MB:-1024}
 PY=${PYTHON:-python3}
@@ -40,6 +44,12 @@ time_cmd() {
   ms[$label]=$(printf '%s\n' "${times[@]}" | median)
 }
 
+# time_kit ARGS...: kit's median into ms[kit], and with KIT_BASE set that binary's too.
+time_kit() {
+  time_cmd kit "$KIT" "$@"
+  if [ -n "$KIT_BASE" ]; then time_cmd "kit (base)" "$KIT_BASE" "$@"; fi
+}
+
 # same_digest EXPECTED CMD...: the first hex run of CMD's output must be EXPECTED.
 same_digest() {
   local expected=$1
@@ -55,6 +65,8 @@ same_digest() {
 report() {  # report NAME LABEL...: each label's time and kit's speed-up over it
   local name=$1 k=${ms[kit]}
   shift
+  local base="kit (base)"
+  if [ -n "${ms[$base]:-}" ]; then set -- "$base" "$@"; fi
   printf '%s (%d MiB)\n' "$name" "$SIZE_MB"
   for label in kit "$@"; do
     awk -v l="$label" -v t="${ms[$label]}" -v k="$k" -v mb="$SIZE_MB" \
@@ -70,7 +82,7 @@ for algo in sha256 md5 sha512 blake2b xxh3; do
   esac
   expected=$("$KIT" sum -a "$kit_algo" "$tmp/big" | cut -d' ' -f1)
   labels=()
-  time_cmd kit "$KIT" sum -a "$kit_algo" "$tmp/big"
+  time_kit sum -a "$kit_algo" "$tmp/big"
   case $algo in
     sha256 | md5 | sha512)
       same_digest "$expected" "${algo}sum" "$tmp/big"
@@ -101,7 +113,28 @@ cd "$tmp/small"
 files=(f*)
 "$KIT" sum "${files[@]}" > "$tmp/kit.sums"
 sha256sum "${files[@]}" | cmp -s - "$tmp/kit.sums" || { echo "sum.sh: many files: outputs differ" >&2; exit 1; }
-time_cmd kit "$KIT" sum "${files[@]}"
+time_kit sum "${files[@]}"
 time_cmd sha256sum sha256sum "${files[@]}"
 time_cmd "xargs -P2 sha256sum" sh -c 'printf "%s\0" f* | xargs -0 -P2 -n 2500 sha256sum'
 SIZE_MB=40 report "sha256, 10,000 files of 4 KiB" sha256sum "xargs -P2 sha256sum"
+
+# Checking: the same 10,000 files from a manifest, then the big file cut in 8 pieces.
+ms=()
+"$KIT" sum "${files[@]}" > "$tmp/small.sums"
+[ "$("$KIT" sum -c "$tmp/small.sums")" = "$(sha256sum -c "$tmp/small.sums")" ] ||
+  { echo "sum.sh: -c of many files: outputs differ" >&2; exit 1; }
+time_kit sum -c "$tmp/small.sums"
+time_cmd "sha256sum -c" sha256sum -c "$tmp/small.sums"
+SIZE_MB=40 report "sha256 -c, 10,000 files of 4 KiB" "sha256sum -c"
+
+ms=()
+mkdir "$tmp/pieces"
+cd "$tmp/pieces"
+split -n 8 "$tmp/big" piece.
+rm "$tmp/big"  # the pieces stay in the page cache in its place
+"$KIT" sum piece.* > "$tmp/pieces.sums"
+[ "$("$KIT" sum -c "$tmp/pieces.sums")" = "$(sha256sum -c "$tmp/pieces.sums")" ] ||
+  { echo "sum.sh: -c of 8 pieces: outputs differ" >&2; exit 1; }
+time_kit sum -c "$tmp/pieces.sums"
+time_cmd "sha256sum -c" sha256sum -c "$tmp/pieces.sums"
+report "sha256 -c, 8 files" "sha256sum -c"

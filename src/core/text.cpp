@@ -230,7 +230,16 @@ std::string quote_shell(std::string_view name, bool utf8) {
       double_quotes_will_do = false;
   }
   if (!needs_quotes) return std::string(name);
-  if (has_single_quote && double_quotes_will_do) return "\"" + std::string(name) + "\"";
+  if (has_single_quote && double_quotes_will_do) {
+    // Appended piece by piece: `"\"" + std::string(name)` inlines an insert at the front that
+    // g++ 12 misreads as an overlapping memcpy (a false -Wrestrict in the release build).
+    std::string quoted;
+    quoted.reserve(name.size() + 2);
+    quoted += '"';
+    quoted += name;
+    quoted += '"';
+    return quoted;
+  }
 
   std::string out = "'";
   bool in_dollar = false;  // inside a $'...' piece
