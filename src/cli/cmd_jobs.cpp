@@ -1,6 +1,6 @@
 // kit jobs — a durable local job queue: submit commands with priorities, run them with a pool
 // of workers in aging order, inspect, cancel, retry, prune. The tutorial's "Job Scheduler with
-// Aging" made to really run jobs. Docs: docs/commands/jobs.md (and its guarantees).
+// Aging" made to really run jobs (kit::jobs). Docs: docs/commands/jobs.md (and its guarantees).
 //
 // usage: kit jobs submit [-p PRIORITY] [--name NAME] [--retries N] [--backoff S] [--timeout S]
 //                        -- COMMAND [ARG...]
@@ -18,10 +18,9 @@
 #include <nlohmann/json.hpp>
 
 #include "command.hpp"
-#include "kit/core/clock.hpp"
 #include "kit/core/output.hpp"
-#include "kit/sched.hpp"
-#include "kit/sched/jobs.hpp"
+#include "kit/jobs.hpp"
+#include "kit/jobs/report.hpp"
 #include "kit/timing.hpp"
 
 namespace kit::cli {
@@ -29,6 +28,7 @@ namespace kit::cli {
 namespace {
 
 using nlohmann::json;
+using std::chrono::nanoseconds;
 
 struct JobsOptions {
   std::string action;
@@ -55,187 +55,162 @@ Error usage(std::string message) {
   return make_error(ErrorKind::invalid_argument, "jobs.usage", std::move(message));
 }
 
+// duration(option, text, minimum, wanted): text as a duration of at least `minimum` (when
+// given; `wanted` says so in the error), or a usage error naming the option.
+Result<nanoseconds> duration(std::string_view option, const std::string& text,
+                             std::optional<nanoseconds> minimum = {},
+                             std::string_view wanted = {}) {
+  auto d = timing::parse_duration(text);
+  if (!d) return tl::unexpected(usage(fmt::format("{}: {}", option, d.error().message)));
+  if (minimum && *d < *minimum) return tl::unexpected(usage(fmt::format("{}: {}", option, wanted)));
+  return *d;
+}
+
 std::atomic<bool> stop_requested{false};
-void on_stop(int) { stop_requested.store(true); }
-
-double seconds(std::int64_t ns) { return static_cast<double>(ns) / 1e9; }
-
-std::string timestamp(std::int64_t ns) {
-  auto t = timing::strftime("%Y-%m-%d %H:%M:%S",
-                            std::chrono::system_clock::time_point(std::chrono::duration_cast<
-                                std::chrono::system_clock::duration>(std::chrono::nanoseconds(ns))));
-  return t ? *t : "";
+void on_stop(int) {
+  stop_requested.store(true);
 }
 
-std::int64_t effective(const sched::Job& j, const JobsOptions& o, std::int64_t now_ns) {
-  auto interval = timing::parse_duration(o.aging_interval);  // checked before the store opened
-  return sched::effective_priority(j.spec.priority, std::chrono::nanoseconds(now_ns - j.submitted_ns),
-                                   {.interval = interval.value_or(std::chrono::seconds(5)), .boost = o.aging_boost});
+double seconds(std::int64_t ns) {
+  return static_cast<double>(ns) / 1e9;
 }
 
-json job_json(const sched::Job& j, const JobsOptions& o, std::int64_t now_ns) {
-  json d = {{"id", j.id}, {"name", j.spec.name}, {"argv", j.spec.argv},
-            {"state", sched::job_state_name(j.state)}, {"priority", j.spec.priority},
-            {"effective_priority", j.state == sched::JobState::queued ? json(effective(j, o, now_ns)) : json(nullptr)},
-            {"retries", j.spec.retries}, {"attempts", j.attempts},
-            {"submitted", timestamp(j.submitted_ns)},
-            {"finished", j.finished_ns ? json(timestamp(j.finished_ns)) : json(nullptr)},
-            {"status", j.status ? json(*j.status) : json(nullptr)}};
-  return d;
+// work(store, w, o, out): the worker, until drained or stopped, reporting each job.
+int work(jobs::JobStore& store, jobs::WorkOptions w, const JobsOptions& o, core::Output& out) {
+  if (w.lease / 3 < w.poll)
+    w.poll = std::chrono::duration_cast<std::chrono::milliseconds>(w.lease / 4);
+  // Ctrl-C or SIGTERM: claim nothing more, let the running jobs finish; a second one kills
+  // (the jobs die with the worker, and their leases bring them back later).
+  struct sigaction action {};
+  action.sa_handler = on_stop;
+  action.sa_flags = static_cast<int>(SA_RESETHAND);
+  sigemptyset(&action.sa_mask);
+  for (int sig : {SIGINT, SIGTERM}) ::sigaction(sig, &action, nullptr);
+  w.stop = [] { return stop_requested.load(); };
+  w.on_start = [&](const jobs::Job& j, std::int64_t eff) {
+    if (o.json) return;
+    out.text(fmt::format("  Processing: '{}' (effective priority: {})\n", j.spec.name, eff));
+    std::fflush(stdout);
+  };
+  w.on_finish = [&](const jobs::Job& j, const jobs::AttemptRecord& a) {
+    if (o.json)
+      out.record({{"id", j.id},
+                  {"name", j.spec.name},
+                  {"attempt", a.number},
+                  {"status", a.status},
+                  {"outcome", a.outcome},
+                  {"seconds", seconds(a.duration_ns)},
+                  {"state", jobs::job_state_name(j.state)}});
+    else
+      out.text(fmt::format("  Finished: '{}' ({}, {:.2f}s){}\n", j.spec.name, a.outcome,
+                           seconds(a.duration_ns),
+                           j.state == jobs::JobState::queued ? ", will retry" : ""));
+    std::fflush(stdout);
+  };
+  auto ran = jobs::work(store, w);
+  if (!ran) return core::report_error("jobs work", ran.error());
+  if (o.json) out.summary({{"attempts", *ran}});
+  return out.finish();
 }
 
 int run_jobs(JobsOptions& o) {
   const std::string program = "jobs " + o.action;
-  const std::string path = o.db.value_or(sched::default_jobs_path());
+  auto fail = [&](const Error& e) { return core::report_error(program, e); };
   if (o.action == "submit") {
-    if (o.command.empty()) return core::report_error(program, usage("no command to run (kit jobs submit -- COMMAND [ARG...])"));
-    if (o.priority < 0) return core::report_error(program, usage(fmt::format("-p: the priority must be 0 or more (got {})", o.priority)));
+    if (o.command.empty())
+      return fail(usage("no command to run (kit jobs submit -- COMMAND [ARG...])"));
+    if (o.priority < 0)
+      return fail(usage(fmt::format("-p: the priority must be 0 or more (got {})", o.priority)));
   }
   // Every option is checked before the database is opened (or created).
-  auto fail_usage = [&](std::string message) { return core::report_error(program, usage(std::move(message))); };
-  sched::JobSpec spec{.argv = o.command, .priority = o.priority, .name = o.name, .retries = o.retries};
-  sched::WorkOptions w{.jobs = o.jobs, .drain = o.drain};
-  std::optional<sched::JobState> state;
-  std::chrono::nanoseconds older_than{0};
+  jobs::JobSpec spec{
+      .argv = o.command, .priority = o.priority, .name = o.name, .retries = o.retries};
+  jobs::WorkOptions w{.jobs = o.jobs, .drain = o.drain};
+  std::optional<jobs::JobState> state;
+  nanoseconds older_than{0};
   if (o.action == "submit") {
-    auto backoff = timing::parse_duration(o.backoff);
-    if (!backoff) return fail_usage("--backoff: " + backoff.error().message);
+    auto backoff = duration("--backoff", o.backoff);
+    if (!backoff) return fail(backoff.error());
     spec.backoff = std::chrono::duration_cast<std::chrono::milliseconds>(*backoff);
     if (!o.timeout.empty()) {
-      auto t = timing::parse_duration(o.timeout);
-      if (!t || t->count() == 0) return fail_usage("--timeout: " + (t ? std::string("must be more than 0") : t.error().message));
+      auto t = duration("--timeout", o.timeout, nanoseconds(1), "must be more than 0");
+      if (!t) return fail(t.error());
       spec.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(*t);
     }
   } else if (o.action == "work" || o.action == "list") {
-    auto interval = timing::parse_duration(o.aging_interval);
-    if (!interval || interval->count() == 0)
-      return fail_usage("--aging-interval: " + (interval ? std::string("must be more than 0") : interval.error().message));
+    auto interval =
+        duration("--aging-interval", o.aging_interval, nanoseconds(1), "must be more than 0");
+    if (!interval) return fail(interval.error());
     w.aging_interval = *interval;
-    if (o.aging_boost < 0) return fail_usage("--aging-boost must be 0 or more");
+    if (o.aging_boost < 0) return fail(usage("--aging-boost must be 0 or more"));
     w.aging_boost = o.aging_boost;
-    auto lease = timing::parse_duration(o.lease);
-    if (!lease || *lease < std::chrono::milliseconds(300))
-      return fail_usage("--lease: " + (lease ? std::string("must be at least 300ms") : lease.error().message));
+    auto lease =
+        duration("--lease", o.lease, std::chrono::milliseconds(300), "must be at least 300ms");
+    if (!lease) return fail(lease.error());
     w.lease = std::chrono::duration_cast<std::chrono::milliseconds>(*lease);
-    if (o.state) {
-      state = sched::parse_job_state(*o.state);
-      if (!state) return fail_usage(fmt::format("--state: '{}' is not one of queued, running, done, failed, cancelled", *o.state));
-    }
+    if (o.state && !(state = jobs::parse_job_state(*o.state)))
+      return fail(usage(fmt::format(
+          "--state: '{}' is not one of queued, running, done, failed, cancelled", *o.state)));
   } else if (o.action == "prune") {
-    auto older = timing::parse_duration(o.older_than);
-    if (!older) return fail_usage("--older-than: " + older.error().message);
+    auto older = duration("--older-than", o.older_than);
+    if (!older) return fail(older.error());
     older_than = *older;
   }
-  auto store = sched::JobStore::open(path);
-  if (!store) return core::report_error(program, store.error());
+  auto store = jobs::JobStore::at(o.db.value_or(jobs::default_jobs_path()));
+  if (!store) return fail(store.error());
   core::Output out({.json = o.json, .command = program});
-  // The aging clock (SOURCE_DATE_EPOCH may fix it), as the workers use.
-  const std::int64_t now_ns =
-      std::chrono::duration_cast<std::chrono::nanoseconds>(core::now().time_since_epoch()).count();
+  const std::int64_t now_ns = store->aging_now();  // as the workers age jobs
 
   if (o.action == "submit") {
     auto id = store->submit(spec);
-    if (!id) return core::report_error(program, id.error());
-    if (o.json) out.document({{"id", *id}});
-    else out.text(fmt::format("{}\n", *id));
-    return out.finish();
-  }
-  if (o.action == "work") {
-    if (w.lease / 3 < w.poll) w.poll = std::chrono::duration_cast<std::chrono::milliseconds>(w.lease / 4);
-    // Ctrl-C or SIGTERM: claim nothing more, let the running jobs finish; a second one kills
-    // (the jobs die with the worker, and their leases bring them back later).
-    struct sigaction action {};
-    action.sa_handler = on_stop;
-    action.sa_flags = static_cast<int>(SA_RESETHAND);
-    sigemptyset(&action.sa_mask);
-    for (int sig : {SIGINT, SIGTERM}) ::sigaction(sig, &action, nullptr);
-    w.stop = [] { return stop_requested.load(); };
-    w.on_start = [&](const sched::Job& j, std::int64_t eff) {
-      if (!o.json) {
-        out.text(fmt::format("  Processing: '{}' (effective priority: {})\n", j.spec.name, eff));
-        std::fflush(stdout);
-      }
-    };
-    w.on_finish = [&](const sched::Job& j, const sched::AttemptRecord& a) {
-      if (o.json) {
-        out.record({{"id", j.id}, {"name", j.spec.name}, {"attempt", a.number}, {"status", a.status},
-                    {"outcome", a.outcome}, {"seconds", seconds(a.duration_ns)},
-                    {"state", sched::job_state_name(j.state)}});
-      } else {
-        out.text(fmt::format("  Finished: '{}' ({}, {:.2f}s){}\n", j.spec.name, a.outcome,
-                             seconds(a.duration_ns),
-                             j.state == sched::JobState::queued ? ", will retry" : ""));
-      }
-      std::fflush(stdout);
-    };
-    auto ran = sched::work(*store, w);
-    if (!ran) return core::report_error(program, ran.error());
-    if (o.json) out.summary({{"attempts", *ran}});
-    return out.finish();
-  }
-  if (o.action == "list") {
-    auto jobs = store->list(state);
-    if (!jobs) return core::report_error(program, jobs.error());
-    if (o.json) {
-      json list = json::array();
-      for (const auto& j : *jobs) list.push_back(job_json(j, o, now_ns));
-      out.document(list);
-    } else {
-      std::string text = fmt::format("{:>6}  {:<9}  {:>8}  {:>9}  {:>8}  {}\n", "ID", "STATE", "PRIORITY", "EFFECTIVE", "ATTEMPTS", "NAME");
-      for (const auto& j : *jobs)
-        text += fmt::format("{:>6}  {:<9}  {:>8}  {:>9}  {:>8}  {}\n", j.id, sched::job_state_name(j.state), j.spec.priority,
-                            j.state == sched::JobState::queued ? std::to_string(effective(j, o, now_ns)) : "-", j.attempts, j.spec.name);
-      out.text(text);
+    if (!id) return fail(id.error());
+    if (o.json)
+      out.document({{"id", *id}});
+    else
+      out.text(fmt::format("{}\n", *id));
+  } else if (o.action == "work") {
+    return work(*store, w, o, out);
+  } else if (o.action == "list") {
+    auto list = store->list(state);
+    if (!list) return fail(list.error());
+    json docs = json::array();
+    std::string text = fmt::format("{:>6}  {:<9}  {:>8}  {:>9}  {:>8}  {}\n", "ID", "STATE",
+                                   "PRIORITY", "EFFECTIVE", "ATTEMPTS", "NAME");
+    for (const auto& j : *list) {
+      const bool queued = j.state == jobs::JobState::queued;
+      const auto effective = jobs::effective_priority(j, now_ns, w);
+      if (o.json)
+        docs.push_back(jobs::to_json(j, queued ? std::optional(effective) : std::nullopt));
+      text += fmt::format("{:>6}  {:<9}  {:>8}  {:>9}  {:>8}  {}\n", j.id,
+                          jobs::job_state_name(j.state), j.spec.priority,
+                          queued ? std::to_string(effective) : "-", j.attempts, j.spec.name);
     }
-    return out.finish();
-  }
-  if (o.action == "show") {
+    if (o.json)
+      out.document(docs);
+    else
+      out.text(text);
+  } else if (o.action == "show") {
     auto j = store->get(o.id);
-    if (!j) return core::report_error(program, j.error());
-    if (o.json) {
-      json d = job_json(*j, o, now_ns);
-      json attempts = json::array();
-      for (const auto& a : j->history)
-        attempts.push_back({{"number", a.number}, {"started", timestamp(a.started_ns)}, {"seconds", seconds(a.duration_ns)},
-                            {"status", a.status}, {"outcome", a.outcome}, {"stdout_tail", core::json_text(a.stdout_tail)},
-                            {"stderr_tail", core::json_text(a.stderr_tail)}, {"worker", a.worker}});
-      d["history"] = attempts;
-      out.document(d);
-    } else {
-      std::string text = fmt::format("job {}: {}\n  state: {}\n  priority: {}\n  submitted: {}\n  attempts: {} (retries allowed: {})\n",
-                                     j->id, j->spec.name, sched::job_state_name(j->state), j->spec.priority,
-                                     timestamp(j->submitted_ns), j->attempts, j->spec.retries);
-      for (const auto& a : j->history) {
-        text += fmt::format("  attempt {}: {} at {} in {:.3f}s (by {})\n", a.number, a.outcome, timestamp(a.started_ns),
-                            seconds(a.duration_ns), a.worker);
-        for (const auto& [label, tail] : {std::pair{"stdout", &a.stdout_tail}, std::pair{"stderr", &a.stderr_tail}})
-          if (!tail->empty()) {
-            text += fmt::format("    {} (last {} bytes):\n", label, tail->size());
-            std::string_view rest = *tail;
-            while (!rest.empty()) {
-              const std::size_t end = rest.find('\n');
-              text += fmt::format("      {}\n", rest.substr(0, end));
-              rest.remove_prefix(end == std::string_view::npos ? rest.size() : end + 1);
-            }
-          }
-      }
-      out.text(text);
-    }
-    return out.finish();
-  }
-  if (o.action == "cancel" || o.action == "retry") {
+    if (!j) return fail(j.error());
+    const bool queued = j->state == jobs::JobState::queued;
+    if (o.json)
+      out.document(jobs::to_json(
+          *j, queued ? std::optional(jobs::effective_priority(*j, now_ns, w)) : std::nullopt,
+          true));
+    else
+      out.text(jobs::describe(*j));
+  } else if (o.action == "cancel" || o.action == "retry") {
     auto r = o.action == "cancel" ? store->cancel(o.id) : store->retry(o.id);
-    if (!r) return core::report_error(program, r.error());
-    return out.finish();
-  }
-  if (o.action == "prune") {
+    if (!r) return fail(r.error());
+  } else if (o.action == "prune") {
     auto n = store->prune(older_than);
-    if (!n) return core::report_error(program, n.error());
-    if (o.json) out.document({{"deleted", *n}});
-    else out.text(fmt::format("{} job{} deleted\n", *n, *n == 1 ? "" : "s"));
-    return out.finish();
+    if (!n) return fail(n.error());
+    if (o.json)
+      out.document({{"deleted", *n}});
+    else
+      out.text(fmt::format("{} job{} deleted\n", *n, *n == 1 ? "" : "s"));
   }
-  return core::exit_usage;
+  return out.finish();
 }
 
 }  // namespace
@@ -261,13 +236,15 @@ Runner register_jobs(CLI::App& app) {
   CLI::App* work = sub("work", "Run queued jobs, N at a time, in aging order");
   work->add_option("-j,--jobs", o->jobs, "jobs at a time (default 1)");
   work->add_flag("--drain", o->drain, "exit when nothing is queued or running");
-  work->add_option("--aging-interval", o->aging_interval, "waiting this long lowers the priority number (default 5s)");
+  work->add_option("--aging-interval", o->aging_interval,
+                   "waiting this long lowers the priority number (default 5s)");
   work->add_option("--aging-boost", o->aging_boost, "by this much (default 1)");
   work->add_option("--lease", o->lease, "how long a claim lasts without renewal (default 30s)");
   add_json_flag(*work, o->json);
   CLI::App* list = sub("list", "Jobs with their state and effective priority");
   list->add_option("--state", o->state, "queued, running, done, failed or cancelled");
-  list->add_option("--aging-interval", o->aging_interval, "for the effective priority (default 5s)");
+  list->add_option("--aging-interval", o->aging_interval,
+                   "for the effective priority (default 5s)");
   list->add_option("--aging-boost", o->aging_boost, "for the effective priority (default 1)");
   add_json_flag(*list, o->json);
   CLI::App* show = sub("show", "A job's attempts, exit codes, durations, output tails");

@@ -1,6 +1,7 @@
 // kit top — the N largest (or smallest) lines, as `LC_ALL=C sort [-n] [-t SEP -k F,F] [-r] |
 // head -n N` prints them, in one pass with a bounded heap instead of a sort: each mapped file is
-// cut into pieces, each piece keeps its own N on a core, and the pieces' N are merged.
+// cut into pieces, each piece keeps its own N on a core, and the pieces' N are merged
+// (kit::sched::top_lines).
 // Docs: docs/commands/top.md.
 //
 // usage: kit top [-n N] [--max | --min] [-k FIELD] [-t SEP] [--numeric] [FILE|-]...
@@ -14,8 +15,7 @@
 #include "command.hpp"
 #include "kit/core/file.hpp"
 #include "kit/core/output.hpp"
-#include "kit/core/parallel.hpp"
-#include "kit/sched.hpp"
+#include "kit/sched/lines.hpp"
 
 namespace kit::cli {
 
@@ -31,20 +31,6 @@ struct TopOptions {
 
 Error usage(std::string message) {
   return make_error(ErrorKind::invalid_argument, "top.usage", std::move(message));
-}
-
-// top_of(text, n, order): the n first lines of text in `order`.
-std::vector<std::string_view> top_of(std::string_view text, std::size_t n, const sched::LineOrder& order) {
-  sched::TopN<std::string_view, sched::LineOrder> top(n, order);
-  while (!text.empty()) {
-    const std::size_t end = text.find('\n');
-    const std::string_view line = text.substr(0, end);
-    text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
-    // Most lines lose to the worst kept: one comparison, no heap work.
-    if (const std::string_view* worst = top.worst(); worst != nullptr && !order(line, *worst)) continue;
-    top.offer(line);
-  }
-  return top.take();
 }
 
 int run_top(const TopOptions& o) {
@@ -68,26 +54,11 @@ int run_top(const TopOptions& o) {
     if (!file) return core::report_error("top", file.error());
     inputs.push_back(std::move(*file));
   }
-  sched::TopN<std::string_view, sched::LineOrder> all(count, order);
-  for (const core::InputFile& in : inputs) {
-    // Pieces of about 8 MiB cut after line ends, each kept to its own N on a core.
-    std::vector<std::string_view> pieces;
-    for (std::string_view rest = in.bytes(); !rest.empty();) {
-      std::size_t cut = rest.size() <= (8u << 20) ? std::string_view::npos : rest.find('\n', 8u << 20);
-      cut = cut == std::string_view::npos ? rest.size() : cut + 1;
-      pieces.push_back(rest.substr(0, cut));
-      rest.remove_prefix(cut);
-    }
-    core::for_each_ordered(
-        pieces.size(), core::hardware_jobs(),
-        [&](std::size_t i) { return top_of(pieces[i], count, order); },
-        [&](std::size_t, std::vector<std::string_view> kept) {
-          for (std::string_view line : kept) all.offer(line);
-        });
-  }
+  std::vector<std::string_view> texts;
+  for (const core::InputFile& in : inputs) texts.push_back(in.bytes());
   core::Output out({.command = "top"});
   std::string text;
-  for (std::string_view line : all.take()) {
+  for (std::string_view line : sched::top_lines(texts, count, order)) {
     text += line;
     text += '\n';
   }

@@ -6,7 +6,7 @@
 #include <algorithm>
 
 #include "kit/core/buffer.hpp"
-#include "kit/sched.hpp"
+#include "kit/sched/queue.hpp"
 
 namespace kit::sched {
 
@@ -61,12 +61,13 @@ struct AgingScheduler::Impl {
   static constexpr std::int32_t gone = -1, zeroed = -2;
 
   AgingOptions options;
+  core::Clock* clock = nullptr;
   core::PodVector<Node> nodes;
   core::PodVector<Info> info;
   std::vector<std::int32_t> free;
   std::int32_t root = none;
   core::PodVector<Zero> zeros;        // a heap, lazily cleaned of cancelled jobs
-  IdIndex<std::int32_t> where{gone};  // id -> node slot, zeroed or gone
+  detail::IdIndex<std::int32_t> where{gone};  // id -> node slot, zeroed or gone
   std::size_t queued = 0;
   std::vector<std::int32_t> path;     // erase's walk, kept for its capacity
   std::uint64_t random = 0x9e3779b97f4a7c15ULL;
@@ -77,10 +78,7 @@ struct AgingScheduler::Impl {
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
     return static_cast<std::uint32_t>((z ^ (z >> 31)) >> 32);
   }
-  ns now() const {
-    if (options.clock) return options.clock();
-    return std::chrono::duration_cast<ns>(std::chrono::steady_clock::now().time_since_epoch());
-  }
+  ns now() const { return clock->now(); }
   Node& at(std::int32_t slot) { return nodes[static_cast<std::size_t>(slot)]; }
   const Node& at(std::int32_t slot) const { return nodes[static_cast<std::size_t>(slot)]; }
   static bool before(const Node& a, std::int64_t phase, Id id) {
@@ -245,10 +243,12 @@ struct AgingScheduler::Impl {
   }
 };
 
-AgingScheduler::AgingScheduler(AgingOptions options) : impl_(std::make_unique<Impl>()) {
+AgingScheduler::AgingScheduler(AgingOptions options, core::Clock& clock)
+    : impl_(std::make_unique<Impl>()) {
   if (options.interval <= ns::zero()) options.interval = std::chrono::seconds(5);
   if (options.boost < 0) options.boost = 0;
-  impl_->options = std::move(options);
+  impl_->options = options;
+  impl_->clock = &clock;
 }
 AgingScheduler::~AgingScheduler() = default;
 AgingScheduler::AgingScheduler(AgingScheduler&&) noexcept = default;
@@ -262,8 +262,10 @@ AgingScheduler::Id AgingScheduler::submit_at(std::int64_t priority, ns when) {
   return impl_->insert(priority, when);
 }
 
-std::optional<AgingScheduler::Job> AgingScheduler::peek() {
-  auto c = impl_->choose(impl_->now());
+std::optional<AgingScheduler::Job> AgingScheduler::peek() { return peek_at(impl_->now()); }
+
+std::optional<AgingScheduler::Job> AgingScheduler::peek_at(ns now) {
+  auto c = impl_->choose(now);
   if (!c) return std::nullopt;
   const std::int32_t slot = impl_->where[c->first];
   if (slot == Impl::zeroed) {
@@ -274,8 +276,10 @@ std::optional<AgingScheduler::Job> AgingScheduler::peek() {
   return Job{c->first, i.priority, c->second, i.submitted};
 }
 
-std::optional<AgingScheduler::Job> AgingScheduler::pop() {
-  auto job = peek();
+std::optional<AgingScheduler::Job> AgingScheduler::pop() { return pop_at(impl_->now()); }
+
+std::optional<AgingScheduler::Job> AgingScheduler::pop_at(ns now) {
+  auto job = peek_at(now);
   if (job) cancel(job->id);
   return job;
 }

@@ -1,9 +1,12 @@
 // sort(1)'s line order in the C locale: keys, numbers, the last-resort comparison.
 #include <cstring>
 
-#include "kit/sched.hpp"
+#include "kit/sched/lines.hpp"
 
 namespace kit::sched {
+
+using detail::compare_bytes;
+using detail::NumericKey;
 
 namespace {
 
@@ -51,16 +54,16 @@ int magnitude(const Number& a, const Number& b) {
 
 }  // namespace
 
-NumericKey numeric_key(std::string_view text) { return read_number(text); }
+NumericKey detail::numeric_key(std::string_view text) { return read_number(text); }
 
-int compare(const NumericKey& x, const NumericKey& y) {
+int detail::compare(const NumericKey& x, const NumericKey& y) {
   if (x.negative != y.negative) return x.negative ? -1 : 1;
   const int c = magnitude(x, y);
   return x.negative ? -c : c;
 }
 
 int compare_numbers(std::string_view a, std::string_view b) {
-  return compare(read_number(a), read_number(b));
+  return detail::compare(read_number(a), read_number(b));
 }
 
 std::string_view LineOrder::key(std::string_view line) const {
@@ -85,6 +88,12 @@ std::string_view LineOrder::key(std::string_view line) const {
     while (end < line.size() && !blank(line[end])) ++end;
   }
   return line.substr(at, end - at);
+}
+
+LineOrder::Line LineOrder::line(std::string_view text) const {
+  Line l{text, field != 0 ? key(text) : text, {}};
+  if (numeric) l.number = read_number(l.key);
+  return l;
 }
 
 int LineOrder::compare(std::string_view a, std::string_view b) const {

@@ -23,7 +23,8 @@
 #include <string_view>
 
 #include "kit/core/buffer.hpp"
-#include "kit/sched.hpp"
+#include "kit/core/clock.hpp"
+#include "kit/sched/queue.hpp"
 
 namespace {
 
@@ -109,7 +110,7 @@ void put(kit::core::Buffer& out, T v) {
 
 int main() {
   namespace sc = kit::sched;
-  std::chrono::nanoseconds now{0};
+  std::unique_ptr<kit::core::ManualClock> clock;
   std::unique_ptr<sc::AgingScheduler> aging;
   std::unique_ptr<sc::PriorityQueue<std::int64_t>> pq;
   kit::core::Buffer out(chunk);
@@ -121,14 +122,15 @@ int main() {
     if (op == "aging") {
       const auto interval = in.number<std::int64_t>();
       const auto boost = in.number<std::int64_t>();
-      now = std::chrono::nanoseconds(0);
+      aging.reset();
+      clock = std::make_unique<kit::core::ManualClock>();  // at 0
       aging = std::make_unique<sc::AgingScheduler>(
-          sc::AgingOptions{std::chrono::nanoseconds(interval), boost, [&] { return now; }});
+          sc::AgingOptions{std::chrono::nanoseconds(interval), boost}, *clock);
     } else if (op == "submit") {
       put(out, aging->submit(in.number<std::int64_t>()));
       out.append("\n");
     } else if (op == "advance") {
-      now += std::chrono::nanoseconds(in.number<std::int64_t>());
+      clock->advance(std::chrono::nanoseconds(in.number<std::int64_t>()));
     } else if (op == "pop") {
       if (auto job = aging->pop()) {
         put(out, job->id);

@@ -149,8 +149,9 @@ TEST(Lines, CompareBytesIsMemcmpOrder) {
   for (int i = 0; i < 20000; ++i) {
     const std::string a = word(), b = i % 3 == 0 ? a + word() : word();
     const int want = a.compare(b);  // char_traits<char>::compare: memcmp, unsigned
-    ASSERT_EQ(sc::compare_bytes(a, b), (want > 0) - (want < 0)) << i;
-    ASSERT_EQ(sc::compare_bytes(b, a), (want < 0) - (want > 0)) << i;
+    ASSERT_EQ(sc::detail::compare_bytes(a, b), (want > 0) - (want < 0)) << i;
+    ASSERT_EQ(sc::detail::compare_bytes(b, a), (want < 0) - (want > 0)) << i;
+    ASSERT_EQ(sc::LineOrder{}.compare(a, b), (want > 0) - (want < 0)) << i;  // the whole line
   }
 }
 
@@ -190,8 +191,8 @@ TEST(Merge, RandomSourcesAgainstAStableSort) {
 }
 
 TEST(Aging, TheTutorialsFourJobs) {
-  std::chrono::nanoseconds now{0};
-  sc::AgingScheduler s({.interval = 5s, .boost = 1, .clock = [&] { return now; }});
+  kit::core::ManualClock clock;
+  sc::AgingScheduler s({.interval = 5s, .boost = 1}, clock);
   for (std::int64_t p : {5, 1, 3, 7}) s.submit(p);
   std::vector<std::pair<std::uint64_t, std::int64_t>> order;
   while (auto job = s.pop()) order.emplace_back(job->id, job->effective);
@@ -205,11 +206,12 @@ TEST(Aging, MatchesTheRuleOnRandomSequences) {
   // and now and then a jump of many intervals (many jobs reach 0 at once).
   for (std::uint32_t seed = 0; seed < 80; ++seed) {
     std::mt19937 rng(seed);
-    std::chrono::nanoseconds now{static_cast<std::int64_t>(rng() % 1000) * 1000000};
+    kit::core::ManualClock clock;
+    clock.advance(std::chrono::nanoseconds(static_cast<std::int64_t>(rng() % 1000) * 1000000));
     const auto interval = std::chrono::milliseconds(1 + rng() % 50);
     const std::int64_t boost = rng() % 4;
     const std::uint32_t priorities = seed < 40 ? 20 : 10000;
-    sc::AgingScheduler s({.interval = interval, .boost = boost, .clock = [&] { return now; }});
+    sc::AgingScheduler s({.interval = interval, .boost = boost}, clock);
     struct Queued {
       std::int64_t priority;
       std::chrono::nanoseconds at;
@@ -219,10 +221,10 @@ TEST(Aging, MatchesTheRuleOnRandomSequences) {
       const auto op = static_cast<unsigned>(rng() % 10);
       if (op < 4) {
         const std::int64_t p = static_cast<std::int64_t>(rng() % priorities);
-        model[s.submit(p)] = {p, now};
+        model[s.submit(p)] = {p, clock.now()};
       } else if (op < 7) {
-        now += std::chrono::microseconds(rng() % 20000);
-        if (seed >= 40 && rng() % 50 == 0) now += interval * (rng() % 3000);
+        clock.advance(std::chrono::microseconds(rng() % 20000));
+        if (seed >= 40 && rng() % 50 == 0) clock.advance(interval * (rng() % 3000));
       } else if (op < 8 && !model.empty()) {
         auto it = std::next(model.begin(), static_cast<long>(rng() % model.size()));
         ASSERT_TRUE(s.cancel(it->first));
@@ -231,7 +233,7 @@ TEST(Aging, MatchesTheRuleOnRandomSequences) {
       } else {
         std::optional<std::pair<std::int64_t, std::uint64_t>> best;
         for (const auto& [id, q] : model) {
-          const std::pair<std::int64_t, std::uint64_t> e{s.effective(q.priority, q.at, now), id};
+          const std::pair<std::int64_t, std::uint64_t> e{s.effective(q.priority, q.at, clock.now()), id};
           if (!best || e < *best) best = e;
         }
         auto job = s.pop();
@@ -250,7 +252,8 @@ TEST(Aging, MatchesTheRuleOnRandomSequences) {
 // Tens of thousands of ids come and go: the index from id to node drops its gone front, and
 // what remains still finds its jobs (boost 0: the order is (priority, id), a std::set's).
 TEST(Aging, ManyJobsThroughTheIndex) {
-  sc::AgingScheduler s({.interval = 5s, .boost = 0, .clock = [] { return std::chrono::nanoseconds{0}; }});
+  kit::core::ManualClock clock;
+  sc::AgingScheduler s({.interval = 5s, .boost = 0}, clock);
   std::set<std::pair<std::int64_t, std::uint64_t>> model;
   std::map<std::uint64_t, std::int64_t> priority_of;
   std::mt19937 rng(3);
@@ -288,20 +291,58 @@ TEST(Aging, ManyJobsThroughTheIndex) {
 
 // Extreme boosts, intervals and priorities: the keys would pass 64 bits.
 TEST(Aging, NoOverflowAtTheExtremes) {
-  std::chrono::nanoseconds now{0};
-  sc::AgingScheduler fast({.interval = 1ns, .boost = 1'000'000'000'000, .clock = [&] { return now; }});
+  kit::core::ManualClock clock;
+  sc::AgingScheduler fast({.interval = 1ns, .boost = 1'000'000'000'000}, clock);
   fast.submit(5);
-  now += 10ms;
+  clock.advance(10ms);
   fast.submit(3);
   auto first = fast.pop();
   ASSERT_TRUE(first);
   EXPECT_EQ(first->id, 0u);  // waited 10^7 intervals: at 0
   EXPECT_EQ(first->effective, 0);
   EXPECT_EQ(fast.pop()->effective, 3);
-  now = std::chrono::nanoseconds(9'000'000'000'000'000'000);
-  sc::AgingScheduler big({.interval = 1us, .boost = 1, .clock = [&] { return now; }});
+  kit::core::ManualClock late;
+  late.advance(std::chrono::nanoseconds(9'000'000'000'000'000'000));
+  sc::AgingScheduler big({.interval = 1us, .boost = 1}, late);
   big.submit(9'223'372'036'854'775'800);
   big.submit(5);
   EXPECT_EQ(big.pop()->id, 1u);
   EXPECT_EQ(big.pop()->effective, 9'223'372'036'854'775'800);
+}
+
+// The injected clock ages jobs: no sleeping, exact at the interval's edge.
+TEST(Aging, AgesOnTheInjectedClock) {
+  kit::core::ManualClock clock;
+  sc::AgingScheduler s({.interval = 5s, .boost = 1}, clock);
+  const auto old = s.submit(3);
+  clock.advance(10s);
+  const auto fresh = s.submit(2);
+  EXPECT_EQ(s.peek()->id, old);  // 3 − 2 intervals = 1, before 2
+  EXPECT_EQ(s.peek()->effective, 1);
+  clock.advance(4999ms);
+  EXPECT_EQ(s.peek()->effective, 1);  // 14.999 s: still 2 intervals
+  clock.advance(1ms);
+  EXPECT_EQ(s.pop()->effective, 0);  // 15 s: 3 intervals
+  EXPECT_EQ(s.now(), 15s);
+  auto next = s.pop();
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->id, fresh);
+  EXPECT_EQ(next->effective, 1);  // waited 5 s
+}
+
+// pop_at and peek_at take "now" from the caller (the job store's wall time), not the clock.
+TEST(Aging, PopAtAGivenTime) {
+  kit::core::ManualClock clock;  // stays at 0
+  sc::AgingScheduler s({.interval = 1s, .boost = 2}, clock);
+  const auto a = s.submit_at(9, 100s);
+  const auto b = s.submit_at(4, 103s);
+  EXPECT_EQ(s.peek_at(103s)->id, b);  // a: 9 − 6 = 3; b: 4
+  EXPECT_EQ(s.peek_at(103s)->effective, 4);
+  auto first = s.pop_at(104s);  // a: 9 − 8 = 1; b: 4 − 2 = 2
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->id, a);
+  EXPECT_EQ(first->effective, 1);
+  EXPECT_EQ(first->submitted, 100s);
+  EXPECT_EQ(s.pop_at(110s)->effective, 0);
+  EXPECT_FALSE(s.pop_at(111s));
 }
