@@ -3,8 +3,9 @@ ARGS ?= cal
 JOBS ?= $(shell nproc)
 CMAKE_GEN := -G Ninja
 FUZZ_SECONDS ?= 60
+PREFIX ?= /usr/local
 
-.PHONY: all deps release run test bench fuzz format clean
+.PHONY: all deps release run install test bench fuzz format clean
 
 all: release
 
@@ -17,6 +18,11 @@ release: deps
 
 run: release
 	@./build/release/kit $(ARGS)
+
+# kit, its personalities and completions, the headers, the static libraries, find_package(kit).
+install: release
+	@cmake --build build/release -j $(JOBS) --target kit_installables
+	@cmake --install build/release --prefix $(PREFIX)
 
 # One sanitizer build (address + undefined) runs every test: unit, differential, e2e, fuzz replay.
 test: deps

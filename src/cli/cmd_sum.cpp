@@ -166,13 +166,13 @@ std::optional<std::uintmax_t> parse_length(const SumOptions& o, const char* text
   return v;
 }
 
-// parse_args: getopt_long over argv as coreutils' digest.c does. Returns an exit code when the
-// run ends here (usage error, --help, --version).
-std::optional<int> parse_args(SumOptions& o, const Personality* p, int argc, char** argv) {
+// sum_getopt_table(length, kit): the options a personality (with --length for b2sum) or
+// `kit sum` (kit) accepts.
+GetoptTable sum_getopt_table(bool length, bool kit) {
   // coreutils' table order: glibc lists an ambiguous prefix's candidates in this order.
   std::vector<option> longs;
   std::string shorts = "bctwz";
-  if (o.variable || o.kit) {
+  if (length) {
     longs.push_back({"length", required_argument, nullptr, 'l'});
     shorts = "l:" + shorts;
   }
@@ -190,7 +190,7 @@ std::optional<int> parse_args(SumOptions& o, const Personality* p, int argc, cha
       {"help", no_argument, nullptr, opt_help},
       {"version", no_argument, nullptr, opt_version},
   });
-  if (o.kit) {
+  if (kit) {
     longs.push_back({"algorithm", required_argument, nullptr, 'a'});
     longs.push_back({"recursive", no_argument, nullptr, 'r'});
     longs.push_back({"jobs", required_argument, nullptr, 'j'});
@@ -199,6 +199,15 @@ std::optional<int> parse_args(SumOptions& o, const Personality* p, int argc, cha
     shorts = "a:j:r" + shorts;
   }
   longs.push_back({nullptr, 0, nullptr, 0});
+  return {std::move(longs), std::move(shorts)};
+}
+
+// parse_args: getopt_long over argv as coreutils' digest.c does. Returns an exit code when the
+// run ends here (usage error, --help, --version).
+std::optional<int> parse_args(SumOptions& o, const Personality* p, int argc, char** argv) {
+  GetoptTable table = sum_getopt_table(o.variable || o.kit, o.kit);
+  std::vector<option>& longs = table.longs;
+  const std::string& shorts = table.shorts;
 
   // getopt prints its messages with argv[0]: give it the program's name.
   std::vector<char*> args(argv, argv + argc);
@@ -522,6 +531,8 @@ int check_files(const SumOptions& o) {
 }
 
 }  // namespace
+
+GetoptTable getopt_table_sum() { return sum_getopt_table(true, true); }
 
 int main_sum(std::string_view program, int argc, char** argv) {
   SumOptions o;
