@@ -212,7 +212,7 @@ std::string zsh_script(const CompletionCommand& root, std::string_view generator
       "# `source <({0} completion zsh)` after compinit.\n"
       "{2}() {{\n"
       "  local node={3} word= value= cur=${{words[CURRENT]}} operands\n"
-      "  local -a subs opts valued choices\n"
+      "  local -a subs names opts valued choices\n"
       "  integer i=2 seen=0 dashdash=0\n"
       "  while true; do\n"
       "    case $node in\n",
@@ -241,7 +241,8 @@ std::string zsh_script(const CompletionCommand& root, std::string_view generator
        "    word=${words[i]}\n"
        "    i+=1\n"
        "    if (( dashdash )) || [[ $word != -* || $word == - ]]; then\n"
-       "      if (( !dashdash && !seen && ${${subs%%:*}[(Ie)$word]} )); then\n"
+       "      names=(${subs%%:*})\n"
+       "      if (( !dashdash && !seen && ${names[(Ie)$word]} )); then\n"
        "        node=\"$node $word\"\n"
        "      else\n"
        "        seen+=1\n"

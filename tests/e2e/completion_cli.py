@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """`kit completion` end to end: bash completes kit's command lines through the generated
 function (COMP_WORDS/COMP_CWORD in, COMPREPLY out, as bash's own completion calls it, with no
-bash-completion package loaded), and zsh and fish parse their scripts (`zsh -n`, `fish -n`;
-skipped with a note when the shell is not installed).
+bash-completion package loaded); zsh and fish parse their scripts (`zsh -n`, `fish -n`), fish
+completes lines (`complete -C`) and zsh's function runs with its completion builtins stubbed
+(it offers the words, zsh would filter them). zsh and fish checks are skipped with a note when
+the shell is not installed.
 
 usage: completion_cli.py --kit PATH     (exit 0 when every check holds, 1 otherwise)
 """
@@ -42,6 +44,38 @@ def bash_complete(script_path, cwd, line):
                           capture_output=True, text=True, env=dict(os.environ, LC_ALL="C"))
     check(f"bash completion of {line!r}: stderr", proc.stderr, "")
     return proc.stdout.splitlines()
+
+
+# zsh's completion system stubbed: each builtin prints what it would offer, unfiltered.
+ZSH_DRIVER = r"""
+compadd() { while [[ $1 != -- ]]; do shift; done; shift; print -l -- "$@" }
+_describe() { print -l -- ${${(P)4}%%:*} }
+_files() { print '<files>' }
+_command_names() { print '<commands>' }
+compset() { }
+compdef() { }
+source $1
+words=(${(z)2})
+[[ $2 == *' ' ]] && words+=('')
+CURRENT=$#words
+_kit
+"""
+
+
+def zsh_complete(script_path, line):
+    """What zsh's _kit offers for `line`, filtered by the word under the cursor as zsh does."""
+    proc = subprocess.run(["zsh", "-f", "-c", ZSH_DRIVER, "zsh", str(script_path), line],
+                          capture_output=True, text=True)
+    check(f"zsh completion of {line!r}: stderr", proc.stderr, "")
+    cur = "" if line.endswith(" ") else line.split()[-1]
+    return [w for w in proc.stdout.splitlines() if w.startswith(cur) or w.startswith("<")]
+
+
+def fish_complete(script_path, line):
+    program = f"source {shlex.quote(str(script_path))}; complete -C {shlex.quote(line)}"
+    proc = subprocess.run(["fish", "--no-config", "-c", program], capture_output=True, text=True)
+    check(f"fish completion of {line!r}: stderr", proc.stderr, "")
+    return [w.split("\t")[0] for w in proc.stdout.splitlines()]
 
 
 def main():
@@ -109,6 +143,24 @@ def main():
             proc = subprocess.run([shell, flag, str(path)], capture_output=True, text=True)
             check(f"{shell} {flag} of kit completion {shell}", (proc.returncode, proc.stderr),
                   (0, ""))
+            complete = zsh_complete if shell == "zsh" else fish_complete
+            for line, want in [
+                ("kit ca", ["cal"]),
+                ("kit sum --al", ["--algorithm"]),
+                ("kit sum -a sha3_2", ["sha3_224", "sha3_256"]),
+                ("kit cal re", ["report"]),
+                ("kit cal --json re", ["report"]),
+                ("kit cal 2024 re", []),
+                ("kit completion f", ["fish"]),
+                ("kit jobs submit --pr", ["--priority"]),
+                ("kit retry --att", ["--attempts"]),
+            ]:
+                check(f"{shell} completion of {line!r}", complete(path, line), want)
+            if shell == "zsh":
+                check("zsh: a file option's value", zsh_complete(path, "kit cal report --events "),
+                      ["<files>"])
+                check("zsh: retry's command", zsh_complete(path, "kit retry -n 3 "),
+                      ["<commands>"])
 
     check("kit completion tcsh",
           subprocess.run([kit, "completion", "tcsh"], capture_output=True, text=True).stderr,
