@@ -5,8 +5,9 @@ CMAKE_GEN := -G Ninja
 FUZZ_SECONDS ?= 60
 # `make test` fails on C++ that clang-format would change; FORMAT_CHECK=0 skips that step.
 FORMAT_CHECK ?= 1
+PREFIX ?= /usr/local
 
-.PHONY: all deps deps-fuzz release run test fuzz-build fuzz-test bench fuzz format format-check clean
+.PHONY: all deps deps-fuzz release run install test fuzz-build fuzz-test bench fuzz format format-check clean
 
 all: release
 
@@ -23,9 +24,14 @@ release: deps
 run: release
 	@./build/release/kit $(ARGS)
 
-# One sanitizer build (address + undefined) runs every test: unit, differential, e2e, fuzz replay;
-# then every libFuzzer target runs a fixed number of executions (fuzz-test). The format check
-# runs first.
+# kit, its personalities and completions, the headers, the static libraries, find_package(kit).
+install: release
+	@cmake --build build/release -j $(JOBS) --target kit_installables
+	@cmake --install build/release --prefix $(PREFIX)
+
+# One sanitizer build (address + undefined) runs every test: unit, differential, e2e, fuzz replay,
+# install; then every libFuzzer target runs a fixed number of executions (fuzz-test). The format
+# check runs first.
 test: deps-fuzz $(if $(filter 1,$(FORMAT_CHECK)),format-check)
 	@cmake -S . -B build/asan $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKIT_SANITIZE=ON \
 	  -DKIT_WERROR=ON >/dev/null

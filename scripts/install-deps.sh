@@ -10,6 +10,8 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config python3 clang-format
   # tests and benchmarks
   googletest libgtest-dev libgmock-dev libbenchmark-dev
+  # tests: zsh and fish parse the scripts of `kit completion` (bash is already there)
+  zsh fish
   # core and CLI
   libcli11-dev libfmt-dev nlohmann-json3-dev libexpected-dev
   # number parsing: fast_float (header-only; libstdc++ 12 from_chars(double) goes through strtod)

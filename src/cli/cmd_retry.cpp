@@ -180,23 +180,24 @@ constexpr const char* help_text =
     "Exit status: the last attempt's (124 after --timeout), 126/127 when COMMAND cannot\n"
     "run, 2 for bad usage, 128+N when signal N stopped kit. Docs: docs/commands/retry.md\n";
 
+enum { opt_seed = 256 };
+
 }  // namespace
+
+// '+': stop at the first operand, which starts the command.
+GetoptTable getopt_table_retry() {
+  return {{{"attempts", required_argument, nullptr, 'n'}, {"base", required_argument, nullptr, 'b'},
+           {"factor", required_argument, nullptr, 'f'},   {"max-delay", required_argument, nullptr, 'm'},
+           {"jitter", required_argument, nullptr, 'j'},   {"timeout", required_argument, nullptr, 't'},
+           {"max-time", required_argument, nullptr, 'T'}, {"on-exit", required_argument, nullptr, 'e'},
+           {"seed", required_argument, nullptr, opt_seed}, {"quiet", no_argument, nullptr, 'q'},
+           {"help", no_argument, nullptr, 'h'},           {nullptr, 0, nullptr, 0}},
+          "+:n:b:f:m:j:t:T:e:qh"};
+}
 
 int main_retry(std::string_view program, int argc, char** argv) {
   RetryCommandOptions o;
-  enum { opt_seed = 256 };
-  static const option longs[] = {{"attempts", required_argument, nullptr, 'n'},
-                                 {"base", required_argument, nullptr, 'b'},
-                                 {"factor", required_argument, nullptr, 'f'},
-                                 {"max-delay", required_argument, nullptr, 'm'},
-                                 {"jitter", required_argument, nullptr, 'j'},
-                                 {"timeout", required_argument, nullptr, 't'},
-                                 {"max-time", required_argument, nullptr, 'T'},
-                                 {"on-exit", required_argument, nullptr, 'e'},
-                                 {"seed", required_argument, nullptr, opt_seed},
-                                 {"quiet", no_argument, nullptr, 'q'},
-                                 {"help", no_argument, nullptr, 'h'},
-                                 {nullptr, 0, nullptr, 0}};
+  const GetoptTable table = getopt_table_retry();
   auto bad = [&](std::string message) {
     fmt::print(stderr, "{}: {}\nRun '{} --help' for usage.\n", program, message, program);
     return core::exit_usage;
@@ -209,8 +210,7 @@ int main_retry(std::string_view program, int argc, char** argv) {
   optind = 0;  // a fresh scan (glibc)
   opterr = 0;
   int c;
-  // '+': stop at the first operand, which starts the command.
-  while ((c = getopt_long(argc, argv, "+:n:b:f:m:j:t:T:e:qh", longs, nullptr)) != -1) {
+  while ((c = getopt_long(argc, argv, table.shorts.c_str(), table.longs.data(), nullptr)) != -1) {
     switch (c) {
       case 'n':
         if (!number(optarg, o.attempts))

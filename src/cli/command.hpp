@@ -2,9 +2,12 @@
 // option helpers every command uses.
 #pragma once
 
+#include <getopt.h>
+
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -23,6 +26,17 @@ using Runner = std::function<int()>;
 // option); `program` is the name its messages give ("kit sum", or argv[0] of a personality).
 #define KIT_COMMAND(name, summary)
 #define KIT_TOOL(name, summary) int main_##name(std::string_view program, int argc, char** argv);
+#include "commands.def"
+#undef KIT_COMMAND
+
+// A tool's getopt_table_<name>(): the options main_<name> gives getopt_long (the table ends
+// with a zero row; shorts in getopt's syntax, "+:n:b:"), which `kit completion` lists too.
+struct GetoptTable {
+  std::vector<option> longs;
+  std::string shorts;
+};
+#define KIT_COMMAND(name, summary)
+#define KIT_TOOL(name, summary) GetoptTable getopt_table_##name();
 #include "commands.def"
 #undef KIT_COMMAND
 

@@ -1,6 +1,7 @@
 // kit sum's command line (see sum_options.hpp): getopt_long over argv as coreutils' digest.c
 // does, its --help, and the checks it makes once every option is read.
 #include "sum_options.hpp"
+#include "command.hpp"
 
 #include <getopt.h>
 
@@ -148,13 +149,13 @@ std::optional<int> check_usage(SumOptions& o) {
   return std::nullopt;
 }
 
-}  // namespace
-
-std::optional<int> parse_sum_args(SumOptions& o, int argc, char** argv) {
+// sum_getopt_table(length, kit): the options getopt_long is given; -l when the algorithm takes
+// a length (or for kit sum), kit's extras for kit sum only.
+GetoptTable sum_getopt_table(bool length, bool kit) {
   // coreutils' table order: glibc lists an ambiguous prefix's candidates in this order.
   std::vector<option> longs;
   std::string shorts = "bctwz";
-  if (o.algorithm.variable_length || o.kit()) {
+  if (length) {
     longs.push_back({"length", required_argument, nullptr, 'l'});
     shorts = "l:" + shorts;
   }
@@ -172,7 +173,7 @@ std::optional<int> parse_sum_args(SumOptions& o, int argc, char** argv) {
                                 {"help", no_argument, nullptr, opt_help},
                                 {"version", no_argument, nullptr, opt_version},
                             });
-  if (o.kit()) {
+  if (kit) {
     longs.push_back({"algorithm", required_argument, nullptr, 'a'});
     longs.push_back({"recursive", no_argument, nullptr, 'r'});
     longs.push_back({"jobs", required_argument, nullptr, 'j'});
@@ -181,6 +182,17 @@ std::optional<int> parse_sum_args(SumOptions& o, int argc, char** argv) {
     shorts = "a:j:r" + shorts;
   }
   longs.push_back({nullptr, 0, nullptr, 0});
+  return {std::move(longs), std::move(shorts)};
+}
+
+}  // namespace
+
+GetoptTable getopt_table_sum() { return sum_getopt_table(true, true); }
+
+std::optional<int> parse_sum_args(SumOptions& o, int argc, char** argv) {
+  GetoptTable table = sum_getopt_table(o.algorithm.variable_length || o.kit(), o.kit());
+  const std::vector<option>& longs = table.longs;
+  const std::string& shorts = table.shorts;
 
   // getopt prints its messages with argv[0]: give it the program's name.
   std::vector<char*> args(argv, argv + argc);
