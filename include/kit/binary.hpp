@@ -98,7 +98,7 @@ class Struct {
   std::string format_;
   ByteOrder order_ = ByteOrder::native;
   bool native_sizes_ = true;
-  bool padded_ = false;  // some bytes belong to no field
+  bool padded_ = false;        // some bytes belong to no field
   std::vector<Field> fields_;  // runs of values; pad bytes have none
   // A run as pack_plain reads it, the range of its integers worked out once.
   struct PlainRun {

@@ -90,7 +90,9 @@ class EventStore {
   [[nodiscard]] Level level(std::size_t i) const { return static_cast<Level>(levels_[i]); }
   [[nodiscard]] bool has_duration(std::size_t i) const;
   [[nodiscard]] float duration_ms(std::size_t i) const { return durations_[i]; }
-  [[nodiscard]] std::string_view service(std::size_t i) const { return service_names_[services_[i]]; }
+  [[nodiscard]] std::string_view service(std::size_t i) const {
+    return service_names_[services_[i]];
+  }
   [[nodiscard]] std::string_view message(std::size_t i) const;
   // line(i): the event's line number, 1 for the first (0 unless ParseOptions::line_numbers).
   [[nodiscard]] std::size_t line(std::size_t i) const {
@@ -99,8 +101,10 @@ class EventStore {
   // event(i): the event as parse_line gave it (its views into the parsed text or the store).
   [[nodiscard]] Event event(std::size_t i) const;
 
-  [[nodiscard]] std::size_t lines() const { return lines_; }      // lines read
-  [[nodiscard]] std::size_t skipped() const { return skipped_; }  // non-empty lines no format matched
+  [[nodiscard]] std::size_t lines() const { return lines_; }  // lines read
+  [[nodiscard]] std::size_t skipped() const {
+    return skipped_;
+  }  // non-empty lines no format matched
   // skipped_lines(): the line numbers of the first ParseOptions::skipped_to_keep of those.
   [[nodiscard]] const std::vector<std::size_t>& skipped_lines() const { return skipped_lines_; }
 
@@ -130,7 +134,7 @@ class EventStore {
   std::vector<float> durations_;         // NaN: none
   std::vector<std::size_t> line_numbers_;
   std::vector<std::string> service_names_;
-  std::string owned_;  // message text the store had to copy
+  std::string owned_;           // message text the store had to copy
   const char* base_ = nullptr;  // start of the parsed text
   bool keep_line_numbers_ = false;
   std::size_t lines_ = 0, skipped_ = 0;
@@ -139,8 +143,8 @@ class EventStore {
 
 struct ParseOptions {
   Format format = Format::seed;
-  unsigned jobs = 0;           // 0: every core
-  bool line_numbers = false;   // keep each event's line number
+  unsigned jobs = 0;                // 0: every core
+  bool line_numbers = false;        // keep each event's line number
   std::size_t skipped_to_keep = 0;  // remember the first N skipped line numbers
 };
 // parse(text, options): every event of text, parsed on `jobs` threads (pieces cut at line ends).
@@ -223,8 +227,8 @@ struct StreamOptions {
   std::optional<Format> format;  // nullopt: detected from the first block
   Filter filter;
   double slow_ms = 500;
-  bool stats = true;         // aggregate StreamResult::stats (counts are always kept)
-  unsigned jobs = 0;         // 0: every core
+  bool stats = true;  // aggregate StreamResult::stats (counts are always kept)
+  unsigned jobs = 0;  // 0: every core
   std::size_t max_bytes = std::numeric_limits<std::size_t>::max();  // stop reading after these
   // format_event(event, out): when set, every matching event is formatted into out on the
   // worker threads, and write(text) gets the texts in input order, block by block.

@@ -12,7 +12,8 @@
 //   using namespace std::chrono_literals;
 //   kit::timing::BackoffPolicy policy{.base = 500ms, .max_attempts = 5};
 //   auto outcome = kit::timing::retry(
-//       [&](kit::timing::AttemptContext&) -> kit::Result<int> { return fetch(); }, {.policy = policy});
+//       [&](kit::timing::AttemptContext&) -> kit::Result<int> { return fetch(); }, {.policy =
+//       policy});
 //   outcome.result;    // the value, or the last error
 //   outcome.attempts;  // when each attempt ran, how long, how it failed, the wait after it
 //
@@ -191,13 +192,19 @@ struct AttemptContext {
 
 struct Attempt {
   std::size_t number = 0;
-  Duration started{0};   // since the first attempt started
+  Duration started{0};  // since the first attempt started
   Duration duration{0};
   std::optional<Error> error;  // none: it succeeded
   Duration wait{0};            // slept after it (0 for the last)
 };
 
-enum class StopReason : std::uint8_t { succeeded, attempts_exhausted, not_retryable, time_budget, cancelled };
+enum class StopReason : std::uint8_t {
+  succeeded,
+  attempts_exhausted,
+  not_retryable,
+  time_budget,
+  cancelled
+};
 
 template <class T>
 struct RetryOutcome {
@@ -213,7 +220,7 @@ struct RetryOptions {
   // on_retry(failed attempt, wait): called before each wait (the tutorial's log line).
   std::function<void(const Attempt&, Duration)> on_retry{};
   std::function<bool()> cancelled{};  // asked before each attempt and wait
-  Clock* clock = nullptr;           // null: steady_clock()
+  Clock* clock = nullptr;             // null: steady_clock()
 };
 
 // retry(fn, options): calls fn(context) -> Result<T> until it succeeds or the policy gives up.
@@ -238,9 +245,12 @@ auto retry(Fn&& fn, const RetryOptions& o)
     attempt.error = out.result.error();
     const bool last = o.policy.max_attempts != 0 && n >= o.policy.max_attempts;
     const Duration wait = last ? Duration::zero() : backoff.delay(n, context.retry_after);
-    if (o.cancelled && o.cancelled()) out.reason = StopReason::cancelled;
-    else if (o.retry_if && !o.retry_if(*attempt.error)) out.reason = StopReason::not_retryable;
-    else if (last) out.reason = StopReason::attempts_exhausted;
+    if (o.cancelled && o.cancelled())
+      out.reason = StopReason::cancelled;
+    else if (o.retry_if && !o.retry_if(*attempt.error))
+      out.reason = StopReason::not_retryable;
+    else if (last)
+      out.reason = StopReason::attempts_exhausted;
     else if (o.policy.max_elapsed && clock.now() - first + wait >= *o.policy.max_elapsed)
       out.reason = StopReason::time_budget;
     else {

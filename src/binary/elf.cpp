@@ -71,22 +71,33 @@ std::string_view ElfInfo::data_name() const {
 
 std::string ElfInfo::os_abi_name() const {
   switch (os_abi) {
-    case 0: return "UNIX - System V";
-    case 3: return "UNIX - GNU";
-    case 6: return "UNIX - Solaris";
-    case 9: return "UNIX - FreeBSD";
-    case 12: return "UNIX - OpenBSD";
-    default: return fmt::format("<unknown: {:x}>", os_abi);
+    case 0:
+      return "UNIX - System V";
+    case 3:
+      return "UNIX - GNU";
+    case 6:
+      return "UNIX - Solaris";
+    case 9:
+      return "UNIX - FreeBSD";
+    case 12:
+      return "UNIX - OpenBSD";
+    default:
+      return fmt::format("<unknown: {:x}>", os_abi);
   }
 }
 
 std::string ElfInfo::type_name() const {
   switch (type) {
-    case 0: return "NONE (None)";
-    case 1: return "REL (Relocatable file)";
-    case 2: return "EXEC (Executable file)";
-    case 3: return pie ? "DYN (Position-Independent Executable file)" : "DYN (Shared object file)";
-    case 4: return "CORE (Core file)";
+    case 0:
+      return "NONE (None)";
+    case 1:
+      return "REL (Relocatable file)";
+    case 2:
+      return "EXEC (Executable file)";
+    case 3:
+      return pie ? "DYN (Position-Independent Executable file)" : "DYN (Shared object file)";
+    case 4:
+      return "CORE (Core file)";
     default:
       if (type >= 0xfe00 && type <= 0xfeff) return fmt::format("OS Specific: ({:x})", type);
       if (type >= 0xff00) return fmt::format("Processor Specific: ({:x})", type);
@@ -96,44 +107,67 @@ std::string ElfInfo::type_name() const {
 
 std::string ElfInfo::machine_name() const {
   switch (machine) {
-    case 0: return "None";
-    case 2: return "Sparc";
-    case 3: return "Intel 80386";
-    case 4: return "MC68000";
-    case 8: return "MIPS R3000";
-    case 18: return "Sparc v8+";
-    case 20: return "PowerPC";
-    case 21: return "PowerPC64";
-    case 22: return "IBM S/390";
-    case 40: return "ARM";
-    case 42: return "Renesas / SuperH SH";
-    case 43: return "Sparc v9";
-    case 50: return "Intel IA-64";
-    case 62: return "Advanced Micro Devices X86-64";
-    case 183: return "AArch64";
-    case 243: return "RISC-V";
-    case 247: return "Linux BPF";
-    case 258: return "LoongArch";
-    default: return fmt::format("<unknown>: 0x{:x}", machine);
+    case 0:
+      return "None";
+    case 2:
+      return "Sparc";
+    case 3:
+      return "Intel 80386";
+    case 4:
+      return "MC68000";
+    case 8:
+      return "MIPS R3000";
+    case 18:
+      return "Sparc v8+";
+    case 20:
+      return "PowerPC";
+    case 21:
+      return "PowerPC64";
+    case 22:
+      return "IBM S/390";
+    case 40:
+      return "ARM";
+    case 42:
+      return "Renesas / SuperH SH";
+    case 43:
+      return "Sparc v9";
+    case 50:
+      return "Intel IA-64";
+    case 62:
+      return "Advanced Micro Devices X86-64";
+    case 183:
+      return "AArch64";
+    case 243:
+      return "RISC-V";
+    case 247:
+      return "Linux BPF";
+    case 258:
+      return "LoongArch";
+    default:
+      return fmt::format("<unknown>: 0x{:x}", machine);
   }
 }
 
 Result<ElfInfo> inspect_elf(std::string_view bytes) {
-  if (bytes.substr(0, 4) != "\x7F" "ELF")
+  if (bytes.substr(0, 4) !=
+      "\x7F"
+      "ELF")
     return tl::unexpected(problem("elf.bad_signature", 0, "not an ELF signature"));
   if (!fits(bytes, 0, 16))
-    return tl::unexpected(problem("elf.truncated", bytes.size(),
-                                  "the file ends inside the ELF identification"));
+    return tl::unexpected(
+        problem("elf.truncated", bytes.size(), "the file ends inside the ELF identification"));
   ElfInfo info;
   info.elf_class = static_cast<std::uint8_t>(bytes[4]);
   auto data = static_cast<std::uint8_t>(bytes[5]);
   info.os_abi = static_cast<std::uint8_t>(bytes[7]);
   if (info.elf_class != 1 && info.elf_class != 2)
-    return tl::unexpected(problem("elf.bad_class", 4, "ELF class {} is neither 32- nor 64-bit",
-                                  info.elf_class));
+    return tl::unexpected(
+        problem("elf.bad_class", 4, "ELF class {} is neither 32- nor 64-bit", info.elf_class));
   if (data != 1 && data != 2)
-    return tl::unexpected(problem("elf.bad_data", 5, "ELF data encoding {} is neither little- "
-                                  "nor big-endian", data));
+    return tl::unexpected(problem("elf.bad_data", 5,
+                                  "ELF data encoding {} is neither little- "
+                                  "nor big-endian",
+                                  data));
   info.little_endian = data == 1;
   bool wide = info.elf_class == 2;
   std::size_t header_size = wide ? 64 : 52;

@@ -37,8 +37,8 @@ Result<GifInfo> inspect_gif(std::string_view bytes) {
   if (*packed & 0x80) {
     info.global_colors = 2u << (*packed & 7);
     if (!r.skip(3u * info.global_colors))
-      return tl::unexpected(problem("gif.truncated", bytes.size(),
-                                    "the file ends inside the global colour table"));
+      return tl::unexpected(
+          problem("gif.truncated", bytes.size(), "the file ends inside the global colour table"));
   }
 
   auto truncated = [&](std::size_t at, std::string_view what) {
@@ -76,8 +76,7 @@ Result<GifInfo> inspect_gif(std::string_view bytes) {
         break;
       }
     } else {
-      info.problems.push_back(problem("gif.bad_block", at, "unknown block type 0x{:02x}",
-                                      *block));
+      info.problems.push_back(problem("gif.bad_block", at, "unknown block type 0x{:02x}", *block));
       break;
     }
   }

@@ -30,26 +30,42 @@ std::size_t after_entropy_data(std::string_view bytes, std::size_t at) {
   return bytes.size();
 }
 
-bool is_sof(unsigned char m) { return m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC; }
+bool is_sof(unsigned char m) {
+  return m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC;
+}
 
 }  // namespace
 
 std::string_view JpegInfo::process() const {
   switch (sof) {
-    case 0: return "Baseline DCT";
-    case 1: return "Extended sequential DCT";
-    case 2: return "Progressive DCT";
-    case 3: return "Lossless";
-    case 5: return "Differential sequential DCT";
-    case 6: return "Differential progressive DCT";
-    case 7: return "Differential lossless";
-    case 9: return "Extended sequential DCT, arithmetic";
-    case 10: return "Progressive DCT, arithmetic";
-    case 11: return "Lossless, arithmetic";
-    case 13: return "Differential sequential DCT, arithmetic";
-    case 14: return "Differential progressive DCT, arithmetic";
-    case 15: return "Differential lossless, arithmetic";
-    default: return "unknown";
+    case 0:
+      return "Baseline DCT";
+    case 1:
+      return "Extended sequential DCT";
+    case 2:
+      return "Progressive DCT";
+    case 3:
+      return "Lossless";
+    case 5:
+      return "Differential sequential DCT";
+    case 6:
+      return "Differential progressive DCT";
+    case 7:
+      return "Differential lossless";
+    case 9:
+      return "Extended sequential DCT, arithmetic";
+    case 10:
+      return "Progressive DCT, arithmetic";
+    case 11:
+      return "Lossless, arithmetic";
+    case 13:
+      return "Differential sequential DCT, arithmetic";
+    case 14:
+      return "Differential progressive DCT, arithmetic";
+    case 15:
+      return "Differential lossless, arithmetic";
+    default:
+      return "unknown";
   }
 }
 
@@ -61,8 +77,8 @@ Result<JpegInfo> inspect_jpeg(std::string_view bytes) {
   std::size_t pos = 2;
   while (true) {
     if (pos >= bytes.size()) {
-      info.problems.push_back(problem("jpeg.no_eoi", bytes.size(),
-                                      "the file ends without an end-of-image marker"));
+      info.problems.push_back(
+          problem("jpeg.no_eoi", bytes.size(), "the file ends without an end-of-image marker"));
       break;
     }
     if (static_cast<unsigned char>(bytes[pos]) != 0xFF) {
@@ -81,8 +97,8 @@ Result<JpegInfo> inspect_jpeg(std::string_view bytes) {
     }
     if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) continue;  // no length
     if (!fits(bytes, pos, 2)) {
-      info.problems.push_back(problem("jpeg.truncated", at,
-                                      "the file ends inside marker 0x{:02x}", marker));
+      info.problems.push_back(
+          problem("jpeg.truncated", at, "the file ends inside marker 0x{:02x}", marker));
       break;
     }
     std::uint16_t length = load_be<std::uint16_t>(bytes, pos);
@@ -113,8 +129,7 @@ Result<JpegInfo> inspect_jpeg(std::string_view bytes) {
     pos += length;
     if (marker == 0xDA) pos = after_entropy_data(bytes, pos);
   }
-  if (!has_sof)
-    info.problems.push_back(problem("jpeg.no_sof", 2, "no start-of-frame segment"));
+  if (!has_sof) info.problems.push_back(problem("jpeg.no_sof", 2, "no start-of-frame segment"));
   return info;
 }
 

@@ -19,18 +19,23 @@ namespace {
 constexpr std::string_view png_signature{"\x89PNG\r\n\x1a\n", 8};
 
 bool is_chunk_type(std::string_view type) {
-  return std::all_of(type.begin(), type.end(), [](char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
-  });
+  return std::all_of(type.begin(), type.end(),
+                     [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); });
 }
 
 // The bit depths the spec allows for each colour type (Table 11.1).
 bool valid_depth(std::uint8_t color_type, std::uint8_t depth) {
   switch (color_type) {
-    case 0: return depth == 1 || depth == 2 || depth == 4 || depth == 8 || depth == 16;
-    case 3: return depth == 1 || depth == 2 || depth == 4 || depth == 8;
-    case 2: case 4: case 6: return depth == 8 || depth == 16;
-    default: return false;
+    case 0:
+      return depth == 1 || depth == 2 || depth == 4 || depth == 8 || depth == 16;
+    case 3:
+      return depth == 1 || depth == 2 || depth == 4 || depth == 8;
+    case 2:
+    case 4:
+    case 6:
+      return depth == 8 || depth == 16;
+    default:
+      return false;
   }
 }
 
@@ -135,8 +140,8 @@ bool decode_chunk(PngInfo& info, std::string_view type, std::string_view data) {
                               static_cast<std::uint8_t>(data[8])};
   } else if (type == "acTL") {
     if (data.size() != 8) return false;
-    info.animation = PngInfo::Animation{load_be<std::uint32_t>(data, 0),
-                                        load_be<std::uint32_t>(data, 4)};
+    info.animation =
+        PngInfo::Animation{load_be<std::uint32_t>(data, 0), load_be<std::uint32_t>(data, 4)};
   } else if (type == "fcTL") {
     ++info.frame_controls;
   } else if (type == "tEXt" || type == "zTXt" || type == "iTXt") {
@@ -151,12 +156,18 @@ bool decode_chunk(PngInfo& info, std::string_view type, std::string_view data) {
 
 std::string_view PngInfo::color_mode() const {
   switch (color_type) {
-    case 0: return "Grayscale";
-    case 2: return "RGB";
-    case 3: return "Indexed";
-    case 4: return "Grayscale+Alpha";
-    case 6: return "RGBA";
-    default: return "Unknown";
+    case 0:
+      return "Grayscale";
+    case 2:
+      return "RGB";
+    case 3:
+      return "Indexed";
+    case 4:
+      return "Grayscale+Alpha";
+    case 6:
+      return "RGBA";
+    default:
+      return "Unknown";
   }
 }
 
@@ -188,8 +199,8 @@ Result<PngInfo> inspect_png(std::string_view bytes) {
   if (!fits(bytes, 8, 8 + 13 + 4) || bytes.substr(12, 4) != "IHDR" ||
       load_be<std::uint32_t>(bytes, 8) != 13) {
     if (!fits(bytes, 8, 8 + 13 + 4))
-      return tl::unexpected(problem("png.truncated", bytes.size(),
-                                    "the file ends inside the IHDR chunk"));
+      return tl::unexpected(
+          problem("png.truncated", bytes.size(), "the file ends inside the IHDR chunk"));
     return tl::unexpected(problem("png.no_ihdr", 8, "the first chunk is not a 13-byte IHDR"));
   }
 
@@ -208,8 +219,7 @@ Result<PngInfo> inspect_png(std::string_view bytes) {
   std::size_t pos = 8;
   while (pos < bytes.size()) {
     if (!fits(bytes, pos, 8)) {
-      info.problems.push_back(problem("png.truncated", pos,
-                                      "the file ends inside a chunk header"));
+      info.problems.push_back(problem("png.truncated", pos, "the file ends inside a chunk header"));
       stopped = true;
       break;
     }
@@ -217,15 +227,14 @@ Result<PngInfo> inspect_png(std::string_view bytes) {
     std::string_view type = bytes.substr(pos + 4, 4);
     if (!is_chunk_type(type)) {
       info.problems.push_back(problem("png.bad_chunk_type", pos + 4,
-                                      "chunk type {} is not four letters",
-                                      to_hex(type)));
+                                      "chunk type {} is not four letters", to_hex(type)));
       stopped = true;
       break;
     }
     if (length > 0x7FFFFFFFu) {
       info.problems.push_back(problem("png.bad_length", pos,
-                                      "chunk {} length {} is over the PNG limit of 2^31-1",
-                                      type, length));
+                                      "chunk {} length {} is over the PNG limit of 2^31-1", type,
+                                      length));
       stopped = true;
       break;
     }
@@ -265,8 +274,8 @@ Result<PngInfo> inspect_png(std::string_view bytes) {
 
   if (info.width == 0 || info.height == 0 || info.width > 0x7FFFFFFFu ||
       info.height > 0x7FFFFFFFu) {
-    info.problems.push_back(problem("png.bad_ihdr", 16, "image size {}x{} is not allowed",
-                                    info.width, info.height));
+    info.problems.push_back(
+        problem("png.bad_ihdr", 16, "image size {}x{} is not allowed", info.width, info.height));
   }
   if (!valid_depth(info.color_type, info.bit_depth)) {
     info.problems.push_back(problem("png.bad_ihdr", 24,
@@ -280,8 +289,8 @@ Result<PngInfo> inspect_png(std::string_view bytes) {
   }
   if (!stopped) {
     if (!info.has_iend)
-      info.problems.push_back(problem("png.no_iend", bytes.size(),
-                                      "the file ends without an IEND chunk"));
+      info.problems.push_back(
+          problem("png.no_iend", bytes.size(), "the file ends without an IEND chunk"));
     if (!has_idat)
       info.problems.push_back(problem("png.no_idat", bytes.size(), "there is no IDAT chunk"));
     if (info.color_type == 3 && !info.palette_entries)

@@ -57,7 +57,9 @@ class ByteReader {
   bool skip(std::uint64_t n) { return take(n).has_value(); }
   void seek(std::size_t at) { at_ = at; }
   [[nodiscard]] std::size_t offset() const { return at_; }
-  [[nodiscard]] std::size_t remaining() const { return at_ <= bytes_.size() ? bytes_.size() - at_ : 0; }
+  [[nodiscard]] std::size_t remaining() const {
+    return at_ <= bytes_.size() ? bytes_.size() - at_ : 0;
+  }
   void set_little_endian(bool little) { little_ = little; }
 
  private:

@@ -83,11 +83,24 @@ Error error(const char* code, std::string message) {
     // Whole words where the field is one (the hot path of pack_plain).
     if (big && (n == 2 || n == 4 || n == 8)) v = __builtin_bswap64(v) >> (64 - 8 * n);
     switch (n) {
-      case 1: p[0] = static_cast<char>(v); return;
-      case 2: { const auto w = static_cast<std::uint16_t>(v); std::memcpy(p, &w, 2); return; }
-      case 4: { const auto w = static_cast<std::uint32_t>(v); std::memcpy(p, &w, 4); return; }
-      case 8: std::memcpy(p, &v, 8); return;
-      default: break;
+      case 1:
+        p[0] = static_cast<char>(v);
+        return;
+      case 2: {
+        const auto w = static_cast<std::uint16_t>(v);
+        std::memcpy(p, &w, 2);
+        return;
+      }
+      case 4: {
+        const auto w = static_cast<std::uint32_t>(v);
+        std::memcpy(p, &w, 4);
+        return;
+      }
+      case 8:
+        std::memcpy(p, &v, 8);
+        return;
+      default:
+        break;
     }
   }
   for (std::size_t i = 0; i < n; ++i) {
@@ -148,7 +161,8 @@ bool pack_half(double x, std::uint16_t& out) {
 
 // store_float(code, x, p, big, native_sizes): x as an e, f or d field at p; false when it is
 // too large for the field.
-[[gnu::always_inline]] inline bool store_float(char code, double x, char* p, bool big, bool native_sizes) {
+[[gnu::always_inline]] inline bool store_float(char code, double x, char* p, bool big,
+                                               bool native_sizes) {
   if (code == 'd') {
     store(p, std::bit_cast<std::uint64_t>(x), 8, big);
     return true;
@@ -284,7 +298,8 @@ Result<Struct> Struct::compile(std::string_view format) {
     if (!is_signed_code(f.code)) low = 0;
     if (bits < 64) {
       if (is_signed_code(f.code)) low = -(std::int64_t{1} << (bits - 1));
-      high = is_signed_code(f.code) ? (std::int64_t{1} << (bits - 1)) - 1 : (std::int64_t{1} << bits) - 1;
+      high = is_signed_code(f.code) ? (std::int64_t{1} << (bits - 1)) - 1
+                                    : (std::int64_t{1} << bits) - 1;
     }
     s.plain_runs_.push_back({f.offset, f.length, f.count, f.code,
                              f.code == 'e' || f.code == 'f' || f.code == 'd', low, high});
@@ -308,9 +323,9 @@ namespace {
 template <class Text>
 Result<void> parse_texts(const Struct& s, std::span<const Text> texts, std::vector<Value>& values) {
   if (texts.size() != s.count())
-    return tl::unexpected(
-        make_error(ErrorKind::invalid_argument, "binary.bad_count",
-                   fmt::format("pack expected {} items for packing (got {})", s.count(), texts.size())));
+    return tl::unexpected(make_error(
+        ErrorKind::invalid_argument, "binary.bad_count",
+        fmt::format("pack expected {} items for packing (got {})", s.count(), texts.size())));
   values.clear();
   for (std::size_t i = 0; i < texts.size(); ++i) {
     auto v = parse_literal(texts[i], s.code_at(i));
@@ -477,11 +492,13 @@ std::size_t Struct::pack_plain(std::string_view text, char* out) const {
       const char* const digits = at;
       const char* const stop = end - at > 19 ? at + 19 : end;
       std::uint64_t magnitude = 0;
-      for (unsigned d = 0; at != stop && (d = static_cast<unsigned char>(*at) - unsigned{'0'}) < 10; ++at)
+      for (unsigned d = 0; at != stop && (d = static_cast<unsigned char>(*at) - unsigned{'0'}) < 10;
+           ++at)
         magnitude = magnitude * 10 + d;
       const auto n = at - digits;
       if (n == 0 || n > 18 || (n > 1 && *digits == '0')) return 0;
-      const auto v = negative ? -static_cast<std::int64_t>(magnitude) : static_cast<std::int64_t>(magnitude);
+      const auto v =
+          negative ? -static_cast<std::int64_t>(magnitude) : static_cast<std::int64_t>(magnitude);
       if (v < run.low || v > run.high) return 0;
       store(p, static_cast<std::uint64_t>(v), run.length, big);
     }

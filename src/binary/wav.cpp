@@ -12,15 +12,24 @@ using detail::problem;
 
 std::string WavInfo::format_name() const {
   switch (format_tag) {
-    case 1: return "PCM";
-    case 2: return "Microsoft ADPCM";
-    case 3: return "IEEE float";
-    case 6: return "A-law";
-    case 7: return "mu-law";
-    case 0x11: return "IMA ADPCM";
-    case 0x55: return "MPEG Layer 3";
-    case 0xFFFE: return "Extensible";
-    default: return fmt::format("Unknown (0x{:04x})", format_tag);
+    case 1:
+      return "PCM";
+    case 2:
+      return "Microsoft ADPCM";
+    case 3:
+      return "IEEE float";
+    case 6:
+      return "A-law";
+    case 7:
+      return "mu-law";
+    case 0x11:
+      return "IMA ADPCM";
+    case 0x55:
+      return "MPEG Layer 3";
+    case 0xFFFE:
+      return "Extensible";
+    default:
+      return fmt::format("Unknown (0x{:04x})", format_tag);
   }
 }
 
@@ -45,8 +54,10 @@ Result<WavInfo> inspect_wav(std::string_view bytes) {
     bool whole = fits(bytes, pos + 8, size);
     if (id == "fmt ") {
       if (!whole || size < 16) {
-        info.problems.push_back(problem("wav.bad_fmt", pos, "fmt chunk of {} bytes is too short "
-                                        "or cut short", size));
+        info.problems.push_back(problem("wav.bad_fmt", pos,
+                                        "fmt chunk of {} bytes is too short "
+                                        "or cut short",
+                                        size));
         return info;
       }
       std::string_view f = bytes.substr(pos + 8, size);
@@ -67,9 +78,10 @@ Result<WavInfo> inspect_wav(std::string_view bytes) {
         return info;
       }
     } else if (!whole) {
-      info.problems.push_back(problem("wav.truncated", pos, "chunk {:?} announces {} bytes, the "
-                                      "file holds {}", std::string(id), size,
-                                      bytes.size() - pos - 8));
+      info.problems.push_back(problem("wav.truncated", pos,
+                                      "chunk {:?} announces {} bytes, the "
+                                      "file holds {}",
+                                      std::string(id), size, bytes.size() - pos - 8));
       return info;
     }
     pos += 8 + std::size_t{size} + (size & 1);  // chunks are padded to an even length

@@ -25,9 +25,8 @@ constexpr std::size_t end_record_size = 22;
 // (or failing that the last one at all), searched in the final 64 KiB + 22 bytes.
 std::optional<std::size_t> find_end_record(std::string_view bytes) {
   if (bytes.size() < end_record_size) return std::nullopt;
-  std::size_t lowest = bytes.size() > 0xFFFF + end_record_size
-                           ? bytes.size() - 0xFFFF - end_record_size
-                           : 0;
+  std::size_t lowest =
+      bytes.size() > 0xFFFF + end_record_size ? bytes.size() - 0xFFFF - end_record_size : 0;
   std::optional<std::size_t> any;
   for (std::size_t at = bytes.size() - end_record_size + 1; at-- > lowest;) {
     if (bytes.substr(at, 4) != end_signature) continue;
@@ -62,16 +61,26 @@ void apply_zip64_extra(ZipEntry& e, std::string_view extra, bool size, bool csiz
 
 std::string ZipEntry::method_name() const {
   switch (method) {
-    case 0: return "stored";
-    case 8: return "deflate";
-    case 9: return "deflate64";
-    case 12: return "bzip2";
-    case 14: return "lzma";
-    case 93: return "zstd";
-    case 95: return "xz";
-    case 98: return "ppmd";
-    case 99: return "aes";
-    default: return fmt::format("unknown ({})", method);
+    case 0:
+      return "stored";
+    case 8:
+      return "deflate";
+    case 9:
+      return "deflate64";
+    case 12:
+      return "bzip2";
+    case 14:
+      return "lzma";
+    case 93:
+      return "zstd";
+    case 95:
+      return "xz";
+    case 98:
+      return "ppmd";
+    case 99:
+      return "aes";
+    default:
+      return fmt::format("unknown ({})", method);
   }
 }
 
@@ -93,9 +102,10 @@ Result<ZipInfo> inspect_zip(std::string_view bytes) {
 
   if (*end >= 20 && bytes.substr(*end - 20, 4) == zip64_locator_signature) {
     std::uint64_t at = load_le<std::uint64_t>(bytes, *end - 20 + 8);
-    if (!fits(bytes, at, 56) || bytes.substr(static_cast<std::size_t>(at), 4) != zip64_end_signature) {
-      info.problems.push_back(problem("zip.bad_zip64", *end - 20,
-                                      "the ZIP64 locator points outside the file"));
+    if (!fits(bytes, at, 56) ||
+        bytes.substr(static_cast<std::size_t>(at), 4) != zip64_end_signature) {
+      info.problems.push_back(
+          problem("zip.bad_zip64", *end - 20, "the ZIP64 locator points outside the file"));
       return info;
     }
     info.zip64 = true;
@@ -117,8 +127,7 @@ Result<ZipInfo> inspect_zip(std::string_view bytes) {
     std::size_t at = e.offset();
     if (!fits(bytes, at, 46) || bytes.substr(at, 4) != entry_signature) {
       info.problems.push_back(problem("zip.bad_entry", at,
-                                      "central directory entry {} of {} is missing", i + 1,
-                                      count));
+                                      "central directory entry {} of {} is missing", i + 1, count));
       return info;
     }
     ZipEntry entry;
@@ -136,16 +145,15 @@ Result<ZipInfo> inspect_zip(std::string_view bytes) {
     auto name = e.take(name_length);
     auto extra = e.take(extra_length);
     if (!name || !extra || !e.skip(comment_len)) {
-      info.problems.push_back(problem("zip.truncated", at,
-                                      "central directory entry {} is cut short", i + 1));
+      info.problems.push_back(
+          problem("zip.truncated", at, "central directory entry {} is cut short", i + 1));
       return info;
     }
     entry.name = std::string(*name);
     entry.compressed_size = csize;
     entry.size = size;
     entry.local_header_offset = offset;
-    apply_zip64_extra(entry, *extra, size == 0xFFFFFFFF, csize == 0xFFFFFFFF,
-                      offset == 0xFFFFFFFF);
+    apply_zip64_extra(entry, *extra, size == 0xFFFFFFFF, csize == 0xFFFFFFFF, offset == 0xFFFFFFFF);
     if (!fits(bytes, entry.local_header_offset, 30) ||
         bytes.substr(static_cast<std::size_t>(entry.local_header_offset), 4) != local_signature)
       info.problems.push_back(problem("zip.bad_local_header", at,

@@ -24,8 +24,8 @@
 #include "kit/calendar.hpp"
 #include "kit/calendar/schedule.hpp"
 #include "kit/core/clock.hpp"
-#include "kit/core/output.hpp"
 #include "kit/core/file.hpp"
+#include "kit/core/output.hpp"
 #include "kit/core/text.hpp"
 
 namespace kit::cli {

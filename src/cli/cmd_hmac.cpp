@@ -46,8 +46,10 @@ Result<std::string> read_key(const HmacOptions& o) {
     if (!text) return tl::unexpected(text.error());
     key = std::move(*text);
     // A key file written by `echo` ends with a newline that is not part of the key.
-    if (key.ends_with("\r\n")) key.resize(key.size() - 2);
-    else if (key.ends_with('\n')) key.pop_back();
+    if (key.ends_with("\r\n"))
+      key.resize(key.size() - 2);
+    else if (key.ends_with('\n'))
+      key.pop_back();
   } else {
     const char* value = std::getenv(o.key_env->c_str());
     if (value == nullptr)
@@ -96,9 +98,11 @@ int run_hmac(HmacOptions& o) {
 }
 
 void add_key_options(CLI::App& app, HmacOptions& o) {
-  app.add_option("-a,--algorithm", o.algorithm, "Digest: sha256 (default), sha1, sha512, sha3_256, blake2b, …");
+  app.add_option("-a,--algorithm", o.algorithm,
+                 "Digest: sha256 (default), sha1, sha512, sha3_256, blake2b, …");
   app.add_option("-k,--key", o.key, "The key (visible to other users in ps: prefer the others)");
-  app.add_option("--key-file", o.key_file, "Read the key from a file (one trailing newline dropped)");
+  app.add_option("--key-file", o.key_file,
+                 "Read the key from a file (one trailing newline dropped)");
   app.add_option("--key-env", o.key_env, "Read the key from an environment variable");
   app.add_option("FILE", o.file, "The message (- or nothing: standard input)");
 }
@@ -108,9 +112,11 @@ void add_key_options(CLI::App& app, HmacOptions& o) {
 Runner register_hmac(CLI::App& app) {
   auto o = std::make_shared<HmacOptions>();
   add_key_options(app, *o);
-  CLI::App* verify = app.add_subcommand("verify", "Check a signature: exit 0 when it matches, 1 when not");
+  CLI::App* verify =
+      app.add_subcommand("verify", "Check a signature: exit 0 when it matches, 1 when not");
   add_key_options(*verify, *o);
-  verify->add_option("-s,--signature", o->signature, "HEX, or ALGO=HEX as webhooks send it (sha256=…)");
+  verify->add_option("-s,--signature", o->signature,
+                     "HEX, or ALGO=HEX as webhooks send it (sha256=…)");
   return [o, verify] {
     o->verify = verify->parsed();
     if (o->verify) o->name = "hmac verify";

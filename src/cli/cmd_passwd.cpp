@@ -60,15 +60,17 @@ Result<std::string> read_password() {
 
 int run_passwd(const PasswdOptions& o) {
   hash::PasswordPolicy policy;
-  if (o.scheme == "scrypt") policy.scheme = hash::PasswordScheme::scrypt;
+  if (o.scheme == "scrypt")
+    policy.scheme = hash::PasswordScheme::scrypt;
   else if (o.scheme != "pbkdf2")
     return core::report_error(o.name, make_error(ErrorKind::invalid_argument, "passwd.usage",
                                                  fmt::format("unknown scheme '{}' (pbkdf2 or "
-                                                             "scrypt)", o.scheme)));
+                                                             "scrypt)",
+                                                             o.scheme)));
   if (o.iterations) policy.pbkdf2_iterations = *o.iterations;
   if (o.action == PasswdOptions::Action::verify && o.encoded.empty())
-    return core::report_error(o.name, make_error(ErrorKind::invalid_argument, "passwd.usage",
-                                                 "ENCODED is required"));
+    return core::report_error(
+        o.name, make_error(ErrorKind::invalid_argument, "passwd.usage", "ENCODED is required"));
   // A stored string kit cannot read is reported before the password is asked for.
   if (o.action == PasswdOptions::Action::verify)
     if (auto known = hash::needs_rehash(o.encoded); !known)

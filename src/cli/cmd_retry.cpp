@@ -186,12 +186,18 @@ enum { opt_seed = 256 };
 
 // '+': stop at the first operand, which starts the command.
 GetoptTable getopt_table_retry() {
-  return {{{"attempts", required_argument, nullptr, 'n'}, {"base", required_argument, nullptr, 'b'},
-           {"factor", required_argument, nullptr, 'f'},   {"max-delay", required_argument, nullptr, 'm'},
-           {"jitter", required_argument, nullptr, 'j'},   {"timeout", required_argument, nullptr, 't'},
-           {"max-time", required_argument, nullptr, 'T'}, {"on-exit", required_argument, nullptr, 'e'},
-           {"seed", required_argument, nullptr, opt_seed}, {"quiet", no_argument, nullptr, 'q'},
-           {"help", no_argument, nullptr, 'h'},           {nullptr, 0, nullptr, 0}},
+  return {{{"attempts", required_argument, nullptr, 'n'},
+           {"base", required_argument, nullptr, 'b'},
+           {"factor", required_argument, nullptr, 'f'},
+           {"max-delay", required_argument, nullptr, 'm'},
+           {"jitter", required_argument, nullptr, 'j'},
+           {"timeout", required_argument, nullptr, 't'},
+           {"max-time", required_argument, nullptr, 'T'},
+           {"on-exit", required_argument, nullptr, 'e'},
+           {"seed", required_argument, nullptr, opt_seed},
+           {"quiet", no_argument, nullptr, 'q'},
+           {"help", no_argument, nullptr, 'h'},
+           {nullptr, 0, nullptr, 0}},
           "+:n:b:f:m:j:t:T:e:qh"};
 }
 

@@ -38,16 +38,21 @@ int run_top(const TopOptions& o) {
   if (o.separator && o.separator->size() != 1)
     return core::report_error("top", usage("-t takes one character"));
   if (o.separator && !o.field) return core::report_error("top", usage("-t goes with -k FIELD"));
-  if (o.count < 0) return core::report_error("top", usage(fmt::format("-n: '{}' is not a count of lines", o.count)));
+  if (o.count < 0)
+    return core::report_error("top",
+                              usage(fmt::format("-n: '{}' is not a count of lines", o.count)));
   if (o.field && *o.field < 1)
-    return core::report_error("top", usage(fmt::format("-k: fields are numbered from 1 (got {})", *o.field)));
+    return core::report_error(
+        "top", usage(fmt::format("-k: fields are numbered from 1 (got {})", *o.field)));
   const auto count = static_cast<std::size_t>(o.count);
   std::vector<std::string> files = o.files;
   if (files.empty()) files.emplace_back("-");
   // --max (the default): sort -r's order, whose first lines are the largest.
-  const sched::LineOrder order{.numeric = o.numeric, .reverse = !o.min, .field = static_cast<std::size_t>(o.field.value_or(0)),
-                               .separator = o.separator ? std::optional<char>((*o.separator)[0])
-                                                        : std::nullopt};
+  const sched::LineOrder order{
+      .numeric = o.numeric,
+      .reverse = !o.min,
+      .field = static_cast<std::size_t>(o.field.value_or(0)),
+      .separator = o.separator ? std::optional<char>((*o.separator)[0]) : std::nullopt};
   std::vector<core::InputFile> inputs;
   for (const std::string& name : files) {
     auto file = core::InputFile::load(name);

@@ -111,7 +111,8 @@ int run(int argc, char** argv) {
     if (const Tool* tool = personality(argv[0])) return tool->main(argv[0], argc, argv);
   if (argc >= 2)
     for (const Tool& tool : tools)
-      if (tool.name == argv[1]) return tool.main(fmt::format("kit {}", tool.name), argc - 1, argv + 1);
+      if (tool.name == argv[1])
+        return tool.main(fmt::format("kit {}", tool.name), argc - 1, argv + 1);
 
   CLI::App app{"kit — the batteries of Python's standard library as one fast C++ tool.", "kit"};
   app.set_version_flag("--version", std::string("kit " KIT_VERSION));

@@ -187,7 +187,9 @@ GetoptTable sum_getopt_table(bool length, bool kit) {
 
 }  // namespace
 
-GetoptTable getopt_table_sum() { return sum_getopt_table(true, true); }
+GetoptTable getopt_table_sum() {
+  return sum_getopt_table(true, true);
+}
 
 std::optional<int> parse_sum_args(SumOptions& o, int argc, char** argv) {
   GetoptTable table = sum_getopt_table(o.algorithm.variable_length || o.kit(), o.kit());

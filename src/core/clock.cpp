@@ -13,7 +13,8 @@ namespace {
 class SteadyClock final : public Clock {
  public:
   [[nodiscard]] Duration now() const override {
-    return std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now().time_since_epoch());
+    return std::chrono::duration_cast<Duration>(
+        std::chrono::steady_clock::now().time_since_epoch());
   }
   void sleep_for(Duration d) override {
     if (d > Duration::zero()) std::this_thread::sleep_for(d);
@@ -27,7 +28,9 @@ Clock& steady_clock() {
   return clock;
 }
 
-std::chrono::system_clock::time_point now() { return steady_clock().system_now(); }
+std::chrono::system_clock::time_point now() {
+  return steady_clock().system_now();
+}
 
 std::chrono::system_clock::time_point Clock::system_now() const {
   if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH"); epoch != nullptr) {

@@ -34,7 +34,9 @@ FileDescriptor& FileDescriptor::operator=(FileDescriptor&& other) noexcept {
   return *this;
 }
 
-FileDescriptor::~FileDescriptor() { reset(); }
+FileDescriptor::~FileDescriptor() {
+  reset();
+}
 
 void FileDescriptor::reset() {
   if (fd_ >= 0 && owned_) ::close(fd_);
@@ -65,7 +67,8 @@ Result<std::string> read_all(int fd, const std::string& name) {
   std::string data;
   std::size_t used = 0;
   while (true) {
-    if (data.size() - used < 65536) data.resize(std::max<std::size_t>(data.size() * 2, used + 65536));
+    if (data.size() - used < 65536)
+      data.resize(std::max<std::size_t>(data.size() * 2, used + 65536));
     const ssize_t n = ::read(fd, data.data() + used, data.size() - used);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0)
@@ -175,19 +178,19 @@ bool copy_file(int fd, std::size_t size, Buffer& into) {
   char* bytes = into.data();
   constexpr std::size_t piece = std::size_t{8} << 20;
   bool complete = true;
-  for_each_ordered(
-      (size + piece - 1) / piece, hardware_jobs(),
-      [&](std::size_t i) {
-        const std::size_t begin = i * piece, end = std::min(size, begin + piece);
-        for (std::size_t at = begin; at < end;) {
-          const ssize_t got = ::pread(fd, bytes + at, end - at, static_cast<off_t>(at));
-          if (got < 0 && errno == EINTR) continue;
-          if (got <= 0) return false;
-          at += static_cast<std::size_t>(got);
-        }
-        return true;
-      },
-      [&](std::size_t, bool read) { complete = complete && read; });
+  for_each_ordered((size + piece - 1) / piece, hardware_jobs(),
+                   [&](std::size_t i) {
+                     const std::size_t begin = i * piece, end = std::min(size, begin + piece);
+                     for (std::size_t at = begin; at < end;) {
+                       const ssize_t got =
+                           ::pread(fd, bytes + at, end - at, static_cast<off_t>(at));
+                       if (got < 0 && errno == EINTR) continue;
+                       if (got <= 0) return false;
+                       at += static_cast<std::size_t>(got);
+                     }
+                     return true;
+                   },
+                   [&](std::size_t, bool read) { complete = complete && read; });
   return complete;
 }
 }  // namespace
@@ -229,7 +232,9 @@ Result<InputFile> InputFile::load(const std::string& path, Access access) {
   return file;
 }
 
-InputFile::InputFile(InputFile&& other) noexcept { *this = std::move(other); }
+InputFile::InputFile(InputFile&& other) noexcept {
+  *this = std::move(other);
+}
 
 InputFile& InputFile::operator=(InputFile&& other) noexcept {
   if (this != &other) {

@@ -11,7 +11,6 @@
 
 #include <fmt/core.h>
 
-
 namespace kit::core {
 
 namespace {
@@ -67,7 +66,9 @@ LinePieces LinePieces::of_range(int fd, std::size_t begin, std::size_t end, std:
   return pieces;
 }
 
-LinePieces::LinePieces(LinePieces&& other) noexcept { *this = std::move(other); }
+LinePieces::LinePieces(LinePieces&& other) noexcept {
+  *this = std::move(other);
+}
 
 LinePieces& LinePieces::operator=(LinePieces&& other) noexcept {
   if (this != &other) {

@@ -82,7 +82,8 @@ int spawn_bound(const ProcessOptions& o, const std::vector<char*>& argv, pid_t& 
     sigset_t none;
     sigemptyset(&none);
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
-    for (int s : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGCHLD, SIGALRM}) ::signal(s, SIG_DFL);
+    for (int s : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGCHLD, SIGALRM})
+      ::signal(s, SIG_DFL);
     auto redirect = [](const char* path, int fd) {
       const int f = ::open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
       if (f >= 0 && f != fd) {
@@ -157,15 +158,18 @@ Result<ProcessResult> run_process(const ProcessOptions& o) {
   if (o.cancel_fd >= 0) posix_spawn_file_actions_addclose(&actions, o.cancel_fd);
 
   if (o.stdout_path)
-    posix_spawn_file_actions_addopen(&actions, 1, o.stdout_path->c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    posix_spawn_file_actions_addopen(&actions, 1, o.stdout_path->c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0600);
   if (o.stderr_path)
-    posix_spawn_file_actions_addopen(&actions, 2, o.stderr_path->c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    posix_spawn_file_actions_addopen(&actions, 2, o.stderr_path->c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0600);
 
   ProcessResult result;
   const auto start = Clock::now();
   pid_t pid = 0;
-  const int spawned = o.die_with_parent ? spawn_bound(o, argv, pid)
-                                        : ::posix_spawnp(&pid, argv[0], &actions, &attr, argv.data(), environ);
+  const int spawned = o.die_with_parent
+                          ? spawn_bound(o, argv, pid)
+                          : ::posix_spawnp(&pid, argv[0], &actions, &attr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
   if (spawned == ENOENT)
@@ -210,9 +214,11 @@ Result<ProcessResult> run_process(const ProcessOptions& o) {
 std::optional<std::string> find_program(const std::string& name) {
   auto runnable = [](const std::string& path) {
     struct stat st {};
-    return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(path.c_str(), X_OK) == 0;
+    return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
+           ::access(path.c_str(), X_OK) == 0;
   };
-  if (name.find('/') != std::string::npos) return runnable(name) ? std::optional(name) : std::nullopt;
+  if (name.find('/') != std::string::npos)
+    return runnable(name) ? std::optional(name) : std::nullopt;
   const char* path = std::getenv("PATH");
   std::string_view dirs = path != nullptr ? path : "/usr/local/bin:/usr/bin:/bin";
   while (true) {
@@ -224,7 +230,9 @@ std::optional<std::string> find_program(const std::string& name) {
   }
 }
 
-bool stdin_is_terminal() { return ::isatty(STDIN_FILENO) == 1; }
+bool stdin_is_terminal() {
+  return ::isatty(STDIN_FILENO) == 1;
+}
 
 std::string describe(const ProcessResult& r) {
   if (r.cancelled) return "interrupted";
@@ -295,8 +303,12 @@ SignalPipe::~SignalPipe() {
   signal_pipe_installed.store(false);
 }
 
-int SignalPipe::fd() const { return owner_ ? signal_pipe[0] : -1; }
+int SignalPipe::fd() const {
+  return owner_ ? signal_pipe[0] : -1;
+}
 
-int SignalPipe::caught() const { return signal_caught.load(); }
+int SignalPipe::caught() const {
+  return signal_caught.load();
+}
 
 }  // namespace kit::core

@@ -174,8 +174,6 @@ std::string html_escape(std::string_view s) {
   return out;
 }
 
-
-
 }  // namespace kit::core
 
 namespace kit::core {
@@ -225,7 +223,8 @@ std::string quote_shell(std::string_view name, bool utf8) {
       }
     }
     needs_quotes = true;
-    if (c == '\'') has_single_quote = true;
+    if (c == '\'')
+      has_single_quote = true;
     else if (!(c == ' ' || c == '{' || c == '}' || c == '#' || c == '~'))
       double_quotes_will_do = false;
   }
@@ -304,7 +303,8 @@ Result<std::vector<std::string>> split_words(std::string_view command) {
       else if (c == '\\' && quote == '"' && i + 1 < command.size() &&
                std::string_view("$`\"\\\n").find(command[i + 1]) != std::string_view::npos)
         word += command[++i];
-      else word += c;
+      else
+        word += c;
     } else if (c == '\'' || c == '"') {
       quote = c;
       in_word = true;

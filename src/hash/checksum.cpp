@@ -11,16 +11,24 @@ namespace kit::hash {
 
 namespace {
 
-bool is_white(char c) { return c == ' ' || c == '\t'; }
-bool is_hex(char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }
+bool is_white(char c) {
+  return c == ' ' || c == '\t';
+}
+bool is_hex(char c) {
+  return std::isxdigit(static_cast<unsigned char>(c)) != 0;
+}
 
 // append_escaped(out, name): \ -> \\, newline -> \n, CR -> \r.
 void append_escaped(std::string& out, std::string_view name) {
   for (char c : name) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '\n') out += "\\n";
-    else if (c == '\r') out += "\\r";
-    else out += c;
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '\n')
+      out += "\\n";
+    else if (c == '\r')
+      out += "\\r";
+    else
+      out += c;
   }
 }
 
@@ -34,10 +42,14 @@ std::optional<std::string> unescape(std::string_view s) {
       continue;
     }
     if (++i == s.size()) return std::nullopt;
-    if (s[i] == '\\') out += '\\';
-    else if (s[i] == 'n') out += '\n';
-    else if (s[i] == 'r') out += '\r';
-    else return std::nullopt;
+    if (s[i] == '\\')
+      out += '\\';
+    else if (s[i] == 'n')
+      out += '\n';
+    else if (s[i] == 'r')
+      out += '\r';
+    else
+      return std::nullopt;
   }
   return out;
 }
@@ -49,7 +61,9 @@ bool all_hex(std::string_view s) {
 }
 
 // A C string stops at its first NUL, and coreutils' names are C strings.
-std::string_view c_string(std::string_view s) { return s.substr(0, s.find('\0')); }
+std::string_view c_string(std::string_view s) {
+  return s.substr(0, s.find('\0'));
+}
 
 // fill(entry, hex, name, escaped): the entry, its name unescaped; false when that fails.
 bool fill(ChecksumEntry& entry, std::string_view hex, std::string_view name, bool escaped) {
@@ -67,8 +81,7 @@ bool fill(ChecksumEntry& entry, std::string_view hex, std::string_view name, boo
 
 }  // namespace
 
-std::string checksum_line(std::string_view hex, std::string_view name,
-                          const ChecksumStyle& style) {
+std::string checksum_line(std::string_view hex, std::string_view name, const ChecksumStyle& style) {
   const bool escape =
       !style.zero && name.find_first_of(std::string_view("\\\n\r", 3)) != std::string_view::npos;
   std::string line;
@@ -77,16 +90,20 @@ std::string checksum_line(std::string_view hex, std::string_view name,
   if (style.tagged) {
     line += style.tag;
     line += " (";
-    if (escape) append_escaped(line, name);
-    else line += name;
+    if (escape)
+      append_escaped(line, name);
+    else
+      line += name;
     line += ") = ";
     line += hex;
   } else {
     line += hex;
     line += ' ';
     line += style.binary ? '*' : ' ';
-    if (escape) append_escaped(line, name);
-    else line += name;
+    if (escape)
+      append_escaped(line, name);
+    else
+      line += name;
   }
   line += style.zero ? '\0' : '\n';
   return line;
@@ -112,7 +129,7 @@ ManifestParser::Kind ManifestParser::parse(std::string_view line, ChecksumEntry&
   }
   std::string_view rest = line.substr(i);
   bool ok = rest.starts_with(format_.tag) ? parse_tagged(rest, escaped, entry)
-                                           : parse_untagged(rest, escaped, entry);
+                                          : parse_untagged(rest, escaped, entry);
   if (!ok) return Kind::malformed;
   entry.name = std::string(c_string(entry.name));
   if (format_.from_stdin && entry.name == "-") return Kind::malformed;

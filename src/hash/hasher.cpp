@@ -14,9 +14,9 @@
 #include <fmt/core.h>
 #include <fmt/format.h>
 
+#include "evp.hpp"
 #include "kit/core/text.hpp"
 #include "kit/hash.hpp"
-#include "evp.hpp"
 
 namespace kit::hash {
 
@@ -25,12 +25,12 @@ namespace {
 enum class Engine { evp, blake2b, blake2s, xxh3_64, xxh128 };
 
 struct Algorithm {
-  std::string_view name;      // hashlib's
-  std::string_view openssl;   // EVP name, for Engine::evp
-  std::string_view tag;       // coreutils' --tag name (where coreutils has the algorithm)
+  std::string_view name;     // hashlib's
+  std::string_view openssl;  // EVP name, for Engine::evp
+  std::string_view tag;      // coreutils' --tag name (where coreutils has the algorithm)
   Engine engine;
-  std::size_t size;           // default digest size in bytes; 0: a length is required (XOF)
-  std::size_t max_size;       // the largest digest_size accepted
+  std::size_t size;      // default digest size in bytes; 0: a length is required (XOF)
+  std::size_t max_size;  // the largest digest_size accepted
 };
 
 constexpr std::array<Algorithm, 18> algorithms{{
@@ -89,8 +89,8 @@ struct Hasher::State {
   std::variant<EvpContext, blake2b_state, blake2s_state, XXH3_state_t> ctx;
   std::string name;
 
-  State(const Algorithm* a, std::size_t digest_size) : algorithm(a), size(digest_size),
-                                                        name(a->name) {}
+  State(const Algorithm* a, std::size_t digest_size)
+      : algorithm(a), size(digest_size), name(a->name) {}
   ~State() {
     if (auto* evp = std::get_if<EvpContext>(&ctx)) EVP_MD_CTX_free(evp->ctx);
   }
@@ -100,9 +100,9 @@ struct Hasher::State {
   bool init() {
     // BLAKE2 of its full length is OpenSSL's (about twice libb2's speed here); libb2 does the
     // other lengths, which OpenSSL 3.0 cannot.
-    const bool full_blake2 = (algorithm->engine == Engine::blake2b ||
-                              algorithm->engine == Engine::blake2s) &&
-                             size == algorithm->size;
+    const bool full_blake2 =
+        (algorithm->engine == Engine::blake2b || algorithm->engine == Engine::blake2s) &&
+        size == algorithm->size;
     switch (full_blake2 ? Engine::evp : algorithm->engine) {
       case Engine::evp: {
         EvpContext evp{EVP_MD_CTX_new(), fetched(*algorithm)};
@@ -148,8 +148,8 @@ Result<AlgorithmInfo> algorithm_info(std::string_view name) {
   if (!known) return tl::unexpected(known.error());
   const auto* a = std::find_if(algorithms.begin(), algorithms.end(),
                                [&](const Algorithm& x) { return x.name == *known; });
-  const bool variable = a->size == 0 || a->engine == Engine::blake2b ||
-                        a->engine == Engine::blake2s;
+  const bool variable =
+      a->size == 0 || a->engine == Engine::blake2b || a->engine == Engine::blake2s;
   return AlgorithmInfo{std::string(a->name), std::string(a->tag), a->size, variable,
                        8 * a->max_size};
 }
@@ -168,8 +168,8 @@ Result<Hasher> Hasher::create(std::string_view name, std::size_t digest_size) {
     return fail(ErrorKind::invalid_argument, "hash.bad_length",
                 sizable ? fmt::format("{} digest length must be 1 to {} bytes (got {})", a->name,
                                       a->max_size, size)
-                        : fmt::format("{} has a fixed digest length of {} bytes (got {})",
-                                      a->name, a->size, size));
+                        : fmt::format("{} has a fixed digest length of {} bytes (got {})", a->name,
+                                      a->size, size));
   auto state = std::make_unique<State>(&*a, size);
   if (!state->init())
     return fail(ErrorKind::failed, "hash.unavailable",
@@ -183,11 +183,16 @@ void Hasher::update(std::string_view data) {
   std::visit(
       [&](auto& ctx) {
         using T = std::decay_t<decltype(ctx)>;
-        if constexpr (std::is_same_v<T, EvpContext>) EVP_DigestUpdate(ctx.ctx, data.data(), data.size());
-        else if constexpr (std::is_same_v<T, blake2b_state>) blake2b_update(&ctx, bytes, data.size());
-        else if constexpr (std::is_same_v<T, blake2s_state>) blake2s_update(&ctx, bytes, data.size());
-        else if (s.algorithm->engine == Engine::xxh3_64) XXH3_64bits_update(&ctx, data.data(), data.size());
-        else XXH3_128bits_update(&ctx, data.data(), data.size());
+        if constexpr (std::is_same_v<T, EvpContext>)
+          EVP_DigestUpdate(ctx.ctx, data.data(), data.size());
+        else if constexpr (std::is_same_v<T, blake2b_state>)
+          blake2b_update(&ctx, bytes, data.size());
+        else if constexpr (std::is_same_v<T, blake2s_state>)
+          blake2s_update(&ctx, bytes, data.size());
+        else if (s.algorithm->engine == Engine::xxh3_64)
+          XXH3_64bits_update(&ctx, data.data(), data.size());
+        else
+          XXH3_128bits_update(&ctx, data.data(), data.size());
       },
       s.ctx);
 }
@@ -228,7 +233,9 @@ std::string Hasher::digest() const {
   return out;
 }
 
-std::string Hasher::hexdigest() const { return core::to_hex(digest()); }
+std::string Hasher::hexdigest() const {
+  return core::to_hex(digest());
+}
 
 void Hasher::reset() {
   if (auto* evp = std::get_if<EvpContext>(&state_->ctx)) {
@@ -238,8 +245,12 @@ void Hasher::reset() {
   state_->init();
 }
 
-std::size_t Hasher::digest_size() const { return state_->size; }
-const std::string& Hasher::name() const { return state_->name; }
+std::size_t Hasher::digest_size() const {
+  return state_->size;
+}
+const std::string& Hasher::name() const {
+  return state_->name;
+}
 
 std::optional<std::string> detail::evp_name(std::string_view name) {
   const std::string wanted = canonical(name);

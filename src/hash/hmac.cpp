@@ -32,9 +32,8 @@ Result<Hmac> Hmac::create(std::string_view digest_name, std::string_view key) {
   static EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);  // once per process
   auto state = std::make_unique<State>();
   state->ctx = mac != nullptr ? EVP_MAC_CTX_new(mac) : nullptr;
-  OSSL_PARAM params[] = {
-      OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, evp->data(), 0),
-      OSSL_PARAM_construct_end()};
+  OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, evp->data(), 0),
+                         OSSL_PARAM_construct_end()};
   // A zero-length key is legal HMAC; OpenSSL wants a non-null pointer for it.
   static const unsigned char no_key = 0;
   const auto* key_bytes =
@@ -59,7 +58,9 @@ std::string Hmac::digest() const {
   return out;
 }
 
-std::string Hmac::hexdigest() const { return core::to_hex(digest()); }
+std::string Hmac::hexdigest() const {
+  return core::to_hex(digest());
+}
 
 Result<std::string> hmac(std::string_view digest_name, std::string_view key,
                          std::string_view message) {

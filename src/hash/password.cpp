@@ -71,8 +71,7 @@ Result<Encoded> decode(std::string_view encoded) {
   if (parts[0] == "pbkdf2_sha256") {
     if (parts.size() != 4) return tl::unexpected(bad_encoded("pbkdf2_sha256 needs 4 fields"));
     auto iterations = number(parts[1]);
-    if (!iterations || *iterations == 0)
-      return tl::unexpected(bad_encoded("bad iteration count"));
+    if (!iterations || *iterations == 0) return tl::unexpected(bad_encoded("bad iteration count"));
     e.scheme = PasswordScheme::pbkdf2_sha256;
     e.iterations = *iterations;
     e.salt = parts[2];
@@ -130,12 +129,12 @@ Result<std::string> pbkdf2_hmac(std::string_view digest_name, std::string_view p
     return fail(ErrorKind::invalid_argument, "hash.bad_parameter", "the key length must be > 0");
   EVP_MD* md = EVP_MD_fetch(nullptr, evp->c_str(), nullptr);
   std::string out(length, '\0');
-  const int ok = md != nullptr &&
-                 PKCS5_PBKDF2_HMAC(password.data(), static_cast<int>(password.size()),
-                                   reinterpret_cast<const unsigned char*>(salt.data()),
-                                   static_cast<int>(salt.size()), static_cast<int>(iterations),
-                                   md, static_cast<int>(length),
-                                   reinterpret_cast<unsigned char*>(out.data()));
+  const int ok =
+      md != nullptr &&
+      PKCS5_PBKDF2_HMAC(password.data(), static_cast<int>(password.size()),
+                        reinterpret_cast<const unsigned char*>(salt.data()),
+                        static_cast<int>(salt.size()), static_cast<int>(iterations), md,
+                        static_cast<int>(length), reinterpret_cast<unsigned char*>(out.data()));
   EVP_MD_free(md);
   if (ok != 1) return fail(ErrorKind::failed, "hash.kdf", "PBKDF2 failed");
   return out;

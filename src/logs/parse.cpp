@@ -15,8 +15,12 @@ namespace kit::logs {
 
 namespace {
 
-bool is_space(char c) { return c == ' ' || c == '\t'; }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_space(char c) {
+  return c == ' ' || c == '\t';
+}
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 // Howard Hinnant's days_from_civil: days since 1970-01-01.
 std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
@@ -89,9 +93,12 @@ std::optional<double> parse_duration(std::string_view token) {
   const char* end = p + token.size();
   if (token.size() >= 2 && end[-1] == 's') {
     --end;
-    if (end[-1] == 'm') --end;
-    else if (end[-1] == 'u') --end, micro = true;
-    else scale = 1000;
+    if (end[-1] == 'm')
+      --end;
+    else if (end[-1] == 'u')
+      --end, micro = true;
+    else
+      scale = 1000;
   } else if (token.size() == 1 && *p == 's') {
     return std::nullopt;
   }
@@ -112,7 +119,7 @@ std::optional<double> parse_duration(std::string_view token) {
   if (digits_seen == 0) return std::nullopt;
   double v;
   if (digits_seen <= 15) {
-    static constexpr double pow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
+    static constexpr double pow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
                                        1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
     v = static_cast<double>(m) / pow10[frac];
   } else {
@@ -201,7 +208,8 @@ bool parse_jsonl(std::string_view line, Event& e, std::string& scratch) {
     if (it == j.end()) continue;
     if (it->is_string() && it->get_ref<const std::string&>().size() > 10)  // a time is needed
       ts = parse_time(it->get_ref<const std::string&>());
-    else if (it->is_number() && std::isfinite(it->get<double>()) && std::abs(it->get<double>()) < 1e13)
+    else if (it->is_number() && std::isfinite(it->get<double>()) &&
+             std::abs(it->get<double>()) < 1e13)
       ts = static_cast<std::int64_t>(std::llround(it->get<double>() * 1e6));
     break;
   }
@@ -214,7 +222,8 @@ bool parse_jsonl(std::string_view line, Event& e, std::string& scratch) {
     e.level = *level;
   }
   std::string service = "-", message;
-  if (auto it = j.find("service"); it != j.end() && it->is_string()) service = it->get<std::string>();
+  if (auto it = j.find("service"); it != j.end() && it->is_string())
+    service = it->get<std::string>();
   for (const char* key : {"msg", "message"})
     if (auto it = j.find(key); it != j.end() && it->is_string()) {
       message = it->get<std::string>();
@@ -239,8 +248,8 @@ bool parse_combined(std::string_view line, Event& e, std::string& scratch) {
   static constexpr std::string_view months = "JanFebMarAprMayJunJulAugSepOctNovDec";
   const std::size_t month = months.find(when.substr(3, 3));
   const int day = digits(when, 0, 2), year = digits(when, 7, 4), hour = digits(when, 12, 2),
-            minute = digits(when, 15, 2), second = digits(when, 18, 2),
-            zh = digits(when, 22, 2), zm = digits(when, 24, 2);
+            minute = digits(when, 15, 2), second = digits(when, 18, 2), zh = digits(when, 22, 2),
+            zm = digits(when, 24, 2);
   if (month == std::string_view::npos || month % 3 != 0 || day < 1 || year < 0 || hour < 0 ||
       hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || zh < 0 || zm < 0 ||
       when[2] != '/' || when[6] != '/' || when[11] != ':' || when[20] != ' ' ||
@@ -249,8 +258,9 @@ bool parse_combined(std::string_view line, Event& e, std::string& scratch) {
   const auto m = static_cast<unsigned>(month / 3 + 1);
   if (static_cast<unsigned>(day) > days_in_month(year, m)) return false;
   const std::int64_t offset = (when[21] == '-' ? -1 : 1) * (zh * 3600 + zm * 60);
-  e.timestamp_us = (days_from_civil(year, m, static_cast<unsigned>(day)) * 86400 +
-                    hour * 3600 + minute * 60 + second - offset) * 1000000;
+  e.timestamp_us = (days_from_civil(year, m, static_cast<unsigned>(day)) * 86400 + hour * 3600 +
+                    minute * 60 + second - offset) *
+                   1000000;
   std::size_t at = open + 29;
   if (at + 1 >= line.size() || line[at] != ' ' || line[at + 1] != '"') return false;
   const std::size_t req_end = line.find('"', at + 2);
@@ -276,7 +286,8 @@ bool parse_combined(std::string_view line, Event& e, std::string& scratch) {
   std::size_t last = tail.size();
   while (last > 0 && !is_space(tail[last - 1])) --last;
   if (last > 0 && tail.substr(0, last).find('"') != std::string_view::npos) {
-    if (auto seconds = parse_duration(tail.substr(last)); seconds && tail.substr(last).find_first_not_of("0123456789.") == std::string_view::npos) {
+    if (auto seconds = parse_duration(tail.substr(last));
+        seconds && tail.substr(last).find_first_not_of("0123456789.") == std::string_view::npos) {
       e.duration_ms = static_cast<float>(*seconds * 1000);  // in double, then stored
       e.has_duration = true;
     }
@@ -423,9 +434,12 @@ bool parse_line(Format format, std::string_view line, Event& event, std::string&
                 bool message) {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   switch (format) {
-    case Format::seed: return parse_seed(line, event, scratch, message);
-    case Format::jsonl: return parse_jsonl(line, event, scratch);
-    case Format::combined: return parse_combined(line, event, scratch);
+    case Format::seed:
+      return parse_seed(line, event, scratch, message);
+    case Format::jsonl:
+      return parse_jsonl(line, event, scratch);
+    case Format::combined:
+      return parse_combined(line, event, scratch);
   }
   return false;
 }

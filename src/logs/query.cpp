@@ -37,7 +37,8 @@ float midpoint(std::size_t index) {
 }  // namespace
 
 bool matches(const EventStore& store, std::size_t i, const Filter& f) {
-  if (f.levels != 0 && (f.levels & (1u << static_cast<unsigned>(store.level(i)))) == 0) return false;
+  if (f.levels != 0 && (f.levels & (1u << static_cast<unsigned>(store.level(i)))) == 0)
+    return false;
   if (f.since_us && store.timestamp_us(i) < *f.since_us) return false;
   if (f.until_us && store.timestamp_us(i) >= *f.until_us) return false;
   if (f.min_duration_ms && !(store.has_duration(i) && store.duration_ms(i) > *f.min_duration_ms))
@@ -145,7 +146,8 @@ void DurationSketch::merge(const DurationSketch& other) {
 
 float DurationSketch::quantile(double q) const {
   if (count_ == 0) return std::numeric_limits<float>::quiet_NaN();
-  const auto rank = static_cast<std::uint64_t>(std::max(1.0, std::ceil(q * static_cast<double>(count_))));
+  const auto rank =
+      static_cast<std::uint64_t>(std::max(1.0, std::ceil(q * static_cast<double>(count_))));
   if (!spilled_) {
     std::vector<float> sorted = exact_;
     std::nth_element(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(rank - 1),

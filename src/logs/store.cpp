@@ -27,7 +27,9 @@ void EventStore::reserve(std::size_t events) {
   if (keep_line_numbers_) line_numbers_.reserve(events);
 }
 
-bool EventStore::has_duration(std::size_t i) const { return !std::isnan(durations_[i]); }
+bool EventStore::has_duration(std::size_t i) const {
+  return !std::isnan(durations_[i]);
+}
 
 Event EventStore::event(std::size_t i) const {
   Event e;
@@ -101,7 +103,8 @@ EventStore parse(std::string_view text, const ParseOptions& options) {
   // Pieces of about 4 MiB cut after a line end, parsed on every core, appended in order.
   std::vector<std::string_view> pieces;
   for (std::string_view rest = text; !rest.empty();) {
-    std::size_t cut = rest.size() <= (4u << 20) ? std::string_view::npos : rest.find('\n', 4u << 20);
+    std::size_t cut =
+        rest.size() <= (4u << 20) ? std::string_view::npos : rest.find('\n', 4u << 20);
     cut = cut == std::string_view::npos ? rest.size() : cut + 1;
     pieces.push_back(rest.substr(0, cut));
     rest.remove_prefix(cut);

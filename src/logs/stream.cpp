@@ -6,8 +6,8 @@
 #include <cstring>
 
 #include "kit/core/buffer.hpp"
-#include "kit/core/parallel.hpp"
 #include "kit/core/file.hpp"
+#include "kit/core/parallel.hpp"
 #include "kit/logs.hpp"
 
 namespace kit::logs {

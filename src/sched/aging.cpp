@@ -39,8 +39,8 @@ struct Candidate {
 
 struct AgingScheduler::Impl {
   struct Node {
-    int128 key;       // priority + boost·T
-    int128 best_key;  // the best (key, id) of the subtree
+    int128 key;          // priority + boost·T
+    int128 best_key;     // the best (key, id) of the subtree
     std::int64_t phase;  // submitted − T·I, in [0, I)
     Id id;
     Id best_id;
@@ -66,10 +66,10 @@ struct AgingScheduler::Impl {
   core::PodVector<Info> info;
   std::vector<std::int32_t> free;
   std::int32_t root = none;
-  core::PodVector<Zero> zeros;        // a heap, lazily cleaned of cancelled jobs
+  core::PodVector<Zero> zeros;                // a heap, lazily cleaned of cancelled jobs
   detail::IdIndex<std::int32_t> where{gone};  // id -> node slot, zeroed or gone
   std::size_t queued = 0;
-  std::vector<std::int32_t> path;     // erase's walk, kept for its capacity
+  std::vector<std::int32_t> path;  // erase's walk, kept for its capacity
   std::uint64_t random = 0x9e3779b97f4a7c15ULL;
 
   std::uint32_t draw() {  // splitmix64
@@ -142,7 +142,8 @@ struct AgingScheduler::Impl {
     while (*link != none) {
       Node& m = at(*link);
       if (m.heap < n.heap) break;
-      if (key < m.best_key || (key == m.best_key && id < m.best_id)) m.best_key = key, m.best_id = id;
+      if (key < m.best_key || (key == m.best_key && id < m.best_id))
+        m.best_key = key, m.best_id = id;
       link = before(m, n.phase, id) ? &m.right : &m.left;
     }
     auto [l, r] = split(*link, n.phase, id);
@@ -217,16 +218,19 @@ struct AgingScheduler::Impl {
   std::optional<std::pair<Id, std::int64_t>> choose(ns at) {
     const std::int64_t I = options.interval.count();
     const int128 B = options.boost;
-    const std::int64_t interval_index = floor_div(at.count(), I), rho = at.count() - interval_index * I;
+    const std::int64_t interval_index = floor_div(at.count(), I),
+                       rho = at.count() - interval_index * I;
     const int128 boost_n = B * interval_index;
     auto [lower, upper] = best(rho);
-    if ((lower.found && lower.key - boost_n <= 0) || (upper.found && upper.key - boost_n + B <= 0)) {
+    if ((lower.found && lower.key - boost_n <= 0) ||
+        (upper.found && upper.key - boost_n + B <= 0)) {
       const std::size_t old = zeros.size();
       root = strip(root, rho, boost_n);
       if (zeros.size() - old > 16 && (zeros.size() - old) * 4 > zeros.size())
         std::make_heap(zeros.begin(), zeros.end());
       else
-        for (std::size_t k = old + 1; k <= zeros.size(); ++k) std::push_heap(zeros.begin(), zeros.begin() + k);
+        for (std::size_t k = old + 1; k <= zeros.size(); ++k)
+          std::push_heap(zeros.begin(), zeros.begin() + k);
       std::tie(lower, upper) = best(rho);
     }
     while (!zeros.empty() && where[zeros.begin()->id] != zeroed) {  // cancelled
@@ -237,7 +241,8 @@ struct AgingScheduler::Impl {
     if (!lower.found && !upper.found) return std::nullopt;
     const int128 lower_eff = lower.key - boost_n, upper_eff = upper.key - boost_n + B;
     // Above 0 and at most the priority: an effective priority fits in 64 bits.
-    if (!upper.found || (lower.found && (lower_eff < upper_eff || (lower_eff == upper_eff && lower.id < upper.id))))
+    if (!upper.found ||
+        (lower.found && (lower_eff < upper_eff || (lower_eff == upper_eff && lower.id < upper.id))))
       return std::pair{lower.id, static_cast<std::int64_t>(lower_eff)};
     return std::pair{upper.id, static_cast<std::int64_t>(upper_eff)};
   }
@@ -262,7 +267,9 @@ AgingScheduler::Id AgingScheduler::submit_at(std::int64_t priority, ns when) {
   return impl_->insert(priority, when);
 }
 
-std::optional<AgingScheduler::Job> AgingScheduler::peek() { return peek_at(impl_->now()); }
+std::optional<AgingScheduler::Job> AgingScheduler::peek() {
+  return peek_at(impl_->now());
+}
 
 std::optional<AgingScheduler::Job> AgingScheduler::peek_at(ns now) {
   auto c = impl_->choose(now);
@@ -276,7 +283,9 @@ std::optional<AgingScheduler::Job> AgingScheduler::peek_at(ns now) {
   return Job{c->first, i.priority, c->second, i.submitted};
 }
 
-std::optional<AgingScheduler::Job> AgingScheduler::pop() { return pop_at(impl_->now()); }
+std::optional<AgingScheduler::Job> AgingScheduler::pop() {
+  return pop_at(impl_->now());
+}
 
 std::optional<AgingScheduler::Job> AgingScheduler::pop_at(ns now) {
   auto job = peek_at(now);
@@ -302,7 +311,8 @@ bool AgingScheduler::cancel(Id id) {
 }
 
 std::int64_t effective_priority(std::int64_t priority, ns waited, const AgingOptions& options) {
-  const std::int64_t intervals = std::max<std::int64_t>(0, waited.count()) / options.interval.count();
+  const std::int64_t intervals =
+      std::max<std::int64_t>(0, waited.count()) / options.interval.count();
   const int128 aged = int128{priority} - int128{options.boost} * intervals;
   return aged > 0 ? static_cast<std::int64_t>(aged) : 0;
 }
@@ -311,8 +321,12 @@ std::int64_t AgingScheduler::effective(std::int64_t priority, ns submitted, ns n
   return effective_priority(priority, now - submitted, impl_->options);
 }
 
-ns AgingScheduler::now() const { return impl_->now(); }
+ns AgingScheduler::now() const {
+  return impl_->now();
+}
 
-std::size_t AgingScheduler::size() const { return impl_->queued; }
+std::size_t AgingScheduler::size() const {
+  return impl_->queued;
+}
 
 }  // namespace kit::sched

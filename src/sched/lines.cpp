@@ -10,8 +10,12 @@ using detail::NumericKey;
 
 namespace {
 
-bool blank(char c) { return c == ' ' || c == '\t'; }
-bool digit(char c) { return c >= '0' && c <= '9'; }
+bool blank(char c) {
+  return c == ' ' || c == '\t';
+}
+bool digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 using Number = NumericKey;
 
@@ -28,7 +32,8 @@ Number read_number(std::string_view s) {
   while (i < s.size() && s[i] == '0') ++i;
   const std::size_t whole = i;
   for (; i < s.size() && digit(s[i]); ++i)
-    n.whole_value = n.whole_value * 10 + static_cast<unsigned>(s[i] - '0');  // wraps past 19 digits: unused then
+    n.whole_value = n.whole_value * 10 +
+                    static_cast<unsigned>(s[i] - '0');  // wraps past 19 digits: unused then
   n.whole = s.substr(whole, i - whole);
   if (i < s.size() && s[i] == '.') {
     const std::size_t start = ++i;
@@ -54,7 +59,9 @@ int magnitude(const Number& a, const Number& b) {
 
 }  // namespace
 
-NumericKey detail::numeric_key(std::string_view text) { return read_number(text); }
+NumericKey detail::numeric_key(std::string_view text) {
+  return read_number(text);
+}
 
 int detail::compare(const NumericKey& x, const NumericKey& y) {
   if (x.negative != y.negative) return x.negative ? -1 : 1;

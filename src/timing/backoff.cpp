@@ -10,10 +10,14 @@ namespace kit::timing {
 
 std::string_view jitter_name(Jitter jitter) {
   switch (jitter) {
-    case Jitter::none: return "none";
-    case Jitter::full: return "full";
-    case Jitter::equal: return "equal";
-    case Jitter::decorrelated: return "decorrelated";
+    case Jitter::none:
+      return "none";
+    case Jitter::full:
+      return "full";
+    case Jitter::equal:
+      return "equal";
+    case Jitter::decorrelated:
+      return "decorrelated";
   }
   return "none";
 }
@@ -55,9 +59,14 @@ Duration Backoff::delay(std::size_t failures, std::optional<Duration> retry_afte
   };
   double wait = grown;
   switch (policy_.jitter) {
-    case Jitter::none: break;
-    case Jitter::full: wait = uniform(0, grown); break;
-    case Jitter::equal: wait = grown / 2 + uniform(0, grown / 2); break;
+    case Jitter::none:
+      break;
+    case Jitter::full:
+      wait = uniform(0, grown);
+      break;
+    case Jitter::equal:
+      wait = grown / 2 + uniform(0, grown / 2);
+      break;
     case Jitter::decorrelated:
       wait = std::min(cap, uniform(base, 3 * static_cast<double>(previous_.count())));
       break;

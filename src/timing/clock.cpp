@@ -53,8 +53,8 @@ Result<Duration> parse_duration(std::string_view text) {
   double scale = 1;
   for (const auto& [suffix, seconds] : units)
     if (number.ends_with(suffix) && number.size() > suffix.size() &&
-        !(suffix == "s" && (number.ends_with("ms") || number.ends_with("us") ||
-                            number.ends_with("ns")))) {
+        !(suffix == "s" &&
+          (number.ends_with("ms") || number.ends_with("us") || number.ends_with("ns")))) {
       number.remove_suffix(suffix.size());
       scale = seconds;
       break;
@@ -64,8 +64,7 @@ Result<Duration> parse_duration(std::string_view text) {
   double value = 0;
   auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), value);
   const double ns = value * scale * 1e9;
-  if (ec != std::errc() || end != number.data() + number.size() || !std::isfinite(ns) ||
-      ns > 9e18)
+  if (ec != std::errc() || end != number.data() + number.size() || !std::isfinite(ns) || ns > 9e18)
     return bad();
   return Duration(static_cast<Duration::rep>(std::llround(ns)));
 }
@@ -87,7 +86,8 @@ Result<std::string> strftime(std::string_view format, std::chrono::system_clock:
     std::string out;
     while (!format.empty()) {
       const std::size_t brace = std::min(format.find_first_of("{}"), format.size());
-      if (brace != 0) out += fmt::format(fmt::runtime(fmt::format("{{:{}}}", format.substr(0, brace))), tm);
+      if (brace != 0)
+        out += fmt::format(fmt::runtime(fmt::format("{{:{}}}", format.substr(0, brace))), tm);
       if (brace < format.size()) out += format[brace];
       format.remove_prefix(std::min(format.size(), brace + 1));
     }

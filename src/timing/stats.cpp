@@ -19,7 +19,9 @@ double median_of(std::vector<double> v) {
   return (lower + upper) / 2;
 }
 
-double seconds(Duration d) { return std::chrono::duration<double>(d).count(); }
+double seconds(Duration d) {
+  return std::chrono::duration<double>(d).count();
+}
 
 }  // namespace
 

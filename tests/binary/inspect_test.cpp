@@ -10,8 +10,12 @@ namespace bin = kit::binary;
 
 namespace {
 
-std::string le16(unsigned v) { return {static_cast<char>(v & 0xFF), static_cast<char>(v >> 8 & 0xFF)}; }
-std::string le32(std::uint32_t v) { return le16(v & 0xFFFF) + le16(v >> 16); }
+std::string le16(unsigned v) {
+  return {static_cast<char>(v & 0xFF), static_cast<char>(v >> 8 & 0xFF)};
+}
+std::string le32(std::uint32_t v) {
+  return le16(v & 0xFFFF) + le16(v >> 16);
+}
 std::string be32(std::uint32_t v) {
   return {static_cast<char>(v >> 24), static_cast<char>(v >> 16 & 0xFF),
           static_cast<char>(v >> 8 & 0xFF), static_cast<char>(v & 0xFF)};
@@ -35,8 +39,8 @@ std::string deflate(std::string_view s) {
 
 // A 3x2 RGBA PNG with the chunks given between IHDR and IDAT.
 std::string png(std::string extra = {}, std::uint8_t depth = 8, std::uint8_t color = 6) {
-  std::string ihdr = be32(3) + be32(2) + std::string{static_cast<char>(depth),
-                                                     static_cast<char>(color), 0, 0, 0};
+  std::string ihdr =
+      be32(3) + be32(2) + std::string{static_cast<char>(depth), static_cast<char>(color), 0, 0, 0};
   std::string raw(2 * (1 + 3 * 4), '\0');
   return std::string("\x89PNG\r\n\x1a\n", 8) + chunk("IHDR", ihdr) + extra +
          chunk("IDAT", deflate(raw)) + chunk("IEND", "");
@@ -46,8 +50,8 @@ std::string png(std::string extra = {}, std::uint8_t depth = 8, std::uint8_t col
 std::string tutorial_bmp() {
   std::string pixels;
   for (int row = 0; row < 2; ++row) pixels += std::string(6, '\xff') + std::string(2, '\0');
-  std::string dib = le32(40) + le32(2) + le32(static_cast<std::uint32_t>(-2)) + le16(1) +
-                    le16(24) + le32(0) + le32(16) + le32(2835) + le32(2835) + le32(0) + le32(0);
+  std::string dib = le32(40) + le32(2) + le32(static_cast<std::uint32_t>(-2)) + le16(1) + le16(24) +
+                    le32(0) + le32(16) + le32(2835) + le32(2835) + le32(0) + le32(0);
   return "BM" + le32(70) + le16(0) + le16(0) + le32(54) + dib + pixels;
 }
 
@@ -61,7 +65,9 @@ TEST(DetectFormat, ByMagicNumber) {
   EXPECT_EQ(bin::detect_format(std::string_view("RIFF\0\0\0\0WAVE", 12)), bin::FileFormat::wav);
   EXPECT_EQ(bin::detect_format(std::string_view("RIFF\0\0\0\0AVI ", 12)), bin::FileFormat::unknown);
   EXPECT_EQ(bin::detect_format("PK\x03\x04"), bin::FileFormat::zip);
-  EXPECT_EQ(bin::detect_format("\x7F" "ELF"), bin::FileFormat::elf);
+  EXPECT_EQ(bin::detect_format("\x7F"
+                               "ELF"),
+            bin::FileFormat::elf);
   EXPECT_EQ(bin::detect_format(""), bin::FileFormat::unknown);
   EXPECT_EQ(bin::detect_format("RIFF"), bin::FileFormat::unknown);
   EXPECT_EQ(bin::format_name(bin::FileFormat::jpeg), "JPEG");
@@ -246,10 +252,10 @@ TEST(InspectAll, EveryTruncationIsReported) {
 TEST(InspectGif, ScreenFramesAndLoop) {
   std::string image = "\x2C" + le16(0) + le16(0) + le16(1) + le16(1) + std::string(1, '\0') +
                       "\x02\x02\x44\x01" + std::string(1, '\0');
-  std::string loop = std::string("\x21\xFF\x0BNETSCAPE2.0\x03\x01", 16) + le16(0) +
-                     std::string(1, '\0');
-  std::string file = "GIF89a" + le16(10) + le16(20) + std::string("\x80\x00\x00", 3) + std::string(6, '\0') +
-                     loop + image + image + "\x3B";
+  std::string loop =
+      std::string("\x21\xFF\x0BNETSCAPE2.0\x03\x01", 16) + le16(0) + std::string(1, '\0');
+  std::string file = "GIF89a" + le16(10) + le16(20) + std::string("\x80\x00\x00", 3) +
+                     std::string(6, '\0') + loop + image + image + "\x3B";
   auto info = bin::inspect_gif(file);
   ASSERT_TRUE(info);
   EXPECT_EQ(info->version, "89a");
@@ -266,8 +272,8 @@ TEST(InspectGif, ScreenFramesAndLoop) {
 }
 
 TEST(InspectJpeg, FrameFromSof) {
-  std::string sof2 = std::string("\xFF\xC2\x00\x11\x08", 5) + std::string("\x01\x00\x02\x80\x03", 5) +
-                     std::string(9, '\x01');
+  std::string sof2 = std::string("\xFF\xC2\x00\x11\x08", 5) +
+                     std::string("\x01\x00\x02\x80\x03", 5) + std::string(9, '\x01');
   std::string file = std::string("\xFF\xD8\xFF\xE0\x00\x10JFIF\0", 11) + std::string(9, '\0') +
                      sof2 + std::string("\xFF\xDA\x00\x02\x12\xFF\x00\x34\xFF\xD9", 10);
   auto info = bin::inspect_jpeg(file);
@@ -280,8 +286,7 @@ TEST(InspectJpeg, FrameFromSof) {
   EXPECT_TRUE(info->jfif);
   EXPECT_TRUE(info->has_eoi);
   EXPECT_TRUE(info->problems.empty());
-  EXPECT_EQ(bin::inspect_jpeg(file.substr(0, file.size() - 2))->problems.at(0).code,
-            "jpeg.no_eoi");
+  EXPECT_EQ(bin::inspect_jpeg(file.substr(0, file.size() - 2))->problems.at(0).code, "jpeg.no_eoi");
 }
 
 TEST(InspectWav, FormatAndDuration) {
@@ -319,8 +324,12 @@ TEST(InspectZip, CentralDirectory) {
 }
 
 TEST(InspectElf, BigEndian32BitHeader) {
-  std::string file = std::string("\x7F" "ELF\x01\x02\x01\x00", 8) + std::string(8, '\0');
-  file += std::string("\x00\x02\x00\x08", 4);  // EXEC, MIPS
+  std::string file = std::string(
+                         "\x7F"
+                         "ELF\x01\x02\x01\x00",
+                         8) +
+                     std::string(8, '\0');
+  file += std::string("\x00\x02\x00\x08", 4);                  // EXEC, MIPS
   file += std::string("\x00\x00\x00\x01\x00\x40\x00\x00", 8);  // version, entry
   file.resize(52, '\0');
   auto info = bin::inspect_elf(file);
@@ -347,12 +356,15 @@ std::string elf_header(bool wide, bool little, std::uint64_t phoff, std::uint16_
     return out;
   };
   const int word = wide ? 8 : 4;
-  std::string h = std::string("\x7F" "ELF", 4) + static_cast<char>(wide ? 2 : 1) +
-                  static_cast<char>(little ? 1 : 2) + std::string("\x01\x00", 2) +
-                  std::string(8, '\0');
+  std::string h = std::string(
+                      "\x7F"
+                      "ELF",
+                      4) +
+                  static_cast<char>(wide ? 2 : 1) + static_cast<char>(little ? 1 : 2) +
+                  std::string("\x01\x00", 2) + std::string(8, '\0');
   h += put(2, 2) + put(wide ? 21 : 3, 2) + put(1, 4);                // EXEC, machine, version
   h += put(0x10000000, word) + put(phoff, word) + put(shoff, word);  // entry, phoff, shoff
-  h += put(0, 4) + put(wide ? 64 : 52, 2);                            // flags, ehsize
+  h += put(0, 4) + put(wide ? 64 : 52, 2);                           // flags, ehsize
   h += put(wide ? 56 : 32, 2) + put(phnum, 2) + put(wide ? 64 : 40, 2) + put(shnum, 2);
   h += put(0, 2);  // shstrndx
   return h;

@@ -157,30 +157,32 @@ TEST(Struct, PackPlainAgreesWithTheGeneralPathOrDeclines) {
   const std::vector<Line> lines = {
       {"<IHff", "3280387012,33432,-38.2081298828125,76.09624481201172", true},
       {"<IHff", "0,0,0,1e-05", true},
-      {">bBhHiIqQ", "-128,255,-32768,65535,-2147483648,4294967295,-999999999999999999,"
-                    "999999999999999999", true},
+      {">bBhHiIqQ",
+       "-128,255,-32768,65535,-2147483648,4294967295,-999999999999999999,"
+       "999999999999999999",
+       true},
       {"@bqd", "1,2,3.5\r\n", true},  // native alignment: pad bytes are zero
       {"<e", "65504", true},
       {"<fd", "nan,-inf", true},
-      {"<d", "12345678901234567890", true},   // for floats, any decimal text reads the same
-      {"<d", "-0", false},                    // the int 0, so +0.0
+      {"<d", "12345678901234567890", true},  // for floats, any decimal text reads the same
+      {"<d", "-0", false},                   // the int 0, so +0.0
       {"<d", "007", true},
-      {"<q", "1000000000000000000", false},   // 19 digits: the general path
+      {"<q", "1000000000000000000", false},  // 19 digits: the general path
       {"<i", "007", false},
       {"<i", "+5", false},
       {"<i", " 5", false},
       {"<i", "0x10", false},
       {"<i", "1_000", false},
-      {"<b", "128", false},                   // out of range: the general path explains
+      {"<b", "128", false},  // out of range: the general path explains
       {"<B", "-1", false},
       {"<f", "1e39", false},
-      {"<d", "1e400", true},                  // inf, as float() reads it
-      {"<i", "5\r", true},                    // a CR before the end of text is a line end
+      {"<d", "1e400", true},  // inf, as float() reads it
+      {"<i", "5\r", true},    // a CR before the end of text is a line end
       {"<i", "5\rx", false},
       {"<ii", "1,", false},
       {"<ii", "1", false},
       {"<ii", "1,2,3", false},
-      {"<?", "1", false},                     // bools, bytes and pointers: never plain
+      {"<?", "1", false},  // bools, bytes and pointers: never plain
       {"<4s", "61626364", false},
       {"<i", "True", false},
       {"<i", "\"5\"", false},

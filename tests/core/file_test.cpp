@@ -150,8 +150,8 @@ TEST(LinePieces, CutsAfterLineEndsWhateverTheLines) {
       if (l + 1 < lines || rng() % 2 == 0) text += '\n';
     }
     TempFile file(text);
-    for (std::size_t size : {std::size_t{1}, std::size_t{2}, std::size_t{7}, std::size_t{64},
-                             std::size_t{1000}})
+    for (std::size_t size :
+         {std::size_t{1}, std::size_t{2}, std::size_t{7}, std::size_t{64}, std::size_t{1000}})
       expect_pieces(file.path(), text, size);
   }
 }
@@ -219,7 +219,10 @@ TEST(FileDescriptor, ClosesWhatItOwnsAndNotWhatItBorrows) {
   EXPECT_EQ(::fcntl(fd, F_GETFD), -1);  // closed once, when `moved` went
   int pipe_fds[2];
   ASSERT_EQ(::pipe(pipe_fds), 0);
-  { FileDescriptor borrowed = FileDescriptor::borrow(pipe_fds[0]); EXPECT_EQ(borrowed.regular_size(), std::nullopt); }
+  {
+    FileDescriptor borrowed = FileDescriptor::borrow(pipe_fds[0]);
+    EXPECT_EQ(borrowed.regular_size(), std::nullopt);
+  }
   EXPECT_NE(::fcntl(pipe_fds[0], F_GETFD), -1);
   ::close(pipe_fds[0]);
   ::close(pipe_fds[1]);

@@ -35,9 +35,11 @@ TEST(ForEachOrdered, WorkersStayAWindowAhead) {
   std::atomic<std::size_t> started{0};
   std::size_t most_ahead = 0;
   for_each_ordered(
-      100000, 2, [&](std::size_t i) { ++started; return i; },
-      [&](std::size_t i, std::size_t) {
-        most_ahead = std::max(most_ahead, started.load() - i);
-      });
+      100000, 2,
+      [&](std::size_t i) {
+        ++started;
+        return i;
+      },
+      [&](std::size_t i, std::size_t) { most_ahead = std::max(most_ahead, started.load() - i); });
   EXPECT_LT(most_ahead, 100000u / 2);  // bounded, not the whole input
 }

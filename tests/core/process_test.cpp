@@ -27,7 +27,8 @@ TEST(Process, ExitCodesSignalsAndCosts) {
   EXPECT_EQ(killed->status(), 128 + SIGKILL);
   EXPECT_EQ(core::describe(*killed), "killed by SIGKILL");
   // CPU time of the child comes from wait4.
-  auto busy = core::run_process({.argv = {"sh", "-c", "i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done"}});
+  auto busy =
+      core::run_process({.argv = {"sh", "-c", "i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done"}});
   ASSERT_TRUE(busy);
   EXPECT_GT(busy->user + busy->system, 0ns);
 }
@@ -49,16 +50,16 @@ TEST(Process, NotFoundAndNotExecutable) {
 
 TEST(Process, TimeoutStopsTheWholeGroup) {
   // The shell starts a sleep in the background and waits: both are in the child's group.
-  auto r = core::run_process({.argv = {"sh", "-c", "sleep 30 & wait"}, .timeout = 200ms,
-                              .kill_grace = 1s});
+  auto r = core::run_process(
+      {.argv = {"sh", "-c", "sleep 30 & wait"}, .timeout = 200ms, .kill_grace = 1s});
   ASSERT_TRUE(r);
   EXPECT_TRUE(r->timed_out);
   EXPECT_EQ(r->status(), 124);
   EXPECT_EQ(core::describe(*r), "timed out");
   EXPECT_LT(r->wall, 5s);
   // A command that ignores SIGTERM is killed after the grace period.
-  auto stubborn = core::run_process({.argv = {"sh", "-c", "trap '' TERM; sleep 30"},
-                                     .timeout = 100ms, .kill_grace = 200ms});
+  auto stubborn = core::run_process(
+      {.argv = {"sh", "-c", "trap '' TERM; sleep 30"}, .timeout = 100ms, .kill_grace = 200ms});
   ASSERT_TRUE(stubborn);
   EXPECT_TRUE(stubborn->timed_out);
   EXPECT_LT(stubborn->wall, 5s);

@@ -1,5 +1,5 @@
-#include "kit/core/file.hpp"
 #include "kit/core/text.hpp"
+#include "kit/core/file.hpp"
 
 #include <gtest/gtest.h>
 
@@ -118,7 +118,9 @@ TEST(QuoteShell, AsGnuToolsQuoteNames) {
   EXPECT_EQ(quote_shell("\xc3\xbcn\xc3\xafx", /*utf8=*/true), "\xc3\xbcn\xc3\xafx");
   EXPECT_EQ(quote_shell("a'$b"), "'a'\\''$b'");
   EXPECT_EQ(quote_shell("\n'"), "''$'\\n'\\'''");
-  EXPECT_EQ(quote_shell("a\x01" "b"), "'a'$'\\001''b'");
+  EXPECT_EQ(quote_shell("a\x01"
+                        "b"),
+            "'a'$'\\001''b'");
   EXPECT_EQ(quote_shell("x{y}"), "x{y}");
   EXPECT_EQ(quote_shell("{"), "'{'");
   EXPECT_EQ(quote_shell("a=b"), "'a=b'");

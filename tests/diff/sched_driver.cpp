@@ -72,7 +72,8 @@ class Lines {
       buffer_.resize(rest.size());
       at_ = 0;
       if (buffer_.capacity() - buffer_.size() < chunk / 2) buffer_.reserve(2 * buffer_.capacity());
-      const ssize_t got = ::read(0, buffer_.data() + buffer_.size(), buffer_.capacity() - buffer_.size());
+      const ssize_t got =
+          ::read(0, buffer_.data() + buffer_.size(), buffer_.capacity() - buffer_.size());
       if (got < 0) {
         std::perror("sched_driver: stdin");
         std::exit(1);

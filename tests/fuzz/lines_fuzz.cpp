@@ -14,8 +14,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (size == 0) return 0;
   const unsigned flags = data[0];
   std::string_view text(reinterpret_cast<const char*>(data + 1), size - 1);
-  sc::LineOrder order{.numeric = (flags & 1) != 0, .reverse = (flags & 2) != 0,
-                      .field = (flags >> 2) & 3};
+  sc::LineOrder order{
+      .numeric = (flags & 1) != 0, .reverse = (flags & 2) != 0, .field = (flags >> 2) & 3};
   if ((flags & 16) != 0 && order.field != 0) order.separator = ',';
   const sc::LineOrder numeric{.numeric = true};
   std::vector<std::string_view> lines;

@@ -74,7 +74,8 @@ TEST(Hasher, PiecesEqualTheWhole) {
     std::size_t size = name.rfind("shake", 0) == 0 ? 32 : 0;
     auto a = h::Hasher::create(name, size);
     ASSERT_TRUE(a) << name;
-    for (std::size_t i = 0; i < data.size(); i += 129) a->update(std::string_view(data).substr(i, 129));
+    for (std::size_t i = 0; i < data.size(); i += 129)
+      a->update(std::string_view(data).substr(i, 129));
     EXPECT_EQ(a->hexdigest(), hex(name, data, size)) << name;
   }
 }
@@ -110,8 +111,11 @@ TEST(Kdf, Pbkdf2AndScryptEqualHashlib) {
 
 TEST(Passwords, VerifyDjangoHashes) {
   // Made by Python (Django's formula): both schemes, one right and one wrong password.
-  const char* pbkdf2 = "pbkdf2_sha256$1000$abcdefghijklmnopqrstuv$1nE4fvOmiD+ZePp39y6TYTXfkn5HEwJDyz8e6UkQE1w=";
-  const char* scrypt = "scrypt$1024$abcdefghijklmnopqrstuv$8$1$9NzwL6u6Kq9NV+cZlHBwuk6f2ma4IP/TmZ9D5q/rPjRdG5kGBx/l0U/7qLnQZMcQFR/1RrZlSD82u5GtYJDGfQ==";
+  const char* pbkdf2 =
+      "pbkdf2_sha256$1000$abcdefghijklmnopqrstuv$1nE4fvOmiD+ZePp39y6TYTXfkn5HEwJDyz8e6UkQE1w=";
+  const char* scrypt =
+      "scrypt$1024$abcdefghijklmnopqrstuv$8$1$9NzwL6u6Kq9NV+cZlHBwuk6f2ma4IP/TmZ9D5q/rPjRdG5kGBx/"
+      "l0U/7qLnQZMcQFR/1RrZlSD82u5GtYJDGfQ==";
   EXPECT_TRUE(*h::verify_password("secret", pbkdf2));
   EXPECT_FALSE(*h::verify_password("Secret", pbkdf2));
   EXPECT_TRUE(*h::verify_password("secret", scrypt));

@@ -78,9 +78,9 @@ TEST(Seed, EdgeCases) {
   auto s = parse(
       "2024-01-15 10:23:01 info svc  two   spaces\twords 1.5s\r\n"  // runs of blanks, CRLF
       "2024-01-15 10:23:02 WARN svc no duration here\n"
-      "2024-01-15 10:23:03 ERROR svc 850us\n"                        // duration, no message
+      "2024-01-15 10:23:03 ERROR svc 850us\n"  // duration, no message
       "\n"
-      "2024-01-15 10:23:04 DEBUG svc ends with a unit 7ms");         // no final newline
+      "2024-01-15 10:23:04 DEBUG svc ends with a unit 7ms");  // no final newline
   ASSERT_EQ(s.size(), 4u);
   EXPECT_EQ(s.message(0), "two spaces words");
   EXPECT_FLOAT_EQ(s.duration_ms(0), 1500.0f);
@@ -98,7 +98,9 @@ TEST(Seed, RandomLinesAgreeWithASplitOnBlanks) {
   // on random lines whose blank runs and words fall at every offset.
   std::mt19937 rng(7);
   const std::string alphabet = "ab.s5mu09";
-  auto pick = [&](std::size_t n) { return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng); };
+  auto pick = [&](std::size_t n) {
+    return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng);
+  };
   auto blanks = [&] {
     static const char* runs[] = {" ", " ", " ", "  ", "\t", " \t", "   "};
     return std::string(runs[pick(7)]);
@@ -149,8 +151,10 @@ TEST(Seed, GarbageIsSkippedNotFatal) {
 
 TEST(Jsonl, KeysAndEscapes) {
   auto s = parse(
-      "{\"ts\":\"2024-01-15T10:23:01Z\",\"level\":\"warn\",\"service\":\"pay\",\"msg\":\"a \\\"b\\\"\","
-      "\"duration_ms\":3.5}\n{\"time\":1705314181,\"message\":\"m\"}\n[1]\n{\"level\":\"x\",\"ts\":1}\n",
+      "{\"ts\":\"2024-01-15T10:23:01Z\",\"level\":\"warn\",\"service\":\"pay\",\"msg\":\"a "
+      "\\\"b\\\"\","
+      "\"duration_ms\":3.5}\n{\"time\":1705314181,\"message\":\"m\"}\n[1]\n{\"level\":\"x\",\"ts\":"
+      "1}\n",
       lg::Format::jsonl);
   ASSERT_EQ(s.size(), 2u);
   EXPECT_EQ(s.message(0), "a \"b\"");
@@ -176,8 +180,9 @@ TEST(Combined, ServiceLevelAndRequestTime) {
 TEST(Detect, ByMostLinesParsed) {
   EXPECT_EQ(lg::detect_format("2024-01-15 10:23:01 INFO a b\n"), lg::Format::seed);
   EXPECT_EQ(lg::detect_format("{\"ts\":1}\n"), lg::Format::jsonl);
-  EXPECT_EQ(lg::detect_format("1.2.3.4 - - [15/Jan/2024:10:23:01 +0000] \"GET / HTTP/1.1\" 200 1\n"),
-            lg::Format::combined);
+  EXPECT_EQ(
+      lg::detect_format("1.2.3.4 - - [15/Jan/2024:10:23:01 +0000] \"GET / HTTP/1.1\" 200 1\n"),
+      lg::Format::combined);
 }
 
 TEST(Store, CompactAndParallelEqualsSerial) {
@@ -203,8 +208,8 @@ TEST(Stream, FormatsInOrderAcrossBlocksAndStopsAtMaxBytes) {
   std::string text;
   std::mt19937 rng(11);
   for (int i = 0; i < 350000; ++i) {
-    text += "2024-01-15 10:23:0" + std::to_string(i % 10) + (i % 3 ? " INFO" : " error") +
-            "  s" + std::to_string(rng() % 50) + " message " + std::to_string(i);
+    text += "2024-01-15 10:23:0" + std::to_string(i % 10) + (i % 3 ? " INFO" : " error") + "  s" +
+            std::to_string(rng() % 50) + " message " + std::to_string(i);
     text += i % 4 ? " " + std::to_string(rng() % 1000) + ".5ms\n" : "\n";
     if (i % 1000 == 0) text += "not an event\n";
   }
@@ -283,8 +288,8 @@ TEST(Stream, FormatsInOrderAcrossBlocksAndStopsAtMaxBytes) {
     EXPECT_EQ(r->events, events);
     EXPECT_EQ(r->slow, slow);
     EXPECT_EQ(r->skipped, skipped);
-    EXPECT_TRUE(written == expected) << written.size() << " bytes written, " << expected.size()
-                                     << " expected";
+    EXPECT_TRUE(written == expected)
+        << written.size() << " bytes written, " << expected.size() << " expected";
     if (!c.pipe) {
       EXPECT_EQ(::lseek(fd, 0, SEEK_CUR), static_cast<off_t>(c.from + read.size()));
     }
@@ -341,7 +346,8 @@ TEST(Sketch, QuantilesWithinOnePercent) {
   }
   std::sort(values.begin(), values.end());
   for (double q : {0.5, 0.95, 0.99}) {
-    const float exact = values[static_cast<std::size_t>(std::ceil(q * static_cast<double>(values.size()))) - 1];
+    const float exact =
+        values[static_cast<std::size_t>(std::ceil(q * static_cast<double>(values.size()))) - 1];
     EXPECT_NEAR(sk.quantile(q), exact, exact * 0.01) << q;
   }
   EXPECT_EQ(sk.max(), values.back());

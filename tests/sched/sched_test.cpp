@@ -130,11 +130,13 @@ TEST(Merge, SortedSourcesLazilyAndStable) {
       out = {inputs[s][i++], static_cast<int>(s)};
       return true;
     });
-  sc::Merger<std::pair<int, int>, std::function<bool(const std::pair<int, int>&, const std::pair<int, int>&)>>
+  sc::Merger<std::pair<int, int>,
+             std::function<bool(const std::pair<int, int>&, const std::pair<int, int>&)>>
       merged(std::move(sources), [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<std::pair<int, int>> got;
   for (std::pair<int, int> x; merged.next(x);) got.push_back(x);
-  EXPECT_EQ(got, (std::vector<std::pair<int, int>>{{0, 3}, {1, 0}, {2, 2}, {4, 0}, {4, 2}, {4, 2}, {9, 0}, {10, 2}}));
+  EXPECT_EQ(got, (std::vector<std::pair<int, int>>{
+                     {0, 3}, {1, 0}, {2, 2}, {4, 0}, {4, 2}, {4, 2}, {9, 0}, {10, 2}}));
 }
 
 TEST(Lines, CompareBytesIsMemcmpOrder) {
@@ -165,11 +167,13 @@ TEST(Merge, RandomSourcesAgainstAStableSort) {
     std::vector<std::vector<std::string>> inputs(k);
     std::vector<std::pair<std::string, std::size_t>> all;
     for (std::size_t s = 0; s < k; ++s) {
-      for (std::size_t n = rng() % 30; n > 0; --n) inputs[s].push_back(std::string(1 + rng() % 3, static_cast<char>('a' + rng() % 4)));
+      for (std::size_t n = rng() % 30; n > 0; --n)
+        inputs[s].push_back(std::string(1 + rng() % 3, static_cast<char>('a' + rng() % 4)));
       std::sort(inputs[s].begin(), inputs[s].end());
       for (const auto& x : inputs[s]) all.emplace_back(x, s);
     }
-    std::stable_sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::stable_sort(all.begin(), all.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
     std::vector<std::string> slots(k);
     using Item = std::pair<std::string_view, std::size_t>;
     std::vector<sc::Merger<Item>::Source> sources;
@@ -196,7 +200,8 @@ TEST(Aging, TheTutorialsFourJobs) {
   for (std::int64_t p : {5, 1, 3, 7}) s.submit(p);
   std::vector<std::pair<std::uint64_t, std::int64_t>> order;
   while (auto job = s.pop()) order.emplace_back(job->id, job->effective);
-  EXPECT_EQ(order, (std::vector<std::pair<std::uint64_t, std::int64_t>>{{1, 1}, {2, 3}, {0, 5}, {3, 7}}));
+  EXPECT_EQ(order,
+            (std::vector<std::pair<std::uint64_t, std::int64_t>>{{1, 1}, {2, 3}, {0, 5}, {3, 7}}));
 }
 
 // Against the rule applied to every queued job (the tutorial's O(n) way), on random
@@ -233,7 +238,8 @@ TEST(Aging, MatchesTheRuleOnRandomSequences) {
       } else {
         std::optional<std::pair<std::int64_t, std::uint64_t>> best;
         for (const auto& [id, q] : model) {
-          const std::pair<std::int64_t, std::uint64_t> e{s.effective(q.priority, q.at, clock.now()), id};
+          const std::pair<std::int64_t, std::uint64_t> e{s.effective(q.priority, q.at, clock.now()),
+                                                         id};
           if (!best || e < *best) best = e;
         }
         auto job = s.pop();

@@ -10,7 +10,9 @@ using namespace std::chrono_literals;
 
 namespace {
 
-double secs(kt::Duration d) { return std::chrono::duration<double>(d).count(); }
+double secs(kt::Duration d) {
+  return std::chrono::duration<double>(d).count();
+}
 
 // An attempt that fails `failures` times, taking `cost` of the manual clock each time.
 struct Flaky {
@@ -96,7 +98,9 @@ TEST(Retry, FailsTwiceThenSucceedsWithTheTutorialsWaits) {
   Flaky op{&clock, 2, 100ms};
   std::vector<std::pair<std::size_t, kt::Duration>> logged;
   kt::RetryOptions o{.policy = {.base = 500ms, .max_attempts = 5}, .clock = &clock};
-  o.on_retry = [&](const kt::Attempt& a, kt::Duration wait) { logged.emplace_back(a.number, wait); };
+  o.on_retry = [&](const kt::Attempt& a, kt::Duration wait) {
+    logged.emplace_back(a.number, wait);
+  };
   auto out = kt::retry(op, o);
   ASSERT_TRUE(out.result);
   EXPECT_EQ(*out.result, 3);
@@ -138,8 +142,8 @@ TEST(Retry, NoAttemptStartsPastTheTimeBudget) {
   kt::ManualClock clock;
   Flaky op{&clock, 100, 1s};  // each attempt takes 1 s
   // Waits 0.5, 1, 2: attempts start at 0, 1.5, 3.5, 6.5 — the fourth would pass 6 s.
-  auto out = kt::retry(op, {.policy = {.base = 500ms, .max_attempts = 0, .max_elapsed = 6s},
-                            .clock = &clock});
+  auto out = kt::retry(
+      op, {.policy = {.base = 500ms, .max_attempts = 0, .max_elapsed = 6s}, .clock = &clock});
   EXPECT_EQ(out.reason, kt::StopReason::time_budget);
   EXPECT_EQ(op.calls, 3);
   EXPECT_EQ(out.attempts.back().started, 3500ms);

@@ -36,10 +36,10 @@ enum class FileFormat : unsigned char { unknown, png, bmp, gif, jpeg, wav, zip, 
 // ---- PNG ----------------------------------------------------------------------------------
 
 struct PngChunk {
-  std::string type;       // the 4 type bytes as they are in the file
-  std::uint32_t length;   // of the data
-  std::uint64_t offset;   // of the chunk (its length field)
-  std::uint32_t crc;      // as stored
+  std::string type;      // the 4 type bytes as they are in the file
+  std::uint32_t length;  // of the data
+  std::uint64_t offset;  // of the chunk (its length field)
+  std::uint32_t crc;     // as stored
   bool crc_ok;
 };
 
@@ -60,7 +60,7 @@ struct PngInfo {
   std::uint8_t color_type = 0;  // 0 grey, 2 RGB, 3 indexed, 4 grey+alpha, 6 RGBA
   std::uint8_t compression = 0;
   std::uint8_t filter = 0;
-  std::uint8_t interlace = 0;   // 0 none, 1 Adam7
+  std::uint8_t interlace = 0;    // 0 none, 1 Adam7
   std::vector<PngChunk> chunks;  // every chunk, in file order
   std::vector<PngText> texts;
   std::optional<std::uint32_t> palette_entries;     // PLTE
@@ -103,7 +103,7 @@ struct BmpInfo {
   std::uint32_t data_offset = 0;  // of the pixel array
   std::uint32_t dib_size = 0;     // 12, 16, 40, 52, 56, 64, 108 or 124
   std::int32_t width = 0;
-  std::int32_t height = 0;        // negative in the file when rows run top-down
+  std::int32_t height = 0;  // negative in the file when rows run top-down
   bool top_down = false;
   std::uint16_t planes = 0;
   std::uint16_t bits_per_pixel = 0;
@@ -117,9 +117,9 @@ struct BmpInfo {
   struct Masks {
     std::uint32_t red, green, blue, alpha;
   };
-  std::optional<Masks> masks;           // BI_BITFIELDS / BI_ALPHABITFIELDS, or V4/V5 headers
+  std::optional<Masks> masks;              // BI_BITFIELDS / BI_ALPHABITFIELDS, or V4/V5 headers
   std::optional<std::string> color_space;  // V4/V5: "sRGB", "Win ", "LINK", "MBED" or a number
-  std::uint64_t actual_size = 0;         // the file's real length
+  std::uint64_t actual_size = 0;           // the file's real length
   std::vector<Error> problems;
 
   // dib_header(): "BITMAPCOREHEADER", "BITMAPINFOHEADER", "BITMAPV5HEADER", "OS22XBITMAPHEADER", …
@@ -134,10 +134,10 @@ struct BmpInfo {
 // ---- GIF, JPEG, WAV, ZIP, ELF -------------------------------------------------------------
 
 struct GifInfo {
-  std::string version;  // "87a" or "89a"
-  std::uint16_t width = 0, height = 0;  // logical screen
-  std::uint32_t global_colors = 0;      // 0 when there is no global colour table
-  std::uint32_t frames = 0;             // image descriptors
+  std::string version;                      // "87a" or "89a"
+  std::uint16_t width = 0, height = 0;      // logical screen
+  std::uint32_t global_colors = 0;          // 0 when there is no global colour table
+  std::uint32_t frames = 0;                 // image descriptors
   std::optional<std::uint16_t> loop_count;  // NETSCAPE2.0 extension; 0 loops forever
   bool has_trailer = false;
   std::vector<Error> problems;
@@ -204,8 +204,8 @@ struct ElfInfo {
   [[nodiscard]] std::string_view class_name() const;  // "ELF32" or "ELF64"
   [[nodiscard]] std::string_view data_name() const;   // "little endian" or "big endian"
   [[nodiscard]] std::string os_abi_name() const;      // "UNIX - System V", as readelf says
-  [[nodiscard]] std::string type_name() const;     // "EXEC (Executable file)" as readelf says
-  [[nodiscard]] std::string machine_name() const;  // "Advanced Micro Devices X86-64", …
+  [[nodiscard]] std::string type_name() const;        // "EXEC (Executable file)" as readelf says
+  [[nodiscard]] std::string machine_name() const;     // "Advanced Micro Devices X86-64", …
 };
 [[nodiscard]] Result<ElfInfo> inspect_elf(std::string_view bytes);
 

@@ -66,12 +66,12 @@ class Output {
   // record(data), summary(data) of an ordered_json: its keys go out in the order they were
   // added. Templates, so that a braced list still means nlohmann::json.
   template <class OrderedJson>
-    requires std::is_same_v<OrderedJson, nlohmann::ordered_json>
+  requires std::is_same_v<OrderedJson, nlohmann::ordered_json>
   void record(const OrderedJson& data) {
     write_message("record", data.dump(-1, ' ', false, OrderedJson::error_handler_t::replace));
   }
   template <class OrderedJson>
-    requires std::is_same_v<OrderedJson, nlohmann::ordered_json>
+  requires std::is_same_v<OrderedJson, nlohmann::ordered_json>
   void summary(const OrderedJson& data) {
     write_message("summary", data.dump(-1, ' ', false, OrderedJson::error_handler_t::replace));
   }

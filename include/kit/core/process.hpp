@@ -43,12 +43,12 @@ struct ProcessOptions {
 };
 
 struct ProcessResult {
-  int exit_code = 0;       // when it exited
-  int signal = 0;          // when a signal ended it (0 otherwise)
-  bool timed_out = false;  // kit stopped it: its time was up
-  bool cancelled = false;  // kit stopped it: cancel_fd
-  std::chrono::nanoseconds wall{0};    // spawn to reaped, on the steady clock
-  std::chrono::nanoseconds user{0};    // CPU time of the child and its waited-for children
+  int exit_code = 0;                 // when it exited
+  int signal = 0;                    // when a signal ended it (0 otherwise)
+  bool timed_out = false;            // kit stopped it: its time was up
+  bool cancelled = false;            // kit stopped it: cancel_fd
+  std::chrono::nanoseconds wall{0};  // spawn to reaped, on the steady clock
+  std::chrono::nanoseconds user{0};  // CPU time of the child and its waited-for children
   std::chrono::nanoseconds system{0};
   // status(): what a shell would report: the exit code, 128 + signal, 124 after a timeout.
   [[nodiscard]] int status() const {
@@ -56,7 +56,9 @@ struct ProcessResult {
     if (signal != 0) return 128 + signal;
     return exit_code;
   }
-  [[nodiscard]] bool succeeded() const { return !timed_out && !cancelled && signal == 0 && exit_code == 0; }
+  [[nodiscard]] bool succeeded() const {
+    return !timed_out && !cancelled && signal == 0 && exit_code == 0;
+  }
 };
 
 // run_process(options): runs argv and waits for it. Errors: an empty argv (invalid_argument),
@@ -88,8 +90,8 @@ class SignalPipe {
  public:
   // install(signals): error core.signal_pipe when one is installed already or no pipe can be
   // made.
-  [[nodiscard]] static Result<SignalPipe> install(
-      std::initializer_list<int> signals = {SIGINT, SIGTERM, SIGHUP});
+  [[nodiscard]] static Result<SignalPipe> install(std::initializer_list<int> signals = {
+                                                      SIGINT, SIGTERM, SIGHUP});
   SignalPipe(SignalPipe&& other) noexcept;
   SignalPipe& operator=(SignalPipe&&) = delete;
   SignalPipe(const SignalPipe&) = delete;

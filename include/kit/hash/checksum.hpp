@@ -48,17 +48,17 @@ struct ChecksumStyle {
 [[nodiscard]] std::string check_name(std::string_view name);
 
 struct ChecksumEntry {
-  std::string hex;   // as written, either case
-  std::string name;  // unescaped
+  std::string hex;             // as written, either case
+  std::string name;            // unescaped
   std::size_t hex_length = 0;  // the digest's length in hex digits (b2sum's lines vary)
 };
 
 // The algorithm a manifest is read for.
 struct ManifestFormat {
-  std::string tag;              // "SHA256", "BLAKE2b"
-  std::size_t hex_length = 0;   // the digest's hex length; for variable ones the largest
-  bool variable_length = false; // b2sum: "BLAKE2b-N (…)" and untagged lines of any even length
-  bool from_stdin = false;      // a line naming "-" is then malformed
+  std::string tag;               // "SHA256", "BLAKE2b"
+  std::size_t hex_length = 0;    // the digest's hex length; for variable ones the largest
+  bool variable_length = false;  // b2sum: "BLAKE2b-N (…)" and untagged lines of any even length
+  bool from_stdin = false;       // a line naming "-" is then malformed
 };
 
 // ManifestParser: lines of a checksum file, parsed as coreutils' `-c` parses them. It keeps the
