@@ -1,6 +1,7 @@
 // Fuzz target: kit::binary's format parser, unpacking, value literals, repr and PYDB reader. The
 // first line is a format, the rest a buffer. Whatever unpacks must pack again (an oracle for both
-// sides), and a line pack_plain takes must pack the same through parse_literal and pack.
+// sides), a line pack_plain takes must pack the same through parse_literal and pack, and the
+// records pack_csv makes of the buffer must unpack and pack again to the same bytes.
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
@@ -10,6 +11,7 @@
 
 #include "kit/binary.hpp"
 #include "kit/binary/pydb.hpp"
+#include "kit/binary/records.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   namespace bin = kit::binary;
@@ -45,5 +47,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   if (auto records = s->iter_unpack(buffer))
     for (const auto& record : *records) (void)bin::repr(record);
+  // The rest as CSV rows: whatever pack_csv packs is whole records, each of which unpacks and
+  // packs again to the same bytes.
+  if (auto packed = bin::pack_csv(*s, buffer); packed && s->size() > 0) {
+    const std::string_view bytes = packed->view();
+    if (bytes.size() % s->size() != 0) std::abort();
+    for (std::size_t at = 0; at < bytes.size(); at += s->size()) {
+      auto values = s->unpack(bytes.substr(at, s->size()));
+      if (!values) std::abort();
+      auto again = s->pack(*values);
+      if (!again || *again != bytes.substr(at, s->size())) std::abort();
+    }
+  }
   return 0;
 }

@@ -341,14 +341,18 @@ TEST(Aging, PopAtAGivenTime) {
   kit::core::ManualClock clock;  // stays at 0
   sc::AgingScheduler s({.interval = 1s, .boost = 2}, clock);
   const auto a = s.submit_at(9, 100s);
-  const auto b = s.submit_at(4, 103s);
-  EXPECT_EQ(s.peek_at(103s)->id, b);  // a: 9 − 6 = 3; b: 4
-  EXPECT_EQ(s.peek_at(103s)->effective, 4);
-  auto first = s.pop_at(104s);  // a: 9 − 8 = 1; b: 4 − 2 = 2
+  const auto b = s.submit_at(4, 102s);
+  EXPECT_EQ(s.peek_at(102s)->id, b);  // a: 9 − 2·2 = 5; b: 4
+  EXPECT_EQ(s.peek_at(102s)->effective, 4);
+  auto first = s.pop_at(103s);  // a: 9 − 2·3 = 3; b: 4 − 2 = 2
   ASSERT_TRUE(first);
-  EXPECT_EQ(first->id, a);
-  EXPECT_EQ(first->effective, 1);
-  EXPECT_EQ(first->submitted, 100s);
-  EXPECT_EQ(s.pop_at(110s)->effective, 0);
+  EXPECT_EQ(first->id, b);
+  EXPECT_EQ(first->effective, 2);
+  EXPECT_EQ(first->submitted, 102s);
+  auto second = s.pop_at(110s);
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->id, a);
+  EXPECT_EQ(second->effective, 0);
+  EXPECT_EQ(s.size(), 0u);
   EXPECT_FALSE(s.pop_at(111s));
 }
