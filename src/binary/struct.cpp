@@ -369,7 +369,8 @@ Result<void> Struct::pack_into(std::span<char> buffer, std::size_t offset,
                                      "(actual buffer size is {})",
                                      size_ + offset, size_, offset, buffer.size())));
   char* base = buffer.data() + offset;
-  std::memset(base, 0, size_);
+  // An empty span's data() may be null, and memset/memcpy must not see null even for 0 bytes.
+  if (size_ > 0) std::memset(base, 0, size_);
   const bool big = order_ == ByteOrder::big;
   std::size_t k = 0;
   for (const Field& run : fields_)
@@ -391,7 +392,8 @@ Result<void> Struct::pack_into(std::span<char> buffer, std::size_t offset,
         if (f.code == 'c') {
           p[0] = (*bytes)[0];
         } else if (f.code == 's') {
-          std::memcpy(p, bytes->data(), std::min(bytes->size(), f.length));
+          if (const std::size_t n = std::min(bytes->size(), f.length); n > 0)
+            std::memcpy(p, bytes->data(), n);
         } else if (f.length > 0) {  // 'p': a length byte, then up to length - 1 bytes
           const std::size_t n = std::min(bytes->size(), f.length - 1);
           std::memcpy(p + 1, bytes->data(), n);
