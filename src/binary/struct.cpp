@@ -483,6 +483,12 @@ std::size_t Struct::pack_plain(std::string_view text, char* out) const {
         double x = 0;
         auto [next, ec] = fast_float::from_chars(at, end, x);
         if (ec != std::errc() || next == at || (x == 0 && std::signbit(x))) return 0;
+        // Past the largest double, digits alone are an int too large to convert to float
+        // (an error, as in Python), while "1e400" and "inf" are the float inf.
+        if (std::isinf(x) && std::none_of(at, next, [](char c) {
+              return c == '.' || c == 'e' || c == 'E' || c == 'i' || c == 'I';
+            }))
+          return 0;
         if (!store_float(run.code, x, p, big, native_sizes_)) return 0;
         at = next;
         continue;

@@ -176,8 +176,10 @@ TEST(Struct, PackPlainAgreesWithTheGeneralPathOrDeclines) {
       {"<b", "128", false},  // out of range: the general path explains
       {"<B", "-1", false},
       {"<f", "1e39", false},
-      {"<d", "1e400", true},  // inf, as float() reads it
-      {"<i", "5\r", true},    // a CR before the end of text is a line end
+      {"<d", "1e400", true},                        // inf, as float() reads it
+      {"<d", "-1" + std::string(400, '0'), false},  // an int too large for a float: an error
+      {"<e", "9" + std::string(310, '9'), false},
+      {"<i", "5\r", true},  // a CR before the end of text is a line end
       {"<i", "5\rx", false},
       {"<ii", "1,", false},
       {"<ii", "1", false},
@@ -208,6 +210,15 @@ TEST(Struct, PackPlainAgreesWithTheGeneralPathOrDeclines) {
     ASSERT_TRUE(general) << body;
     EXPECT_EQ(bin::to_hex(fast), bin::to_hex(*general)) << line.format << " " << body;
   }
+  // The fuzzer's find: digits past the largest double were packed as -inf by the fast path,
+  // while the general path says the int is too large to convert to float.
+  auto e = bin::Struct::compile(">e");
+  const std::string huge = "-000" + std::string(360, '8');
+  char half[2];
+  EXPECT_EQ(e->pack_plain(huge, half), 0u);
+  auto literal = bin::parse_literal(huge, 'e');
+  ASSERT_FALSE(literal);
+  EXPECT_NE(literal.error().message.find("too large to convert to float"), std::string::npos);
   // Only the first line of the text is read: the count includes its line end.
   auto s = bin::Struct::compile("<i");
   char out[4];
