@@ -6,7 +6,8 @@
 // timestamps; and the tutorial's retry loop grown into a policy — exponential backoff with a
 // cap, AWS's jitter modes, a total time budget and a server's Retry-After — shared by
 // `kit retry`, the HTTP client and the job runner. Time comes from a Clock that tests replace
-// with a ManualClock: exact and instant, no real sleeping.
+// with a ManualClock: exact and instant, no real sleeping. A command retried or benchmarked
+// (`kit retry`, `kit bench`): kit/timing/command.hpp.
 //
 // Example:
 //   using namespace std::chrono_literals;

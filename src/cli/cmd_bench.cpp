@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -183,9 +184,9 @@ int run_bench(const BenchOptions& o) {
   const bool progress = core::is_terminal(2);
   std::vector<timing::Measurement> results;
   for (std::size_t i = 0; i < o.commands.size(); ++i) {
-    auto m = bench.measure(o.commands[i], [&](const timing::BenchmarkProgress& p) {
-      if (progress) show_progress(i, p);
-    });
+    std::function<void(const timing::BenchmarkProgress&)> show;
+    if (progress) show = [i](const timing::BenchmarkProgress& p) { show_progress(i, p); };
+    auto m = bench.measure(o.commands[i], show);
     if (!m) {
       const Error e = with_option_hint(m.error());
       core::report_error("bench", e);

@@ -282,6 +282,7 @@ Result<SignalPipe> SignalPipe::install(std::initializer_list<int> signals) {
   action.sa_handler = on_signal;
   sigemptyset(&action.sa_mask);
   for (int sig : signals) {
+    if (sig <= 0 || sig >= NSIG) continue;
     ::sigaction(sig, &action, &previous_actions[sig]);
     p.signals_.push_back(sig);
   }
