@@ -35,6 +35,8 @@ kit_find_dependency(fmt 9)
 # Header-only; Debian's libfast-float-dev gives FastFloat::fast_float.
 kit_find_dependency(FastFloat 3)
 kit_find_dependency(PkgConfig)
+# Boost.Asio, header-only (kit::net); Boost.System is header-only since 1.69.
+kit_find_dependency(Boost 1.74)
 
 set(_kit_saved_suffixes ${CMAKE_FIND_LIBRARY_SUFFIXES})
 if(_kit_static)
@@ -52,4 +54,6 @@ unset(_kit_saved_suffixes)
 # libxxhash stays shared: its archive lacks the AVX2/AVX-512 dispatch.
 kit_pkg_dependency(LIBXXHASH libxxhash SHARED)
 kit_pkg_dependency(LIBICAL libical)
+# ICU's case mapping: python_upper in kit::net (libical links ICU already).
+kit_pkg_dependency(ICU icu-uc)
 kit_pkg_dependency(LIBB2 libb2)

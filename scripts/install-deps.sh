@@ -27,6 +27,9 @@ packages=(
   hyperfine
   # sched: the durable job queue of `kit jobs` (SQLite in WAL mode, through SQLiteCpp)
   libsqlite3-dev libsqlitecpp-dev
+  # net: Boost.Asio (headers; linked PRIVATE into kit::net); nmap is kit scan's peer in tests and
+  # bench, nftables and iproute2 make the drop/reject rules of the scan tests in a namespace
+  libboost-dev nmap nftables iproute2 netbase
 )
 if [ "${1:-}" = fuzz ]; then
   packages+=(clang libclang-rt-14-dev)  # libFuzzer targets (tests/fuzz): make test, make fuzz

@@ -1,0 +1,11 @@
+// placeholder: `kit echo` is being built (issue 16)
+#include "command.hpp"
+
+namespace kit::cli {
+
+Runner register_echo(CLI::App& app) {
+  (void)app;
+  return [] { return 2; };
+}
+
+}  // namespace kit::cli

@@ -1,0 +1,11 @@
+// placeholder: `kit scan` is being built (issue 16)
+#include "command.hpp"
+
+namespace kit::cli {
+
+Runner register_scan(CLI::App& app) {
+  (void)app;
+  return [] { return 2; };
+}
+
+}  // namespace kit::cli

@@ -1,0 +1,2 @@
+// placeholder: filled in by the net work (issue 16)
+#include "kit/net.hpp"
