@@ -1,5 +1,7 @@
 #include "kit/binary/inspect.hpp"
 
+#include "kit/binary/describe.hpp"
+
 #include <zlib.h>
 
 #include <string>
@@ -435,4 +437,36 @@ TEST(InspectPng, InterlaceIntentAndUnitNames) {
   EXPECT_EQ(p.srgb_intent_name(), "7");
   EXPECT_EQ((bin::PngInfo::Phys{2835, 2835, 1}.unit_name()), "pixels per metre");
   EXPECT_EQ((bin::PngInfo::Phys{1, 2, 0}.unit_name()), "(aspect ratio)");
+}
+
+// describe() and text_block(): the fields kit inspect prints, in the tutorials' layouts.
+TEST(Describe, PngFieldsAndTextBlock) {
+  const std::string bytes = png();
+  auto info = bin::inspect(bytes);
+  ASSERT_TRUE(info);
+  bin::InspectReport r = bin::describe(*info, bin::FileFormat::png, bytes);
+  ASSERT_GE(r.fields.size(), 5u);
+  EXPECT_EQ(r.fields[0].key, "width");
+  EXPECT_EQ(r.fields[0].value, 3);
+  EXPECT_EQ(r.fields[4].key, "raw_signature");
+  EXPECT_EQ(r.fields[4].text, "89504e470d0a1a0a");
+  EXPECT_TRUE(r.problems.empty());
+  const std::string text = bin::text_block(r, &*info, /*chunks=*/true);
+  EXPECT_EQ(text.substr(0, 48), "width               : 3\nheight              : 2\n");
+  EXPECT_NE(text.find("IEND  offset"), std::string::npos);
+  EXPECT_NE(text.find("CRC ok"), std::string::npos);
+}
+
+TEST(Describe, BmpBlockAsTheTutorialPrintsIt) {
+  const std::string bytes = tutorial_bmp();
+  auto info = bin::inspect(bytes);
+  ASSERT_TRUE(info);
+  const std::string text =
+      bin::text_block(bin::describe(*info, bin::FileFormat::bmp, bytes), &*info, false);
+  EXPECT_EQ(text.substr(0, 17), "BMP Header Info:\n");
+  EXPECT_NE(text.find("\n  width: 2\n  height: 2\n"), std::string::npos) << text;
+}
+
+TEST(Describe, PrintableEscapesControls) {
+  EXPECT_EQ(bin::printable("a\tb\nc\\\x01\x7f"), "a\\tb\\nc\\\\\\x01\\x7f");
 }

@@ -780,7 +780,7 @@ def group_hashlib(runner, rng, tmp):
         m = re.match(rb"([0-9a-f]+)  ", p.stdout)
         if p.returncode != 0 or not m:
             runner.mismatches += 1
-            print(f"MISMATCH hashlib:{algo} {flag} 32\n  $ {shlex.join(argv)}\n  "
+            print(f"MISMATCH hashlib:{algo} {flag} 32\n  $ {' '.join(show_arg(a) for a in argv)}\n  "
                   f"kit: exit {p.returncode}, stdout {clip(p.stdout)}, stderr {clip(p.stderr)}")
             continue
         nbytes = len(m.group(1)) // 2  # 32 if the length counts bytes, 4 if bits
