@@ -289,7 +289,9 @@ bool parse_combined(std::string_view line, Event& e, std::string& scratch) {
     if (auto seconds = parse_duration(tail.substr(last));
         seconds && tail.substr(last).find_first_not_of("0123456789.") == std::string_view::npos) {
       e.duration_ms = static_cast<float>(*seconds * 1000);  // in double, then stored
-      e.has_duration = true;
+      // Seconds past the float a duration is stored in (in ms): no request time, as the
+      // tutorial's format treats such a number as a message word.
+      e.has_duration = std::isfinite(e.duration_ms);
     }
   }
   e.level = status[0] == '5' ? Level::error : status[0] == '4' ? Level::warning : Level::info;

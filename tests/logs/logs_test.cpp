@@ -177,6 +177,17 @@ TEST(Combined, ServiceLevelAndRequestTime) {
   EXPECT_EQ(s.timestamp_us(0), *lg::parse_time("2024-01-15T09:23:01Z"));
 }
 
+// The fuzzer's find: a request time whose milliseconds pass the float it is stored in was
+// stored as inf (and counted slow); it is no request time.
+TEST(Combined, RequestTimePastFloatMaxIsNoDuration) {
+  auto s = parse(
+      "1.2.3.4 - - [15/Jan/2024:10:23:01 +0000] \"GET /x HTTP/1.1\" 200 1 \"a\" \"b\" "
+      "010444444444444400000669075558207573180\n",
+      lg::Format::combined);
+  ASSERT_EQ(s.size(), 1u);
+  EXPECT_FALSE(s.has_duration(0));
+}
+
 TEST(Detect, ByMostLinesParsed) {
   EXPECT_EQ(lg::detect_format("2024-01-15 10:23:01 INFO a b\n"), lg::Format::seed);
   EXPECT_EQ(lg::detect_format("{\"ts\":1}\n"), lg::Format::jsonl);
