@@ -107,13 +107,17 @@ Result<std::string> read_file(const std::string& path) {
 Result<OpenInput> open_input(const std::string& path) {
   auto fd = open_for_reading(path);
   if (!fd) return tl::unexpected(fd.error());
+  return open_input(std::move(*fd), path);
+}
+
+Result<OpenInput> open_input(FileDescriptor fd, const std::string& path) {
   OpenInput in;
-  if (auto size = fd->regular_size(); size && path != "-") {
-    in.fd = std::move(*fd);
+  if (auto size = fd.regular_size(); size && path != "-") {
+    in.fd = std::move(fd);
     in.size = *size;
     return in;
   }
-  auto text = read_all(fd->get(), path == "-" ? std::string("standard input") : path);
+  auto text = read_all(fd.get(), path == "-" ? std::string("standard input") : path);
   if (!text) return tl::unexpected(text.error());
   in.text = std::move(*text);
   return in;
@@ -196,7 +200,13 @@ bool copy_file(int fd, std::size_t size, Buffer& into) {
 }  // namespace
 
 Result<InputFile> InputFile::load(const std::string& path, Access access) {
-  auto in = open_input(path);
+  auto fd = open_for_reading(path);
+  if (!fd) return tl::unexpected(fd.error());
+  return load(std::move(*fd), path, access);
+}
+
+Result<InputFile> InputFile::load(FileDescriptor opened, const std::string& path, Access access) {
+  auto in = open_input(std::move(opened), path);
   if (!in) return tl::unexpected(in.error());
   InputFile file;
   if (!in->fd.valid()) {  // standard input, a FIFO, a device: already read

@@ -137,15 +137,20 @@ void Report::print_text(ReportSink& sink) {
   if (!options_.top && options_.skipped_to_show == 0) {
     // Regular files are streamed (flat memory); a pipe is read once, into a store.
     std::vector<core::FileDescriptor> fds;
+    bool all_regular = true;
     for (const std::string& name : files_) {
       if (name == "-") break;
       auto fd = core::open_for_reading(name);
-      if (!fd || !fd->regular_size()) break;  // load() reports what cannot be opened
-      fds.push_back(std::move(*fd));
+      if (!fd) break;  // load() reports what cannot be opened
+      all_regular = fd->regular_size().has_value();
+      fds.push_back(std::move(*fd));  // a FIFO is read from this open, never opened again
+      if (!all_regular) break;
     }
-    if (fds.size() == files_.size()) return print_streamed(fds, sink);
+    if (all_regular && fds.size() == files_.size()) return print_streamed(fds, sink);
+    load_opened(std::move(fds), sink);
+  } else {
+    load(sink);
   }
-  load(sink);
   sink.text(fmt::format("Parsed {} events\n", totals_.events));  // options.top prints N of them
   if (options_.top) {
     std::string text;
@@ -214,11 +219,17 @@ void Report::print_streamed(std::vector<core::FileDescriptor>& fds, ReportSink& 
 }
 
 void Report::load(ReportSink& sink) {
+  load_opened({}, sink);
+}
+
+void Report::load_opened(std::vector<core::FileDescriptor> opened, ReportSink& sink) {
   // Every file is parsed first (its events stay in the mapped file), so that the count the
   // tutorial prints first is known and top() ranks across files.
   logs_.reserve(files_.size());
-  for (const std::string& name : files_) {
-    auto file = core::InputFile::load(name);
+  for (std::size_t k = 0; k < files_.size(); ++k) {
+    const std::string& name = files_[k];
+    auto file = k < opened.size() ? core::InputFile::load(std::move(opened[k]), name)
+                                  : core::InputFile::load(name);
     if (!file) {
       sink.failed(file.error());
       continue;

@@ -83,6 +83,9 @@ struct OpenInput {
   std::string text;
 };
 [[nodiscard]] Result<OpenInput> open_input(const std::string& path);
+// open_input(fd, path): the same for a descriptor already open (a FIFO is opened once: a
+// second open would wait for a second writer, and closing the first drops what it holds).
+[[nodiscard]] Result<OpenInput> open_input(FileDescriptor fd, const std::string& path);
 
 // InputFile: a whole input file as bytes, mapped or copied.
 class InputFile {
@@ -95,6 +98,9 @@ class InputFile {
 
   // load(path, access): "-" is standard input.
   [[nodiscard]] static Result<InputFile> load(const std::string& path,
+                                              Access access = Access::mapped);
+  // load(fd, path, access): from a descriptor already open (path names it in errors).
+  [[nodiscard]] static Result<InputFile> load(FileDescriptor fd, const std::string& path,
                                               Access access = Access::mapped);
 
   InputFile(InputFile&& other) noexcept;

@@ -128,6 +128,8 @@ class Report {
 
  private:
   void print_streamed(std::vector<core::FileDescriptor>& fds, ReportSink& sink);
+  // load_opened(opened, sink): load() where opened[i], when there, is files_[i] already open.
+  void load_opened(std::vector<core::FileDescriptor> opened, ReportSink& sink);
   [[nodiscard]] StreamOptions stream_options(bool stats) const;
   void count(const StreamResult& result, std::string_view name, ReportSink& sink);
 
