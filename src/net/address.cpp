@@ -7,7 +7,7 @@
 #include <sys/socket.h>
 
 #include <algorithm>
-#include <bitset>
+#include <bit>
 #include <cctype>
 #include <cerrno>
 #include <cstring>
@@ -368,7 +368,7 @@ Result<std::uint32_t> port_number(std::string_view digits, std::size_t column) {
 
 Result<PortList> parse_ports(std::string_view spec) {
   if (spec.empty()) return bad_ports("''", 1, "empty port list");
-  auto seen = std::make_unique<std::bitset<65536>>();
+  std::array<std::uint64_t, 1024> seen{};  // bit p: port p listed
   std::size_t start = 0;
   while (true) {
     std::size_t comma = spec.find(',', start);
@@ -398,14 +398,23 @@ Result<PortList> parse_ports(std::string_view spec) {
       }
       if (lo > hi) return bad_ports(item, column, "range ends before it starts");
     }
-    for (std::uint32_t p = lo; p <= hi; ++p) seen->set(p);
+    for (std::uint32_t p = lo; p <= hi;) {  // a word at a time
+      std::uint32_t bit = p % 64;
+      std::uint32_t n = std::min<std::uint32_t>(64 - bit, hi - p + 1);
+      std::uint64_t mask = n == 64 ? ~std::uint64_t{0} : ((std::uint64_t{1} << n) - 1) << bit;
+      seen[p / 64] |= mask;
+      p += n;
+    }
     if (comma == std::string_view::npos) break;
     start = comma + 1;
   }
-  PortList out;
-  out.reserve(seen->count());
-  for (std::uint32_t p = 1; p <= 65535; ++p)
-    if (seen->test(p)) out.push_back(static_cast<std::uint16_t>(p));
+  std::size_t count = 0;
+  for (std::uint64_t w : seen) count += static_cast<std::size_t>(std::popcount(w));
+  PortList out(count);
+  std::size_t i = 0;
+  for (std::size_t word = 0; word < seen.size(); ++word)
+    for (std::uint64_t w = seen[word]; w != 0; w &= w - 1)
+      out[i++] = static_cast<std::uint16_t>(word * 64 + static_cast<unsigned>(std::countr_zero(w)));
   return out;
 }
 
