@@ -181,8 +181,10 @@ TEST(Resolve, Names) {
   ASSERT_TRUE(r) << r.error().message;
   EXPECT_TRUE(std::is_sorted(r->begin(), r->end()));
   for (const auto& a : *r) EXPECT_TRUE(a.is_loopback()) << a.to_string();
-  auto bad = net::resolve(*net::parse_target("no-such-host.invalid"));
+  // A 64-byte label is no DNS name: the resolver refuses it without asking a server.
+  const std::string unknown = std::string(64, 'a') + ".invalid";
+  auto bad = net::resolve(*net::parse_target(unknown));
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().code, "net.resolve");
-  EXPECT_NE(bad.error().message.find("no-such-host.invalid"), std::string::npos);
+  EXPECT_NE(bad.error().message.find(unknown), std::string::npos);
 }
