@@ -159,7 +159,12 @@ TEST(Resolve, CidrMasksAndEnumerates) {
   auto big = net::resolve(*net::parse_target("10.0.0.0/8"));
   ASSERT_FALSE(big);
   EXPECT_EQ(big.error().code, "net.too_many");
-  EXPECT_TRUE(net::resolve(*net::parse_target("10.0.0.0/8"), net::FamilyPreference::any, 1u << 24));
+  auto exact = net::resolve(*net::parse_target("127.1.0.0/16"));  // exactly the limit: 65536
+  ASSERT_TRUE(exact);
+  EXPECT_EQ(exact->size(), 65536u);
+  auto small = net::resolve(*net::parse_target("127.0.0.0/24"), net::FamilyPreference::any, 255);
+  ASSERT_FALSE(small);
+  EXPECT_EQ(small.error().code, "net.too_many");
   auto huge = net::resolve(*net::parse_target("::/0"));
   ASSERT_FALSE(huge);
   EXPECT_EQ(huge.error().code, "net.too_many");
