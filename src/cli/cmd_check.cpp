@@ -45,7 +45,9 @@ Error usage(std::string message) {
   return make_error(ErrorKind::invalid_argument, "check.usage", std::move(message));
 }
 
-int bad_usage(const Error& error) {
+int bad_usage(Error error) {
+  // The parsers put the column in the message already.
+  if (error.message.find("(column ") != std::string::npos) error.position.reset();
   (void)core::report_error("check", error);
   return core::exit_usage;
 }
@@ -86,8 +88,8 @@ Result<Answer> check(const net::Target& target, std::chrono::milliseconds timeou
 
 int run_check(const CheckOptions& o) {
   if (o.targets.empty()) return bad_usage(usage("no target (kit check HOST:PORT...)"));
-  auto seconds = [](std::string_view option, const std::string& text)
-      -> Result<std::chrono::milliseconds> {
+  auto seconds = [](std::string_view option,
+                    const std::string& text) -> Result<std::chrono::milliseconds> {
     auto d = timing::parse_duration(text);  // a bare number is seconds here
     if (!d) return tl::unexpected(usage(fmt::format("{}: {}", option, d.error().message)));
     return std::chrono::ceil<std::chrono::milliseconds>(*d);
@@ -151,7 +153,8 @@ int run_check(const CheckOptions& o) {
     // wait-for-it: poll until all are open or the time is up, never past it.
     const auto deadline = started + *wait;
     while (!failure && !all_open() && clock.now() < deadline) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock.now());
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock.now());
       clock.sleep_for(std::min<core::Duration>(std::chrono::milliseconds(250), left));
       const auto now_left =
           std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock.now());
@@ -203,8 +206,7 @@ int run_check(const CheckOptions& o) {
 
 Runner register_check(CLI::App& app) {
   auto o = std::make_shared<CheckOptions>();
-  app.add_option("targets", o->targets, "Targets: host:port, [v6]:port")
-      ->type_name("HOST:PORT...");
+  app.add_option("targets", o->targets, "Targets: host:port, [v6]:port")->type_name("HOST:PORT...");
   app.add_option("--timeout", o->timeout,
                  "Connect timeout: 2, 500ms; a bare number is seconds (default 2)")
       ->type_name("S");

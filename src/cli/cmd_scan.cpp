@@ -45,14 +45,16 @@ struct ScanCommandOptions {
   std::optional<std::string> probe, expect_open;
 };
 
-constexpr std::uint64_t address_limit = 65536;          // more needs --force
+constexpr std::uint64_t address_limit = 65536;           // more needs --force
 constexpr std::uint64_t forced_address_limit = 1 << 24;  // what memory allows even then
 
 Error usage(std::string message) {
   return make_error(ErrorKind::invalid_argument, "scan.usage", std::move(message));
 }
 
-int bad_usage(const Error& error) {
+int bad_usage(Error error) {
+  // The parsers put the column in the message already.
+  if (error.message.find("(column ") != std::string::npos) error.position.reset();
   (void)core::report_error("scan", error);
   return core::exit_usage;
 }
@@ -95,13 +97,14 @@ Json port_json(const net::PortResult& r, bool banner) {
          {"reason", r.probe.reason},
          {"service", service.empty() ? Json(nullptr) : Json(service)},
          {"rtt_ms", static_cast<double>(r.probe.rtt.count()) / 1000.0}};
-  if (banner && r.probe.state == net::PortState::open) j["banner"] = core::json_text(r.probe.banner);
+  if (banner && r.probe.state == net::PortState::open)
+    j["banner"] = core::json_text(r.probe.banner);
   return j;
 }
 
 std::string row_text(const net::PortResult& r, const ScanCommandOptions& o) {
-  std::string row = fmt::format("  Port {:5d} -- {}", r.endpoint.port,
-                                service_or_unknown(r.endpoint.port));
+  std::string row =
+      fmt::format("  Port {:5d} -- {}", r.endpoint.port, service_or_unknown(r.endpoint.port));
   if (o.all) row += fmt::format("  {} {}", net::to_string(r.probe.state), r.probe.reason);
   if (o.banner && !r.probe.banner.empty()) row += "  " + net::escape_banner(r.probe.banner);
   return row + "\n";
@@ -152,8 +155,8 @@ int run_scan(const ScanCommandOptions& o) {
     auto target = net::parse_target(text);
     if (!target) return bad_usage(naming(target.error(), text));
     if (target->address_count() > address_limit && !o.force)
-      return bad_usage(usage(fmt::format(
-          "{}: {} addresses; more than 65,536 needs --force", text, target->address_count())));
+      return bad_usage(usage(fmt::format("{}: {} addresses; more than 65,536 needs --force", text,
+                                         target->address_count())));
     auto addresses =
         net::resolve(*target, families, o.force ? forced_address_limit : address_limit);
     if (!addresses) return bad_usage(naming(addresses.error(), target->host));
@@ -210,9 +213,8 @@ int run_scan(const ScanCommandOptions& o) {
       }
       if (o.json) {
         const std::size_t scanned = job.ports.size();
-        Json host{{"type", "host"},          {"host", address.to_string()},
-                  {"target", job.target.text}, {"ports", scanned},
-                  {"open", open.size()},      {"open_ports", open}};
+        Json host{{"type", "host"},   {"host", address.to_string()}, {"target", job.target.text},
+                  {"ports", scanned}, {"open", open.size()},         {"open_ports", open}};
         if (o.all) {
           host["closed"] = closed;
           host["filtered"] = filtered;
@@ -244,10 +246,10 @@ int run_scan(const ScanCommandOptions& o) {
   }
   const double seconds = std::chrono::duration<double>(total.elapsed).count();
   if (o.json) {
-    Json summary{{"type", "summary"},        {"hosts", hosts},
-                 {"ports", probed},          {"open", total.open},
-                 {"closed", total.closed},   {"filtered", total.filtered},
-                 {"elapsed_s", seconds},     {"concurrency", total.concurrency},
+    Json summary{{"type", "summary"},      {"hosts", hosts},
+                 {"ports", probed},        {"open", total.open},
+                 {"closed", total.closed}, {"filtered", total.filtered},
+                 {"elapsed_s", seconds},   {"concurrency", total.concurrency},
                  {"expected", !mismatch}};
     if (!expected) summary.erase("expected");
     out.text(summary.dump() + "\n");

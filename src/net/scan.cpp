@@ -12,9 +12,9 @@
 
 #include <arpa/inet.h>
 #include <linux/errqueue.h>
+#include <netinet/icmp6.h>
 #include <netinet/in.h>
 #include <netinet/ip_icmp.h>
-#include <netinet/icmp6.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -268,8 +268,8 @@ class ScanLoop {
       if (auto launched = launch(now); !launched) return tl::unexpected(launched.error());
       if (decided_ >= total_) break;
       const int wait_ms = wait_time(SteadyClock::now());
-      const int n = ::epoll_wait(epoll_.get(), events_.data(), static_cast<int>(events_.size()),
-                                 wait_ms);
+      const int n =
+          ::epoll_wait(epoll_.get(), events_.data(), static_cast<int>(events_.size()), wait_ms);
       if (n < 0) {
         if (errno == EINTR) continue;
         return fail(ErrorKind::io, "net.epoll", fmt::format("epoll: {}", std::strerror(errno)));
@@ -358,8 +358,7 @@ class ScanLoop {
       (void)::setsockopt(fd, SOL_IPV6, IPV6_RECVERR, &on, sizeof on);
     free_.pop_back();
     s.phase = Phase::connecting;
-    if (::connect(fd, reinterpret_cast<const sockaddr*>(&s.target.storage), s.target.length) ==
-        0) {
+    if (::connect(fd, reinterpret_cast<const sockaddr*>(&s.target.storage), s.target.length) == 0) {
       connected(index);
       return 0;
     }
@@ -657,8 +656,8 @@ Result<ProbeResult> probe(const Endpoint& endpoint, std::chrono::milliseconds ti
   options.retries = 0;
   Scanner scanner(options);
   std::optional<ProbeResult> out;
-  auto summary = scanner.run({endpoint.address}, {endpoint.port},
-                             [&](const PortResult& r) { out = r.probe; });
+  auto summary =
+      scanner.run({endpoint.address}, {endpoint.port}, [&](const PortResult& r) { out = r.probe; });
   if (!summary) return tl::unexpected(summary.error());
   if (!out) return fail(ErrorKind::failed, "net.probe", "the probe gave no answer");
   return *out;
@@ -712,8 +711,8 @@ Result<std::string> parse_probe(std::string_view escaped) {
       default: {
         const bool printable = static_cast<unsigned char>(e) >= 0x20 && e != 0x7f &&
                                static_cast<unsigned char>(e) < 0x80;
-        return bad(i, printable ? fmt::format("unknown escape '\\{}'", e)
-                                : std::string("unknown escape"));
+        return bad(
+            i, printable ? fmt::format("unknown escape '\\{}'", e) : std::string("unknown escape"));
       }
     }
     ++i;
