@@ -578,6 +578,7 @@ class ScanLoop {
 
   void decide(unsigned index, ProbeResult result) {
     const Work w = slots_[index].work;
+    result.rtt = slots_[index].rtt;
     release(index);
     report(w, std::move(result));
   }
