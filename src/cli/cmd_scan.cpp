@@ -61,7 +61,8 @@ int bad_usage(Error error) {
 
 // An error naming the text it is about: library messages usually do; when not, say which.
 Error naming(Error error, std::string_view text) {
-  if (error.message.find(text) == std::string::npos)
+  if (error.message.find(text) == std::string::npos &&
+      error.message.find("(column ") == std::string::npos)
     error.message = fmt::format("{}: {}", text, error.message);
   return error;
 }
@@ -118,7 +119,11 @@ int run_scan(const ScanCommandOptions& o) {
   std::optional<net::PortList> expected;
   if (o.expect_open) {
     auto e = net::parse_ports(*o.expect_open);
-    if (!e) return bad_usage(naming(e.error(), *o.expect_open));
+    if (!e) {
+      Error error = e.error();
+      error.message = "--expect-open: " + error.message;
+      return bad_usage(error);
+    }
     expected = *e;
   }
   net::ScanOptions options;
