@@ -173,6 +173,9 @@ int run_scan(const ScanCommandOptions& o) {
     jobs.push_back(std::move(job));
   }
 
+  // The service table is read now, while descriptors are plenty: read first in the middle of a
+  // scan, /etc/services could meet EMFILE and leave only the built-in table for the run.
+  (void)net::service_name(22);
   core::Output out({.command = "scan"});
   net::Scanner scanner(options);
   net::ScanSummary total;

@@ -11,6 +11,7 @@
 #include "kit/net/scan.hpp"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <linux/errqueue.h>
 #include <netinet/icmp6.h>
 #include <netinet/in.h>
@@ -262,6 +263,9 @@ class ScanLoop {
     if (!epoll_.valid())
       return fail(ErrorKind::io, "net.epoll", fmt::format("epoll: {}", std::strerror(errno)));
     last_refill_ = SteadyClock::now();
+    // A few spare descriptors, given back at the first EMFILE: the rest of the process (the
+    // caller's on_result, a sanitizer's pipe) keeps some while the table is otherwise full.
+    for (int i = 0; i < 8; ++i) reserve_.emplace_back(::fcntl(epoll_.get(), F_DUPFD_CLOEXEC, 0));
     while (decided_ < total_) {
       TimePoint now = SteadyClock::now();
       expire(now);
@@ -309,7 +313,7 @@ class ScanLoop {
 
   Result<void> launch(TimePoint now) {
     refill(now);
-    while (!free_.empty() && have_work()) {
+    while (!free_.empty() && in_flight() < cap_ && have_work()) {
       if (options_.rate > 0 && tokens_ < 1) break;
       if (paused_ && (in_flight() > 0 || now < resume_at_)) break;
       const unsigned index = free_.back();
@@ -317,6 +321,12 @@ class ScanLoop {
       const int error = start(index, w, now);
       if (error != 0) {  // out of descriptors or ports: the same port again, later
         retry_.push_front(w);
+        if (error == EMFILE || error == ENFILE) {
+          // The limit is lower than the slots assumed (descriptors used elsewhere): fewer
+          // probes from now on, and the spare descriptors back to the process.
+          cap_ = in_flight() > 8 ? static_cast<unsigned>(in_flight() - 8) : 1u;
+          reserve_.clear();
+        }
         if (!paused_) stalled_since_ = now;
         paused_ = true;
         backoff_ = std::min(std::chrono::milliseconds(200),
@@ -550,7 +560,7 @@ class ScanLoop {
     };
     if (!connect_deadlines_.empty()) consider(connect_deadlines_.front().at);
     if (!banner_deadlines_.empty()) consider(banner_deadlines_.front().at);
-    if (have_work() && !free_.empty()) {
+    if (have_work() && !free_.empty() && in_flight() < cap_) {
       if (paused_) consider(in_flight() > 0 ? TimePoint::max() : resume_at_);
       if (options_.rate > 0 && tokens_ < 1)
         consider(now + std::chrono::duration_cast<SteadyClock::duration>(
@@ -608,6 +618,8 @@ class ScanLoop {
   std::uint64_t decided_ = 0;
   std::vector<Slot> slots_;
   std::vector<unsigned> free_;
+  unsigned cap_ = ~0u;  // probes in flight at most, lowered after EMFILE
+  std::vector<core::FileDescriptor> reserve_;
   std::deque<Work> retry_;
   std::deque<Deadline> connect_deadlines_, banner_deadlines_;  // in deadline order
   std::vector<epoll_event> events_;

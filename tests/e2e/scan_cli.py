@@ -241,9 +241,13 @@ def families():
     r = kit("scan", f"[::1]:{p}", "--list")
     if expect_code("scan [::1]:port", r, 0):
         check_equal("scan [::1]:port --list", r.out, f"::1 {p}\n")
-    r = kit("scan", "-6", "localhost", "-p", str(p), "--list")
-    if expect_code("scan -6 localhost", r, 0):
-        check_equal("-6 localhost scans ::1", r.out, f"::1 {p}\n")
+    try:
+        socket.getaddrinfo("localhost", None, socket.AF_INET6)
+        r = kit("scan", "-6", "localhost", "-p", str(p), "--list")
+        if expect_code("scan -6 localhost", r, 0):
+            check_equal("-6 localhost scans ::1", r.out, f"::1 {p}\n")
+    except OSError:
+        print("skip: localhost has no IPv6 address here (/etc/hosts)")
     r = kit("scan", "-4", "::1", "-p", str(p))
     expect_code("-4 with an IPv6 literal is bad usage", r, 2)
     s6.close()
@@ -293,8 +297,11 @@ def whole_range_and_limits():
 
     spec2 = f"1-3000,{spec}"
     t0 = time.monotonic()
+    # (In the sanitizer build this also shows the scanner hands spare descriptors back at
+    # EMFILE: UBSan's vptr check needs a pipe, and without one it reports a false error.)
+    env = ENV
     proc = subprocess.run([harness._kit, "scan", "127.0.0.1", "-p", spec2, "--json", "--all"],
-                          capture_output=True, text=True, env=ENV, timeout=120,
+                          capture_output=True, text=True, env=env, timeout=120,
                           preexec_fn=low_limit, pass_fds=extra)
     for fd in extra:
         os.close(fd)
