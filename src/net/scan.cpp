@@ -172,7 +172,7 @@ ProbeResult classify(int error, int fd) {
     r.reason = "no-response";
     return r;
   }
-  if (auto icmp = icmp_reason(fd)) {
+  if (auto icmp = fd < 0 ? std::nullopt : icmp_reason(fd)) {
     r.reason = *icmp;
     if (r.reason == "port-unreach") {
       r.state = PortState::closed;
@@ -217,7 +217,15 @@ enum class Phase : std::uint8_t { idle, connecting, banner };
 struct Work {
   std::uint64_t index = 0;  // address * ports + port index
   unsigned attempt = 0;     // 0 for the first
+  int first_error = 0;      // set: asked again with IP_RECVERR after this error
 };
+
+// An error whose ICMP message says more: IPv4's EHOSTUNREACH is host unreachable or
+// administratively prohibited (codes 1, 10, 13), ENETUNREACH net unreachable or prohibited (0,
+// 9). ICMPv6's errnos already differ (admin-prohibited is EACCES).
+bool icmp_may_explain(int family, int error) {
+  return family == AF_INET && (error == EHOSTUNREACH || error == ENETUNREACH);
+}
 
 struct Slot {
   core::FileDescriptor fd;
@@ -294,7 +302,7 @@ class ScanLoop {
       retry_.pop_front();
       return w;
     }
-    return Work{next_++, 0};
+    return Work{next_++, 0, 0};
   }
 
   [[nodiscard]] const IpAddress& address_of(const Work& w) const {
@@ -361,11 +369,17 @@ class ScanLoop {
     s.banner.clear();
     s.probe_sent = 0;
     s.cross_connected = false;
-    const int on = 1;
-    if (family == AF_INET)
-      (void)::setsockopt(fd, SOL_IP, IP_RECVERR, &on, sizeof on);
-    else
-      (void)::setsockopt(fd, SOL_IPV6, IPV6_RECVERR, &on, sizeof on);
+    // IPv6 needs IPV6_RECVERR to hear an ICMPv6 error during the handshake at all (without it
+    // the kernel keeps it as a soft error and the connect times out). IPv4 hears them anyway;
+    // there IP_RECVERR, which tells admin-prohibited from host-unreach, is set only on a second
+    // connect after such an error: a setsockopt per port is a sixth of a loopback scan's calls.
+    if (family == AF_INET6 || w.first_error != 0) {
+      const int on = 1;
+      if (family == AF_INET)
+        (void)::setsockopt(fd, SOL_IP, IP_RECVERR, &on, sizeof on);
+      else
+        (void)::setsockopt(fd, SOL_IPV6, IPV6_RECVERR, &on, sizeof on);
+    }
     free_.pop_back();
     s.phase = Phase::connecting;
     if (::connect(fd, reinterpret_cast<const sockaddr*>(&s.target.storage), s.target.length) == 0) {
@@ -389,9 +403,20 @@ class ScanLoop {
       release(index);
       return error;
     }
-    s.rtt = elapsed(s);
-    decide(index, classify(error, fd));
+    failed(index, error);
     return 0;
+  }
+
+  // failed(slot, error): the connect ended in an error; one that an ICMP message may explain
+  // is asked again with IP_RECVERR (the same attempt), any other is the answer.
+  void failed(unsigned index, int error) {
+    Slot& s = slots_[index];
+    if (s.work.first_error == 0 && icmp_may_explain(s.target.storage.ss_family, error)) {
+      requeue(index, Work{s.work.index, s.work.attempt, error});
+      return;
+    }
+    s.rtt = elapsed(s);
+    decide(index, classify(error, s.fd.get()));
   }
 
   // A socket() that failed for a reason other than resources (EAFNOSUPPORT: no IPv6 here):
@@ -427,8 +452,7 @@ class ScanLoop {
       } else if (is_resource_errno(error)) {
         requeue(index, s.work);
       } else {
-        s.rtt = elapsed(s);
-        decide(index, classify(error, s.fd.get()));
+        failed(index, error);
       }
       return;
     }
@@ -537,8 +561,13 @@ class ScanLoop {
       connect_deadlines_.pop_front();
       Slot& s = slots_[d.slot];
       if (s.generation != d.generation || s.phase != Phase::connecting) continue;
+      if (s.work.first_error != 0) {  // no ICMP this time (rate limits): the first errno
+        s.rtt = elapsed(s);
+        decide(d.slot, classify(s.work.first_error, -1));
+        continue;
+      }
       if (s.work.attempt < options_.retries) {
-        requeue(d.slot, Work{s.work.index, s.work.attempt + 1});
+        requeue(d.slot, Work{s.work.index, s.work.attempt + 1, 0});
         continue;
       }
       s.rtt = elapsed(s);

@@ -353,6 +353,7 @@ NFT_RULES = """table inet scan_test {
     meta nfproto ipv4 tcp dport 1002 reject with icmp type admin-prohibited
     meta nfproto ipv6 tcp dport 1002 reject with icmpv6 type admin-prohibited
     tcp dport 1003 reject with tcp reset
+    meta nfproto ipv4 tcp dport 1004 reject with icmp type host-unreachable
   }
 }
 """
@@ -360,7 +361,7 @@ NFT_RULES = """table inet scan_test {
 NETNS_SCRIPT = """set -e
 ip link set lo up
 nft -f "$1"
-exec "$2" scan 127.0.0.1 ::1 -p 1000-1003 --all --json --timeout 400 --retries 1
+exec "$2" scan 127.0.0.1 ::1 -p 1000-1004 --all --json --timeout 400 --retries 1
 """
 
 
@@ -385,6 +386,9 @@ def netns(scratch):
                 1001: ("filtered", "no-response"),  # drop
                 1002: ("filtered", "admin-prohibited"),  # ICMP(v6) administratively prohibited
                 1003: ("closed", "conn-refused")}  # reject with tcp reset
+        # IPv4 only: ICMP host unreachable (kit asks again with IP_RECVERR to tell it from
+        # admin-prohibited, both EHOSTUNREACH); ::1 has no rule there and refuses.
+        want[1004] = ("filtered", "host-unreach") if host == "127.0.0.1" else want[1000]
         for p, w in want.items():
             check_equal(f"netns {host}:{p}", got.get((host, p)), w)
     # kit check in the same kind of namespace.
