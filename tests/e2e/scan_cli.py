@@ -155,6 +155,31 @@ def text_forms():
         s.close()
 
 
+def summary_on_a_terminal():
+    """The summary line goes to standard error only when it is a terminal."""
+    import pty
+    shut = bound_only()
+    primary, secondary = pty.openpty()
+    proc = subprocess.run([harness._kit, "scan", "127.0.0.1", "-p", str(port(shut))],
+                          stdout=subprocess.PIPE, stderr=secondary, env=ENV, timeout=60)
+    os.close(secondary)
+    err = b""
+    try:
+        while True:
+            chunk = os.read(primary, 4096)
+            if not chunk:
+                break
+            err += chunk
+    except OSError:  # EIO once the terminal's other side is closed and drained
+        pass
+    os.close(primary)
+    check_equal("summary on a terminal: exit", proc.returncode, 0)
+    text = err.decode().replace("\r\n", "\n")
+    check("summary on a terminal: N open, M closed, K filtered in T s",
+          text.startswith("0 open, 1 closed, 0 filtered in ") and text.endswith(" s\n"), text)
+    shut.close()
+
+
 def json_form():
     a, b = listener(), listener()
     shut = bound_only()
@@ -411,6 +436,7 @@ def main():
     harness.use(kit=str(pathlib.Path(opts.kit).resolve()), cwd=scratch, env=ENV)
     start = time.monotonic()
     text_forms()
+    summary_on_a_terminal()
     json_form()
     banners()
     families()
