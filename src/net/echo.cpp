@@ -447,3 +447,46 @@ Result<std::unique_ptr<EchoServer>> EchoServer::bind(const EchoOptions& options,
 }
 
 }  // namespace kit::net
+
+namespace kit::net {
+
+Result<std::string> echo_send(std::string_view host, std::uint16_t port, std::string_view message,
+                              const EchoSendOptions& options) {
+  using Clock = std::chrono::steady_clock;
+  const auto deadline = Clock::now() + options.timeout;
+  auto left = [&] {
+    return std::max(std::chrono::milliseconds(0),
+                    std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()));
+  };
+  if (options.udp) {
+    auto addresses = resolve(Target{std::string(host), std::string(host), port, std::nullopt});
+    if (!addresses) return tl::unexpected(addresses.error());
+    const Endpoint to{addresses->front(), port};
+    auto socket = UdpSocket::open(to.address.family);
+    if (!socket) return tl::unexpected(socket.error());
+    if (auto sent = socket->send_to(message, to); !sent) return tl::unexpected(sent.error());
+    auto reply = socket->receive_from(left());
+    if (!reply) return tl::unexpected(reply.error());
+    return std::move(reply->data);
+  }
+  auto stream = TcpStream::connect(host, port, left());
+  if (!stream) return tl::unexpected(stream.error());
+  if (auto sent = stream->send_all(message, left()); !sent) return tl::unexpected(sent.error());
+  if (auto closed = stream->shutdown_write(); !closed) return tl::unexpected(closed.error());
+  std::string reply;
+  std::array<char, 16 * 1024> buffer{};
+  while (reply.size() < options.max_reply) {
+    auto n = stream->read_some(buffer, left());
+    if (!n) {
+      // What came by the deadline, or before the server reset the connection, is the reply.
+      if (n.error().code == "net.timeout" || (n.error().code == "net.closed" && !reply.empty()))
+        break;
+      return tl::unexpected(n.error());
+    }
+    if (*n == 0) break;
+    reply.append(buffer.data(), *n);
+  }
+  return reply;
+}
+
+}  // namespace kit::net
