@@ -81,7 +81,16 @@ using PortList = std::vector<std::uint16_t>;
 [[nodiscard]] std::string describe_ports(const PortList& ports);
 
 // service_name(22) == "ssh": /etc/services as getservbyport(port, protocol) reads it (first
-// name listed for the port), else a built-in table of well-known ports; "" when unknown.
+// name listed for the port), else a built-in table of well-known ports; "" when unknown. An
+// empty protocol matches any (Python's getservbyport(port) without one, as the seed calls it).
 [[nodiscard]] std::string service_name(std::uint16_t port, std::string_view protocol = "tcp");
+
+namespace detail {
+// What service_name uses, exposed for tests: the lookup over a services file's text, and the
+// built-in table used when /etc/services is missing.
+[[nodiscard]] std::string service_name_in(std::string_view services_text, std::uint16_t port,
+                                          std::string_view protocol);
+[[nodiscard]] std::string builtin_service_name(std::uint16_t port);
+}  // namespace detail
 
 }  // namespace kit::net
