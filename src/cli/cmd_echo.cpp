@@ -5,6 +5,7 @@
 //                 [--threads N] [--reuse-port] [--quiet]
 //        kit echo send HOST:PORT [MESSAGE|-] [--udp] [--timeout S] [--raw]
 #include <poll.h>
+#include <sys/resource.h>
 
 #include <cstdio>
 #include <optional>
@@ -70,6 +71,11 @@ int run_server(const EchoCommandOptions& o) {
     options.prefix = *o.prefix;
   }
   const bool raw_tcp = options.mode == net::EchoMode::raw && !o.udp;
+  // A descriptor per client: allow as many clients as the hard limit lets us.
+  if (rlimit limit{}; ::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    (void)::setrlimit(RLIMIT_NOFILE, &limit);
+  }
 
   // Installed before the server threads start, so that they inherit the blocked-nothing mask
   // and the handler writes to the pipe we wait on.
