@@ -56,17 +56,16 @@ struct Client : std::enable_shared_from_this<Client> {
                       [self = shared_from_this()](const boost::system::error_code& ec, size_t) {
                         if (ec) return self->done(false);
                         self->reply.clear();
-                        asio::async_read(
-                            self->socket, asio::dynamic_buffer(self->reply),
-                            asio::transfer_exactly(self->expected.size()),
-                            [self](const boost::system::error_code& ec2, size_t) {
-                              if (ec2) return self->done(false);
-                              if (self->reply == self->expected)
-                                ok.fetch_add(1, std::memory_order_relaxed);
-                              else
-                                bad.fetch_add(1, std::memory_order_relaxed);
-                              self->next();
-                            });
+                        asio::async_read(self->socket, asio::dynamic_buffer(self->reply),
+                                         asio::transfer_exactly(self->expected.size()),
+                                         [self](const boost::system::error_code& ec2, size_t) {
+                                           if (ec2) return self->done(false);
+                                           if (self->reply == self->expected)
+                                             ok.fetch_add(1, std::memory_order_relaxed);
+                                           else
+                                             bad.fetch_add(1, std::memory_order_relaxed);
+                                           self->next();
+                                         });
                       });
   }
 
