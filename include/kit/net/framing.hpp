@@ -29,7 +29,9 @@ class LineFramer {
   // next(): the next whole line, nullopt until one is complete; net.line_too_long when a line
   // passes max_line (the framer is then unusable: the stream has no sync point).
   [[nodiscard]] Result<std::optional<std::string>> next();
-  // finish(): at end of stream, the last unterminated line if there is one.
+  // finish(): at end of stream, the last unterminated line if there is one (a trailing CR
+  // dropped, as from a CRLF line); nullopt too when that line is past max_line or the framer
+  // already failed. The framer is empty afterwards.
   [[nodiscard]] std::optional<std::string> finish();
   [[nodiscard]] std::size_t buffered() const { return buffer_.size() - start_; }
 
@@ -38,12 +40,14 @@ class LineFramer {
   std::string buffer_;
   std::size_t start_ = 0;    // consumed prefix of buffer_
   std::size_t scanned_ = 0;  // bytes after start_ known to hold no LF
+  bool broken_ = false;      // a line was too long: no sync point left
 };
 
 // LengthPrefixFramer: each message is a 4-byte big-endian length, then that many bytes.
 class LengthPrefixFramer {
  public:
   explicit LengthPrefixFramer(std::size_t max_message = 16 << 20) : max_message_(max_message) {}
+  // frame(payload): the header and the payload (a payload must be under 4 GiB).
   [[nodiscard]] static std::string frame(std::string_view payload);
   void feed(std::string_view bytes);
   // next(): the next whole message; net.frame_too_large when a header announces more than
@@ -51,6 +55,7 @@ class LengthPrefixFramer {
   [[nodiscard]] Result<std::optional<std::string>> next();
   // finish(): at end of stream: ok when nothing is left, net.truncated when a message is cut.
   [[nodiscard]] Result<void> finish() const;
+  [[nodiscard]] std::size_t buffered() const { return buffer_.size() - start_; }
 
  private:
   std::size_t max_message_;

@@ -60,7 +60,9 @@ class TcpStream {
 
  private:
   core::FileDescriptor fd_;
-  std::string pending_;  // read ahead by read_line, served first by every read
+  std::string pending_;              // read ahead by read_line, served first by every read
+  std::size_t pending_start_ = 0;    // bytes of pending_ already handed out
+  std::size_t pending_scanned_ = 0;  // bytes after pending_start_ known to hold no LF
 };
 
 struct ListenOptions {
