@@ -14,6 +14,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <utility>  // before Asio: its awaitable.hpp uses std::exchange without it
 #include <vector>
 
 #include <boost/asio.hpp>
@@ -26,8 +27,8 @@ using tcp = asio::ip::tcp;
 std::atomic<long> ok{0}, bad{0}, finished{0};
 
 struct Client : std::enable_shared_from_this<Client> {
-  Client(asio::io_context& io, int id, int lines, bool upper)
-      : socket(asio::make_strand(io)), id(id), lines(lines), upper(upper) {}
+  Client(asio::io_context& io, int client_id, int line_count, bool upper_case)
+      : socket(asio::make_strand(io)), id(client_id), lines(line_count), upper(upper_case) {}
 
   void start(const tcp::endpoint& to) {
     socket.async_connect(to, [self = shared_from_this(), to](const boost::system::error_code& ec) {
