@@ -82,7 +82,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
  private:
   void read();
-  void on_read(const error_code& ec, std::size_t n);
+  void on_readable(const error_code& ec);
+  void on_read(const error_code& ec, std::string_view bytes);
   void take(std::string_view bytes);
   void take_line(std::string_view line);
   void enqueue(std::string_view bytes) { outbox_.append(bytes); }
@@ -94,7 +95,6 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Server& server_;
   tcp::socket socket_;
   Endpoint peer_;
-  std::array<char, read_size> buffer_{};
   std::string lines_;         // bytes of an unfinished line (line modes)
   std::size_t scanned_ = 0;   // bytes of lines_ known to hold no LF
   bool split_line_ = false;   // the current line has been answered in pieces already
@@ -288,27 +288,45 @@ class Server final : public EchoServer {
 };
 
 void Connection::start() {
+  error_code ec;
+  socket_.non_blocking(true, ec);  // read_some after the readiness wait never blocks
   if (server_.options().mode == EchoMode::chat) server_.joined(shared_from_this());
   server_.emit(EchoEvent::Kind::connected, peer_);
   asio::dispatch(socket_.get_executor(), [self = shared_from_this()] { self->read(); });
 }
 
+// An idle client costs no read buffer: wait until the socket is readable, then read into the
+// thread's buffer (10,000 idle clients would otherwise hold 160 MB of them).
 void Connection::read() {
   if (closed_ || read_closed_ || reading_) return;
   reading_ = true;
-  socket_.async_read_some(
-      asio::buffer(buffer_),
-      [self = shared_from_this()](const error_code& ec, std::size_t n) { self->on_read(ec, n); });
+  socket_.async_wait(tcp::socket::wait_read,
+                     [self = shared_from_this()](const error_code& ec) { self->on_readable(ec); });
 }
 
-void Connection::on_read(const error_code& ec, std::size_t n) {
+void Connection::on_readable(const error_code& ec) {
   reading_ = false;
   if (closed_) return;
+  if (ec) {
+    finish();
+    return;
+  }
+  thread_local std::array<char, read_size> buffer;
+  error_code read_ec;
+  const std::size_t n = socket_.read_some(asio::buffer(buffer), read_ec);
+  if (read_ec == asio::error::would_block || read_ec == asio::error::try_again) {
+    read();  // a spurious wakeup
+    return;
+  }
+  on_read(read_ec, std::string_view(buffer.data(), n));
+}
+
+void Connection::on_read(const error_code& ec, std::string_view bytes) {
   if (ec && ec != asio::error::eof) {  // reset, or closed under us
     finish();
     return;
   }
-  take(std::string_view(buffer_.data(), n));
+  take(bytes);
   if (ec == asio::error::eof) {
     read_closed_ = true;
     if (server_.options().mode != EchoMode::raw && !lines_.empty()) {
