@@ -3,6 +3,7 @@
 // One line in flight per client, so servers that answer per recv (the seed's threaded server)
 // and per line (kit echo --upper, asyncio) see the same traffic.
 //
+// Connects are started `connecting` at a time, each client starting its lines once connected.
 // usage: echo_load HOST PORT CLIENTS LINES [upper|raw] [THREADS]
 // prints: clients=C lines=L ok=N bad=B seconds=S lines_per_s=R; exit 1 when any reply is wrong.
 #include <sys/resource.h>
@@ -25,6 +26,13 @@ namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
 std::atomic<long> ok{0}, bad{0}, finished{0};
+std::atomic<bool> reported{false};
+
+// At most `connecting` connects in flight: the seed's listen(10) drops a burst of SYNs, and its
+// clients then stall on retransmits or reset. Every server is connected to the same way.
+constexpr int connecting = 8;
+struct Launcher;
+Launcher* launcher = nullptr;
 
 struct Client : std::enable_shared_from_this<Client> {
   Client(asio::io_context& io, int client_id, int line_count, bool upper_case)
@@ -44,6 +52,7 @@ struct Client : std::enable_shared_from_this<Client> {
         return;
       }
       self->socket.set_option(tcp::no_delay(true));
+      self->connected();
       self->next();
     });
   }
@@ -55,12 +64,12 @@ struct Client : std::enable_shared_from_this<Client> {
     ++sent;
     asio::async_write(socket, asio::buffer(line),
                       [self = shared_from_this()](const boost::system::error_code& ec, size_t) {
-                        if (ec) return self->done(false);
+                        if (ec) return self->done(false, "write");
                         self->reply.clear();
                         asio::async_read(self->socket, asio::dynamic_buffer(self->reply),
                                          asio::transfer_exactly(self->expected.size()),
                                          [self](const boost::system::error_code& ec2, size_t) {
-                                           if (ec2) return self->done(false);
+                                           if (ec2) return self->done(false, "read");
                                            if (self->reply == self->expected)
                                              ok.fetch_add(1, std::memory_order_relaxed);
                                            else
@@ -76,8 +85,15 @@ struct Client : std::enable_shared_from_this<Client> {
     return s;
   }
 
-  void done(bool clean) {
-    if (!clean) bad.fetch_add(lines - sent + 1, std::memory_order_relaxed);
+  void connected();
+
+  void done(bool clean, const char* why = "connect") {
+    if (!clean) {
+      bad.fetch_add(lines - sent + 1, std::memory_order_relaxed);
+      if (!reported.exchange(true))
+        std::fprintf(stderr, "echo_load: client %d: %s failed\n", id, why);
+    }
+    connected();  // a client that failed to connect lets the next one start
     boost::system::error_code ec;
     socket.close(ec);
     finished.fetch_add(1);
@@ -85,9 +101,30 @@ struct Client : std::enable_shared_from_this<Client> {
 
   tcp::socket socket;
   int id, lines, sent = 0, retries = 0;
+  bool counted = false;
   bool upper;
   std::string line, expected, reply;
 };
+
+// Starts the clients' connects, `connecting` at a time.
+struct Launcher {
+  asio::io_context& io;
+  tcp::endpoint to;
+  int clients, lines;
+  bool upper;
+  std::atomic<int> next{0};
+  void launch() {
+    const int i = next.fetch_add(1);
+    if (i < clients) std::make_shared<Client>(io, i, lines, upper)->start(to);
+  }
+};
+
+void Client::connected() {
+  if (!counted) {
+    counted = true;
+    launcher->launch();
+  }
+}
 
 }  // namespace
 
@@ -108,7 +145,9 @@ int main(int argc, char** argv) {
   const int threads = argc >= 7 ? std::atoi(argv[6]) : 1;
   asio::io_context io;
   const auto start = std::chrono::steady_clock::now();
-  for (int i = 0; i < clients; ++i) std::make_shared<Client>(io, i, lines, upper)->start(to);
+  Launcher start_clients{io, to, clients, lines, upper};
+  launcher = &start_clients;
+  for (int i = 0; i < connecting; ++i) start_clients.launch();
   std::vector<std::thread> pool;
   for (int i = 1; i < threads; ++i) pool.emplace_back([&] { io.run(); });
   io.run();
