@@ -16,6 +16,7 @@
 //   t.join();
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -69,6 +70,22 @@ class EchoServer {
   // stop(): from any thread; run() returns once in-flight handlers finish.
   virtual void stop() = 0;
 };
+
+// The seed's clients, as `kit echo send` runs them.
+struct EchoSendOptions {
+  bool udp = false;
+  // The whole exchange's deadline: over TCP, reading stops here (what came is the reply);
+  // over UDP no reply by then is net.timeout.
+  std::chrono::milliseconds timeout{5000};
+  std::size_t max_reply = 64 << 20;  // TCP: stop reading past this many bytes
+};
+
+// echo_send(host, port, message): over TCP, connects, sends, half-closes (SHUT_WR) and returns
+// everything the server sends until it closes or the timeout passes (the FAQ: never one
+// recv); over UDP, one datagram out and the one reply.
+[[nodiscard]] Result<std::string> echo_send(std::string_view host, std::uint16_t port,
+                                            std::string_view message,
+                                            const EchoSendOptions& options = {});
 
 // python_address(endpoint): the address tuple as Python prints it: "('127.0.0.1', 50312)",
 // "('::1', 50312, 0, 0)" (the seed's servers print `addr` from accept/recvfrom).
