@@ -45,9 +45,7 @@ Error usage(std::string message) {
   return make_error(ErrorKind::invalid_argument, "check.usage", std::move(message));
 }
 
-int bad_usage(Error error) {
-  // The parsers put the column in the message already.
-  if (error.message.find("(column ") != std::string::npos) error.position.reset();
+int bad_usage(const Error& error) {
   (void)core::report_error("check", error);
   return core::exit_usage;
 }

@@ -52,9 +52,7 @@ Error usage(std::string message) {
   return make_error(ErrorKind::invalid_argument, "scan.usage", std::move(message));
 }
 
-int bad_usage(Error error) {
-  // The parsers put the column in the message already.
-  if (error.message.find("(column ") != std::string::npos) error.position.reset();
+int bad_usage(const Error& error) {
   (void)core::report_error("scan", error);
   return core::exit_usage;
 }

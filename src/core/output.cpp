@@ -30,7 +30,9 @@ int exit_code(const Error& error) {
 
 int report_error(std::string_view command, const Error& error) {
   std::string where;
-  if (error.position)
+  // A message about an argument names its column itself ("ports: 5-3: ... (column 1)").
+  if (error.position &&
+      !error.message.ends_with(fmt::format("(column {})", error.position->column)))
     where = fmt::format(" (line {}, column {})", error.position->line, error.position->column);
   else if (error.offset)
     where = fmt::format(" (at byte {})", *error.offset);
