@@ -45,9 +45,6 @@ struct ScanCommandOptions {
   std::optional<std::string> probe, expect_open;
 };
 
-constexpr std::uint64_t address_limit = 65536;           // more needs --force
-constexpr std::uint64_t forced_address_limit = 1 << 24;  // what memory allows even then
-
 Error usage(std::string message) {
   return make_error(ErrorKind::invalid_argument, "scan.usage", std::move(message));
 }
@@ -144,32 +141,11 @@ int run_scan(const ScanCommandOptions& o) {
   ScanCommandOptions shown = o;
   shown.banner = options.banner;
 
-  // Every target is checked before anything is scanned: a typo fails fast.
-  struct Job {
-    net::Target target;
-    std::vector<net::IpAddress> addresses;
-    net::PortList ports;
-  };
-  std::vector<Job> jobs;
   const auto families = o.v4   ? net::FamilyPreference::v4
                         : o.v6 ? net::FamilyPreference::v6
                                : net::FamilyPreference::any;
-  for (const std::string& text : o.targets) {
-    auto target = net::parse_target(text);
-    if (!target) return bad_usage(naming(target.error(), text));
-    if (target->address_count() > address_limit && !o.force)
-      return bad_usage(usage(fmt::format("{}: {} addresses; more than 65,536 needs --force", text,
-                                         target->address_count())));
-    auto addresses =
-        net::resolve(*target, families, o.force ? forced_address_limit : address_limit);
-    if (!addresses) return bad_usage(naming(addresses.error(), target->host));
-    if (addresses->empty()) return bad_usage(usage(fmt::format("{}: no address", text)));
-    // A name scans its first address (IPv4 first), as nmap and the seed's connect() do.
-    if (!target->prefix && addresses->size() > 1) addresses->resize(1);
-    Job job{*target, std::move(*addresses), *ports};
-    if (target->port) job.ports = {*target->port};
-    jobs.push_back(std::move(job));
-  }
+  auto jobs = net::plan_scan(o.targets, *ports, families, o.force);
+  if (!jobs) return bad_usage(jobs.error());
 
   // The service table is read now, while descriptors are plenty: read first in the middle of a
   // scan, /etc/services could meet EMFILE and leave only the built-in table for the run.
@@ -179,7 +155,7 @@ int run_scan(const ScanCommandOptions& o) {
   net::ScanSummary total;
   std::size_t hosts = 0, probed = 0;
   bool mismatch = false;
-  for (const Job& job : jobs) {
+  for (const net::ScanJob& job : *jobs) {
     const bool single = job.addresses.size() == 1 && !job.target.prefix;
     const std::string range = net::describe_ports(job.ports);
     std::map<net::IpAddress, HostBlock> blocks;

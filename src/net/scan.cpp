@@ -705,6 +705,38 @@ Result<ProbeResult> probe(const Endpoint& endpoint, std::chrono::milliseconds ti
   return *out;
 }
 
+Result<std::vector<ScanJob>> plan_scan(const std::vector<std::string>& targets,
+                                       const PortList& ports, FamilyPreference families,
+                                       bool force) {
+  constexpr std::uint64_t address_limit = 65536;           // more needs force
+  constexpr std::uint64_t forced_address_limit = 1 << 24;  // what memory allows even then
+  // An error that does not name its text yet gets it in front.
+  auto naming = [](Error error, std::string_view text) {
+    if (error.message.find(text) == std::string::npos &&
+        error.message.find("(column ") == std::string::npos)
+      error.message = fmt::format("{}: {}", text, error.message);
+    return tl::unexpected(std::move(error));
+  };
+  std::vector<ScanJob> jobs;
+  for (const std::string& text : targets) {
+    auto target = parse_target(text);
+    if (!target) return naming(target.error(), text);
+    if (target->address_count() > address_limit && !force)
+      return fail(ErrorKind::invalid_argument, "net.too_many",
+                  fmt::format("{}: {} addresses; more than 65,536 needs --force", text,
+                              target->address_count()));
+    auto addresses = resolve(*target, families, force ? forced_address_limit : address_limit);
+    if (!addresses) return naming(addresses.error(), target->host);
+    if (addresses->empty())
+      return fail(ErrorKind::not_found, "net.resolve", fmt::format("{}: no address", text));
+    if (!target->prefix && addresses->size() > 1) addresses->resize(1);
+    ScanJob job{*target, std::move(*addresses), ports};
+    if (target->port) job.ports = {*target->port};
+    jobs.push_back(std::move(job));
+  }
+  return jobs;
+}
+
 Result<std::string> parse_probe(std::string_view escaped) {
   std::string out;
   out.reserve(escaped.size());

@@ -315,3 +315,29 @@ TEST(Scanner, SilentServerGivesAnEmptyBannerAfterTheTimeout) {
   EXPECT_EQ(result->state, net::PortState::open);
   EXPECT_EQ(result->banner, "");
 }
+
+TEST(PlanScan, TargetsResolvedBeforeAnyScan) {
+  const net::PortList ports = {22, 80};
+  auto jobs = net::plan_scan({"127.0.0.1", "[::1]:8080", "127.0.0.0/30"}, ports,
+                             net::FamilyPreference::any, false);
+  ASSERT_TRUE(jobs) << jobs.error().message;
+  ASSERT_EQ(jobs->size(), 3u);
+  EXPECT_EQ((*jobs)[0].addresses.size(), 1u);
+  EXPECT_EQ((*jobs)[0].ports, ports);
+  EXPECT_EQ((*jobs)[1].addresses[0].to_string(), "::1");
+  EXPECT_EQ((*jobs)[1].ports, net::PortList{8080});  // host:port: that port only
+  EXPECT_EQ((*jobs)[2].addresses.size(), 4u);
+  EXPECT_EQ((*jobs)[2].addresses[3].to_string(), "127.0.0.3");
+}
+
+TEST(PlanScan, ABadTargetOrTooLargeABlockFailsFirst) {
+  auto bad = net::plan_scan({"127.0.0.1", "127.0.0.1:0"}, {80}, net::FamilyPreference::any, false);
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("127.0.0.1:0"), std::string::npos) << bad.error().message;
+  auto big = net::plan_scan({"10.0.0.0/8"}, {80}, net::FamilyPreference::any, false);
+  ASSERT_FALSE(big);
+  EXPECT_EQ(big.error().code, "net.too_many");
+  EXPECT_NE(big.error().message.find("needs --force"), std::string::npos);
+  auto v6only = net::plan_scan({"127.0.0.1"}, {80}, net::FamilyPreference::v6, false);
+  EXPECT_FALSE(v6only);
+}

@@ -82,6 +82,20 @@ class Scanner {
 [[nodiscard]] unsigned default_concurrency();
 [[nodiscard]] unsigned cap_concurrency(unsigned wanted);
 
+// One target of a scan, resolved: its addresses and the ports to probe on each.
+struct ScanJob {
+  Target target;
+  std::vector<IpAddress> addresses;  // a name: its first address (IPv4 first), as nmap does
+  PortList ports;                    // "host:port": that port only, whatever was asked
+};
+
+// plan_scan(targets, ports, families, force): every target parsed and resolved before anything
+// is scanned, so that a typo fails fast. A block of more than 65,536 addresses is
+// net.too_many unless force (then up to 2^24). Errors name the target text.
+[[nodiscard]] Result<std::vector<ScanJob>> plan_scan(const std::vector<std::string>& targets,
+                                                     const PortList& ports,
+                                                     FamilyPreference families, bool force);
+
 // parse_probe("GET / HTTP/1.0\r\n\r\n"): C escapes \r \n \t \0 \\ \xNN; net.bad_probe with
 // the column of a bad escape.
 [[nodiscard]] Result<std::string> parse_probe(std::string_view escaped);
