@@ -1,0 +1,78 @@
+// kit/fs.hpp — the cross-platform tutorial's file habits, once for every module: write a file
+// so that a crash never leaves it empty or half-written, and temporary files and folders that
+// clean up after themselves (Python's tempfile).
+//
+// atomic_write writes a unique temporary file beside the target, syncs it, renames it over the
+// target and syncs the folder: a reader sees the old bytes or the new ones, never a mix, and a
+// power cut after it returns keeps the new ones. An existing file keeps its mode; a symbolic
+// link is written through to its target (the link stays a link).
+//
+// Example:
+//   if (auto ok = kit::fs::atomic_write("settings.json", text, 0600); !ok)
+//     return report(ok.error());   // fs.write, with the path and the reason
+//
+//   auto dir = kit::fs::TempDir::create("kit-test-");   // removed with everything in it
+//   kit::fs::TempFile scratch = *kit::fs::TempFile::create(dir->path());
+//   scratch.keep();                                      // ... unless kept
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <string_view>
+
+#include "kit/core/error.hpp"
+
+namespace kit::fs {
+
+// atomic_write(path, bytes, mode): `mode` is for a new file (an existing one keeps its own);
+// errors are fs.write (ErrorKind::io) naming the path. The temporary file never outlives a
+// failed call.
+[[nodiscard]] Result<void> atomic_write(const std::string& path, std::string_view bytes,
+                                        mode_t mode = 0644);
+
+// TempFile: a new, empty file (mode 0600) in `dir` (default: $TMPDIR or /tmp), removed when
+// this goes unless keep() was called.
+class TempFile {
+ public:
+  [[nodiscard]] static Result<TempFile> create(const std::string& dir = {},
+                                               std::string_view prefix = "kit-");
+  TempFile(TempFile&& other) noexcept;
+  TempFile& operator=(TempFile&& other) noexcept;
+  TempFile(const TempFile&) = delete;
+  TempFile& operator=(const TempFile&) = delete;
+  ~TempFile();
+
+  [[nodiscard]] const std::string& path() const { return path_; }
+  void keep() { keep_ = true; }
+
+ private:
+  TempFile() = default;
+  std::string path_;
+  bool keep_ = false;
+};
+
+// TempDir: a new folder (mode 0700), removed with all it holds when this goes unless keep().
+class TempDir {
+ public:
+  [[nodiscard]] static Result<TempDir> create(std::string_view prefix = "kit-",
+                                              const std::string& parent = {});
+  TempDir(TempDir&& other) noexcept;
+  TempDir& operator=(TempDir&& other) noexcept;
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  ~TempDir();
+
+  [[nodiscard]] const std::string& path() const { return path_; }
+  void keep() { keep_ = true; }
+
+ private:
+  TempDir() = default;
+  std::string path_;
+  bool keep_ = false;
+};
+
+// temp_directory(): $TMPDIR when set and not empty, else /tmp (as tempfile.gettempdir()).
+[[nodiscard]] std::string temp_directory();
+
+}  // namespace kit::fs
