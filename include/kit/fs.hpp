@@ -1,6 +1,7 @@
 // kit/fs.hpp — the cross-platform tutorial's file habits, once for every module: write a file
 // so that a crash never leaves it empty or half-written, and temporary files and folders that
-// clean up after themselves (Python's tempfile).
+// clean up after themselves (Python's tempfile), shutil.which, and text read as Python's text
+// mode reads it (universal newlines, no byte order mark).
 //
 // atomic_write writes a unique temporary file beside the target, syncs it, renames it over the
 // target and syncs the folder: a reader sees the old bytes or the new ones, never a mix, and a
@@ -18,6 +19,7 @@
 
 #include <sys/types.h>
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -74,5 +76,19 @@ class TempDir {
 
 // temp_directory(): $TMPDIR when set and not empty, else /tmp (as tempfile.gettempdir()).
 [[nodiscard]] std::string temp_directory();
+
+// which(name, path): the first executable file called `name` in the folders of `path`
+// (default: $PATH; unset: /bin:/usr/bin), as shutil.which on POSIX: a name with a slash is
+// checked as it is, an empty entry is the current folder, folders are skipped. The Windows
+// flavour (PATHEXT) comes with PurePath.
+[[nodiscard]] std::optional<std::string> which(std::string_view name,
+                                               std::optional<std::string_view> path = {});
+
+// universal_newlines(text): CRLF and lone CR become LF and a UTF-8 byte order mark at the start
+// goes, as Python's text mode reads (newline=None, encoding="utf-8-sig").
+[[nodiscard]] std::string universal_newlines(std::string_view text);
+
+// read_text(path): a user's text file through universal_newlines ("-": standard input).
+[[nodiscard]] Result<std::string> read_text(const std::string& path);
 
 }  // namespace kit::fs
