@@ -362,7 +362,9 @@ TEST(RetryCommand, ACommandThatCannotStartOrWasInterruptedIsNotRepeated) {
 // ---- InterruptibleClock -----------------------------------------------------------------------
 
 // The e2e test's SIGTERM during a 20 s wait: the signal pipe cuts the sleep short. A sleep that
-// was not cut short lasts its whole time, so the bound below cannot hold by chance.
+// was not cut short lasts its whole time, so the bound below cannot hold by chance. This is the
+// one test that sleeps for real (3 ms in all): the clock under test is the real one, whose
+// sleep is what a signal must cut short; everything else in this file runs on a ManualClock.
 TEST(InterruptibleClock, ASignalCutsTheSleepShort) {
   auto signals = core::SignalPipe::install({SIGTERM});
   ASSERT_TRUE(signals);
