@@ -30,6 +30,9 @@ packages=(
   # net: Boost.Asio (headers; linked PRIVATE into kit::net); nmap is kit scan's peer in tests and
   # bench, nftables and iproute2 make the drop/reject rules of the scan tests in a namespace
   libboost-dev nmap nftables iproute2 netbase
+  # config: platformdirs 2.6 is the reference of tests/diff (for /usr/bin/python3), the official
+  # JSON-Schema-Test-Suite the test of kit::config::Schema
+  python3-platformdirs json-schema-test-suite
 )
 if [ "${1:-}" = fuzz ]; then
   packages+=(clang libclang-rt-14-dev)  # libFuzzer targets (tests/fuzz): make test, make fuzz

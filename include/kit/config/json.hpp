@@ -1,0 +1,24 @@
+// kit/config/json.hpp — the JSON document type of kit::config, and reading one from user text.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "kit/core/error.hpp"
+
+namespace kit::config {
+
+// Objects keep their keys in insertion order (a file's order survives a set).
+using Json = nlohmann::ordered_json;
+
+// parse_document(text, source): a JSON document from a user's file (CRLF and a UTF-8 byte
+// order mark accepted). Errors: config.corrupt (malformed_input) naming `source` with the
+// line:column of the problem.
+[[nodiscard]] Result<Json> parse_document(std::string_view text, std::string_view source);
+
+// to_text(value): 2-space indent, LF line ends, a final newline (how the store writes).
+[[nodiscard]] std::string to_text(const Json& value);
+
+}  // namespace kit::config

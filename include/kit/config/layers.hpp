@@ -1,0 +1,2 @@
+// kit/config/layers.hpp — placeholder (issue 17).
+#pragma once

@@ -1,0 +1,2 @@
+// kit/config/merge.hpp — placeholder (issue 17).
+#pragma once

@@ -1,0 +1,2 @@
+// kit/config/store.hpp — placeholder (issue 17).
+#pragma once
