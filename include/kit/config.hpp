@@ -18,6 +18,7 @@
 
 #include "kit/config/dirs.hpp"
 #include "kit/config/json.hpp"
+#include "kit/config/key.hpp"
 #include "kit/config/layers.hpp"
 #include "kit/config/merge.hpp"
 #include "kit/config/schema.hpp"

@@ -19,11 +19,15 @@
 
 #include <sys/types.h>
 
+#include <chrono>
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "kit/core/clock.hpp"
 #include "kit/core/error.hpp"
+#include "kit/core/file.hpp"
 
 namespace kit::fs {
 
@@ -32,6 +36,29 @@ namespace kit::fs {
 // failed call.
 [[nodiscard]] Result<void> atomic_write(const std::string& path, std::string_view bytes,
                                         mode_t mode = 0644);
+
+// remove_stale_temps(path): removes the temporary files that an atomic_write of `path` killed
+// midway left beside its target (`.<name>.tmp-XXXXXX`); the number removed. Only safe while no
+// other writer of `path` is running: call it holding the writers' FileLock.
+[[nodiscard]] Result<std::size_t> remove_stale_temps(const std::string& path);
+
+// FileLock: an exclusive flock(2) on a lock file (created 0600 when missing), released when this
+// goes. Writers of one file agree on a lock file beside it (`<file>.lock`) rather than locking
+// the file itself, whose inode a rename replaces. acquire() waits up to `timeout` (polling with
+// a short backoff on `clock`); fs.lock_timeout when another holder keeps it, fs.lock when the
+// lock file cannot be opened.
+class FileLock {
+ public:
+  [[nodiscard]] static Result<FileLock> acquire(const std::string& lock_path,
+                                                std::chrono::milliseconds timeout,
+                                                core::Clock& clock = core::steady_clock());
+  [[nodiscard]] const std::string& path() const { return path_; }
+
+ private:
+  FileLock() = default;
+  std::string path_;
+  core::FileDescriptor fd_;
+};
 
 // TempFile: a new, empty file (mode 0600) in `dir` (default: $TMPDIR or /tmp), removed when
 // this goes unless keep() was called.

@@ -1,4 +1,6 @@
 // JSON documents from user files: CRLF and a BOM accepted, errors with line:column.
+#include <algorithm>
+
 #include <fmt/core.h>
 
 #include "kit/config/json.hpp"
@@ -24,11 +26,39 @@ TextPosition position_of(std::string_view text, std::size_t offset) {
   return where;
 }
 
+// The deepest nesting of arrays and objects in `text` (strings skipped). nlohmann parses any
+// depth, but copying, dumping and destroying recurse: a hostile file must not overflow the stack.
+std::size_t nesting_depth(std::string_view text) {
+  std::size_t depth = 0;
+  std::size_t deepest = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      deepest = std::max(deepest, ++depth);
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
 }  // namespace
 
 Result<Json> parse_document(std::string_view text, std::string_view source) {
   // Line ends and a BOM are a file's encoding, not its content: read as Python's text mode does.
   const std::string clean = fs::universal_newlines(text);
+  if (nesting_depth(clean) > max_depth)
+    return fail(ErrorKind::malformed_input, "config.corrupt",
+                fmt::format("{}: nested more than {} levels deep", source, max_depth));
   try {
     return Json::parse(clean);
   } catch (const Json::parse_error& e) {

@@ -81,4 +81,24 @@ Result<void> atomic_write(const std::string& path, std::string_view bytes, mode_
   return {};
 }
 
+Result<std::size_t> remove_stale_temps(const std::string& path) {
+  auto target = write_target(path);
+  if (!target) return tl::unexpected(target.error());
+  const std::filesystem::path file(*target);
+  std::filesystem::path dir = file.parent_path();
+  if (dir.empty()) dir = ".";
+  // mkostemp's six characters follow the prefix atomic_write gives its temporary files.
+  const std::string prefix = "." + file.filename().string() + ".tmp-";
+  std::size_t removed = 0;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.size() == prefix.size() + 6 && name.starts_with(prefix) &&
+        ::unlink(entry.path().c_str()) == 0)
+      ++removed;
+  }
+  if (ec) return write_error(path, "cannot list its folder", ec.value());
+  return removed;
+}
+
 }  // namespace kit::fs

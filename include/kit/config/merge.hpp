@@ -1,2 +1,24 @@
-// kit/config/merge.hpp — placeholder (issue 17).
+// kit/config/merge.hpp — JSON Merge Patch (RFC 7396): how every config layer applies.
+//
+// A patch that is an object merges member by member (recursively); a null member deletes; any
+// other patch (an array, a scalar) replaces the target whole. The inputs are never changed: the
+// copy tutorial's create_env_config without the deepcopy bookkeeping.
+//
+// Example:
+//   Json base = {{"database", {{"host", "localhost"}, {"port", 5432}}}, {"debug", true}};
+//   Json prod = {{"database", {{"host", "prod-db.internal"}}}, {"debug", nullptr}};
+//   Json merged = kit::config::merge_patch(base, prod);
+//   // {"database": {"host": "prod-db.internal", "port": 5432}}; base is as it was
 #pragma once
+
+#include "kit/config/json.hpp"
+
+namespace kit::config {
+
+// merge_patch(target, patch): RFC 7396 MergePatch(Target, Patch) as a new document.
+[[nodiscard]] Json merge_patch(const Json& target, const Json& patch);
+
+// apply_merge_patch(target, patch): the same, in place (no copy of the target).
+void apply_merge_patch(Json& target, const Json& patch);
+
+}  // namespace kit::config
