@@ -1,6 +1,11 @@
 // JSON documents from user files: CRLF and a BOM accepted, errors with line:column.
 #include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <cstdint>
 
+#include <fast_float/fast_float.h>
 #include <fmt/core.h>
 
 #include "kit/config/json.hpp"
@@ -65,12 +70,13 @@ Result<Json> parse_document(std::string_view text, std::string_view source) {
     // nlohmann's byte is 1-based and points one past the offending character.
     const std::size_t offset = e.byte > 0 ? e.byte - 1 : 0;
     const TextPosition where = position_of(clean, offset);
+    // nlohmann's what(): "[json.exception.parse_error.101] parse error at line 2, column 1:
+    // syntax error while parsing value - unexpected end of input; expected ..."; keep the end.
     std::string what = e.what();
-    if (auto colon = what.rfind(": "); colon != std::string::npos) what = what.substr(colon + 2);
+    if (auto dash = what.rfind(" - "); dash != std::string::npos) what = what.substr(dash + 3);
     return fail_at(
         ErrorKind::malformed_input, "config.corrupt",
-        fmt::format("{}:{}:{}: not valid JSON ({})", source, where.line, where.column, what),
-        where);
+        fmt::format("{}:{}:{}: not valid JSON: {}", source, where.line, where.column, what), where);
   }
 }
 
@@ -78,6 +84,66 @@ std::string to_text(const Json& value) {
   std::string text = value.dump(2, ' ', /*ensure_ascii=*/false, Json::error_handler_t::strict);
   text += '\n';
   return text;
+}
+
+Result<ValueType> parse_value_type(std::string_view name) {
+  if (name == "string") return ValueType::string;
+  if (name == "int") return ValueType::integer;
+  if (name == "float") return ValueType::number;
+  if (name == "bool") return ValueType::boolean;
+  if (name == "json") return ValueType::json;
+  return fail(ErrorKind::invalid_argument, "config.bad_type",
+              fmt::format("bad type '{}': string, int, float, bool or json", name));
+}
+
+Json loose_value(std::string_view text) {
+  Json value = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (value.is_discarded()) return Json(std::string(text));
+  return value;
+}
+
+Result<Json> parse_value(std::string_view text, ValueType type) {
+  auto bad = [&](std::string_view want) {
+    return fail(ErrorKind::invalid_argument, "config.bad_value",
+                fmt::format("'{}' is not {}", text, want));
+  };
+  switch (type) {
+    case ValueType::loose:
+      return loose_value(text);
+    case ValueType::string:
+      return Json(std::string(text));
+    case ValueType::integer: {
+      std::int64_t n = 0;
+      const char* end = text.data() + text.size();
+      const char* first = text.starts_with('+') ? text.data() + 1 : text.data();
+      auto [stop, ec] = std::from_chars(first, end, n);
+      if (text.empty() || ec != std::errc() || stop != end) return bad("a 64-bit integer");
+      return Json(n);
+    }
+    case ValueType::number: {
+      double x = 0;
+      const char* end = text.data() + text.size();
+      const char* first = text.starts_with('+') ? text.data() + 1 : text.data();
+      auto [stop, ec] = fast_float::from_chars(first, end, x);
+      if (text.empty() || ec != std::errc() || stop != end || !std::isfinite(x))
+        return bad("a finite number");
+      return Json(x);
+    }
+    case ValueType::boolean: {
+      std::string lower;
+      for (const char c : text)
+        lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (lower == "true" || lower == "yes" || lower == "on" || lower == "1") return Json(true);
+      if (lower == "false" || lower == "no" || lower == "off" || lower == "0") return Json(false);
+      return bad("a boolean (true/false, yes/no, on/off, 1/0)");
+    }
+    case ValueType::json: {
+      Json value = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+      if (value.is_discarded()) return bad("JSON");
+      return value;
+    }
+  }
+  return bad("a value");
 }
 
 }  // namespace kit::config

@@ -127,12 +127,6 @@ std::map<std::string, std::string, std::less<>> kit_variables() {
   return out;
 }
 
-Json loose_value(std::string_view text) {
-  Json value = Json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (value.is_discarded()) return Json(std::string(text));
-  return value;
-}
-
 namespace {
 
 Result<void> apply_file(LayerBuilder& builder, const std::string& path, bool& found) {

@@ -30,9 +30,12 @@ int exit_code(const Error& error) {
 
 int report_error(std::string_view command, const Error& error) {
   std::string where;
-  // A message about an argument names its column itself ("ports: 5-3: ... (column 1)").
+  // A message may name its position itself: an argument's column ("ports: 5-3: ... (column 1)")
+  // or a file's line:column as compilers do ("app.json:3:8: ...").
   if (error.position &&
-      !error.message.ends_with(fmt::format("(column {})", error.position->column)))
+      !error.message.ends_with(fmt::format("(column {})", error.position->column)) &&
+      error.message.find(fmt::format(":{}:{}: ", error.position->line, error.position->column)) ==
+          std::string::npos)
     where = fmt::format(" (line {}, column {})", error.position->line, error.position->column);
   else if (error.offset)
     where = fmt::format(" (at byte {})", *error.offset);

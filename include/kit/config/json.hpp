@@ -25,4 +25,19 @@ inline constexpr std::size_t max_depth = 512;
 // to_text(value): 2-space indent, LF line ends, a final newline (how the store writes).
 [[nodiscard]] std::string to_text(const Json& value);
 
+// A value given as text, on the command line or in a variable.
+enum class ValueType { loose, string, integer, number, boolean, json };
+
+// parse_value_type("int"): string, int, float, bool or json (`kit config set --type`).
+[[nodiscard]] Result<ValueType> parse_value_type(std::string_view name);
+
+// loose_value(text): the JSON value when `text` parses as JSON, else `text` as a string (how
+// variables, overrides and `kit config set` read a value).
+[[nodiscard]] Json loose_value(std::string_view text);
+
+// parse_value(text, type): `text` as that type: integer (64-bit), number (finite), boolean
+// (git's spellings: true/false, yes/no, on/off, 1/0, any case), json (must parse), string (as
+// is), loose (loose_value). config.bad_value when it is not.
+[[nodiscard]] Result<Json> parse_value(std::string_view text, ValueType type);
+
 }  // namespace kit::config

@@ -90,8 +90,4 @@ struct LayerOptions {
 // kit_variables(): the process's environment variables that start with KIT_.
 [[nodiscard]] std::map<std::string, std::string, std::less<>> kit_variables();
 
-// loose_value(text): the JSON value when `text` parses as JSON, else `text` as a string (how
-// variables, overrides and `kit config set` read a value).
-[[nodiscard]] Json loose_value(std::string_view text);
-
 }  // namespace kit::config
