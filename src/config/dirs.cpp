@@ -1,54 +1,592 @@
-// placeholder until the config-dirs branch lands: XDG user dirs on Linux only.
+// PlatformDirs: platformdirs 2.6.0's folders (unix.py, macos.py, windows.py), with its path
+// functions (posixpath.join and expanduser, ntpath.join, splitdrive and normpath of Python
+// 3.11) ported so that every odd input (a trailing slash, an absolute app name, a drive in the
+// author, an empty entry in XDG_DATA_DIRS) gives the same string.
+#include <pwd.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
-#include <cstdlib>
-#include <filesystem>
+#include <cerrno>
+#include <initializer_list>
+#include <string>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include <fmt/core.h>
 
 #include "kit/config/dirs.hpp"
 
-extern char** environ;
+#undef linux  // see dirs.hpp
+
+extern char** environ;  // NOLINT: POSIX declares it nowhere in a header under C++
 
 namespace kit::config {
 
-Os host_os() {
+namespace {
+
+// ----- text
+
+// The length of the UTF-8 sequence that starts with `lead` (1 for a stray byte, as Python's
+// surrogateescape makes each bad byte one character).
+std::size_t utf8_length(unsigned char lead) {
+  if (lead >= 0xF0 && lead <= 0xF4) return 4;
+  if (lead >= 0xE0 && lead < 0xF0) return 3;
+  if (lead >= 0xC2 && lead < 0xE0) return 2;
+  return 1;
+}
+
+// The code point at `text[i]` (length in `len`), or nullopt for a malformed sequence.
+std::optional<char32_t> decode_at(std::string_view text, std::size_t i, std::size_t& len) {
+  auto lead = static_cast<unsigned char>(text[i]);
+  len = utf8_length(lead);
+  if (len == 1) return lead < 0x80 ? std::optional<char32_t>(lead) : std::nullopt;
+  if (i + len > text.size()) {
+    len = 1;
+    return std::nullopt;
+  }
+  char32_t cp = lead & (0xFFu >> (len + 1));
+  for (std::size_t k = 1; k < len; ++k) {
+    auto c = static_cast<unsigned char>(text[i + k]);
+    if ((c & 0xC0) != 0x80) {
+      len = 1;
+      return std::nullopt;
+    }
+    cp = (cp << 6) | (c & 0x3Fu);
+  }
+  return cp;
+}
+
+// Python's str.isspace, code point by code point.
+bool is_python_space(char32_t c) {
+  return (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x20) || c == 0x85 || c == 0xA0 ||
+         c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F ||
+         c == 0x205F || c == 0x3000;
+}
+
+// `not value.strip()` in Python: empty or only whitespace.
+bool is_blank(std::string_view value) {
+  for (std::size_t i = 0, len = 0; i < value.size(); i += len) {
+    auto cp = decode_at(value, i, len);
+    if (!cp || !is_python_space(*cp)) return false;
+  }
+  return true;
+}
+
+std::vector<std::string_view> split(std::string_view text, char sep) {
+  std::vector<std::string_view> parts;
+  for (std::size_t start = 0;;) {
+    std::size_t end = text.find(sep, start);
+    parts.push_back(text.substr(start, end == std::string_view::npos ? end : end - start));
+    if (end == std::string_view::npos) return parts;
+    start = end + 1;
+  }
+}
+
+// ----- posixpath (Linux, macOS)
+
+std::string posix_join(std::string path, const std::vector<std::string_view>& parts) {
+  for (std::string_view b : parts) {
+    if (!b.empty() && b.front() == '/') {
+      path = b;
+    } else if (path.empty() || path.back() == '/') {
+      path += b;
+    } else {
+      path += '/';
+      path += b;
+    }
+  }
+  return path;
+}
+
+// The home folder of user `name` from the password database.
+std::optional<std::string> home_of_user(const std::string& name) {
+  if (name.find('\0') != std::string::npos) return std::nullopt;
+  long hint = ::sysconf(_SC_GETPW_R_SIZE_MAX);
+  std::string buffer(hint > 0 ? static_cast<std::size_t>(hint) : 16384, '\0');
+  for (;;) {
+    passwd entry{};
+    passwd* found = nullptr;
+    int rc = ::getpwnam_r(name.c_str(), &entry, buffer.data(), buffer.size(), &found);
+    if (rc == ERANGE && buffer.size() < (1u << 20)) {
+      buffer.resize(buffer.size() * 2);
+      continue;
+    }
+    if (rc != 0 || found == nullptr || entry.pw_dir == nullptr) return std::nullopt;
+    return std::string(entry.pw_dir);
+  }
+}
+
+// posixpath.expanduser, with `~` meaning env.home.
+std::string expand_user(std::string_view path, const Environment& env) {
+  if (path.empty() || path.front() != '~') return std::string(path);
+  std::size_t i = path.find('/', 1);
+  if (i == std::string_view::npos) i = path.size();
+  std::string home;
+  if (i == 1) {
+    home = env.home;
+  } else {
+    auto found = home_of_user(std::string(path.substr(1, i - 1)));
+    if (!found) return std::string(path);  // an unknown user: unchanged, as Python
+    home = std::move(*found);
+  }
+  while (!home.empty() && home.back() == '/') home.pop_back();
+  std::string result = home + std::string(path.substr(i));
+  return result.empty() ? "/" : result;
+}
+
+// ----- ntpath (Windows)
+
+bool is_nt_sep(char c) {
+  return c == '\\' || c == '/';
+}
+
+// ntpath.splitdrive: {"C:", rest}, {"\\server\share", rest} or {"", path}.
+std::pair<std::string, std::string> nt_splitdrive(std::string_view p) {
+  std::size_t first = 0;
+  if (!p.empty()) (void)decode_at(p, 0, first);
+  // len(p) >= 2 in code points: something after the first character.
+  if (!p.empty() && p.size() > first) {
+    std::string normp(p);
+    for (char& c : normp)
+      if (c == '/') c = '\\';
+    if (normp.compare(0, 2, "\\\\") == 0) {
+      std::string head = normp.substr(0, 8);
+      for (char& c : head)
+        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+      std::size_t start = head == "\\\\?\\UNC\\" ? 8 : 2;
+      std::size_t index = normp.find('\\', start);
+      if (index == std::string::npos) return {std::string(p), ""};
+      std::size_t index2 = normp.find('\\', index + 1);
+      if (index2 == std::string::npos) return {std::string(p), ""};
+      return {std::string(p.substr(0, index2)), std::string(p.substr(index2))};
+    }
+    if (normp[first] == ':')
+      return {std::string(p.substr(0, first + 1)), std::string(p.substr(first + 1))};
+  }
+  return {"", std::string(p)};
+}
+
+// Drive names compared case-insensitively (ASCII letters: drive letters and share names are
+// where Windows folds case; Python's str.lower folds more, which no real drive needs).
+bool same_ignoring_case(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+    if (lower(a[i]) != lower(b[i])) return false;
+  }
+  return true;
+}
+
+std::string nt_join(std::string_view path, const std::vector<std::string_view>& parts) {
+  auto [result_drive, result_path] = nt_splitdrive(path);
+  for (std::string_view p : parts) {
+    auto [p_drive, p_path] = nt_splitdrive(p);
+    if (!p_path.empty() && is_nt_sep(p_path.front())) {
+      // An absolute second path replaces the first (its drive too, when it has one).
+      if (!p_drive.empty() || result_drive.empty()) result_drive = p_drive;
+      result_path = p_path;
+      continue;
+    }
+    if (!p_drive.empty() && p_drive != result_drive) {
+      if (!same_ignoring_case(p_drive, result_drive)) {
+        result_drive = p_drive;
+        result_path = p_path;
+        continue;
+      }
+      result_drive = p_drive;
+    }
+    if (!result_path.empty() && !is_nt_sep(result_path.back())) result_path += '\\';
+    result_path += p_path;
+  }
+  if (!result_path.empty() && !is_nt_sep(result_path.front()) && !result_drive.empty() &&
+      result_drive.back() != ':')
+    return result_drive + "\\" + result_path;
+  return result_drive + result_path;
+}
+
+std::string nt_normpath(std::string_view input) {
+  std::string path(input);
+  for (char& c : path)
+    if (c == '/') c = '\\';
+  auto [prefix, rest] = nt_splitdrive(path);
+  if (!rest.empty() && rest.front() == '\\') {
+    prefix += '\\';
+    rest.erase(0, rest.find_first_not_of('\\') == std::string::npos ? rest.size()
+                                                                    : rest.find_first_not_of('\\'));
+  }
+  std::vector<std::string_view> comps = split(rest, '\\');
+  for (std::size_t i = 0; i < comps.size();) {
+    if (comps[i].empty() || comps[i] == ".") {
+      comps.erase(comps.begin() + static_cast<std::ptrdiff_t>(i));
+    } else if (comps[i] == "..") {
+      if (i > 0 && comps[i - 1] != "..") {
+        comps.erase(comps.begin() + static_cast<std::ptrdiff_t>(i - 1),
+                    comps.begin() + static_cast<std::ptrdiff_t>(i + 1));
+        --i;
+      } else if (i == 0 && !prefix.empty() && prefix.back() == '\\') {
+        comps.erase(comps.begin());
+      } else {
+        ++i;
+      }
+    } else {
+      ++i;
+    }
+  }
+  if (prefix.empty() && comps.empty()) return ".";
+  std::string out = prefix;
+  for (std::size_t i = 0; i < comps.size(); ++i) {
+    if (i > 0) out += '\\';
+    out += comps[i];
+  }
+  return out;
+}
+
+// ----- folders
+
+Error dirs_error(ErrorKind kind, std::string message) {
+  return make_error(kind, "config.dirs", std::move(message));
+}
+
+// mkdir -p with mode 0700 for every folder it makes.
+Result<void> make_folders(const std::string& path) {
+  auto fail_at_component = [&](const std::string& component, int err) {
+    std::string reason = std::generic_category().message(err);
+    return tl::unexpected(dirs_error(
+        ErrorKind::io,
+        component == path
+            ? fmt::format("cannot create the folder {}: {}", path, reason)
+            : fmt::format("cannot create the folder {}: {}: {}", path, component, reason)));
+  };
+  for (std::size_t end = 0; end != std::string::npos;) {
+    end = path.find('/', end + 1);
+    std::string component = path.substr(0, end);
+    if (component.empty() || component.back() == '/') continue;  // the root, or "a//b"
+    if (::mkdir(component.c_str(), 0700) == 0) continue;
+    int err = errno;
+    struct stat st {};
+    if (err == EEXIST || err == EROFS || err == EACCES || err == EPERM) {
+      // An existing folder is fine whatever the reason mkdir gave.
+      if (::stat(component.c_str(), &st) == 0) {
+        if (S_ISDIR(st.st_mode)) continue;
+        return fail_at_component(component, ENOTDIR);
+      }
+    }
+    return fail_at_component(component, err);
+  }
+  return {};
+}
+
+std::string_view xdg_variable(DirKind kind) {
+  switch (kind) {
+    case DirKind::config:
+      return "XDG_CONFIG_HOME";
+    case DirKind::data:
+      return "XDG_DATA_HOME";
+    case DirKind::cache:
+      return "XDG_CACHE_HOME";
+    case DirKind::state:
+      return "XDG_STATE_HOME";
+    case DirKind::runtime:
+      return "XDG_RUNTIME_DIR";
+    case DirKind::log:
+      break;
+  }
+  return {};
+}
+
+// The folders of one PlatformDirs, computed as platformdirs' classes do.
+class Resolver {
+ public:
+  explicit Resolver(const PlatformDirs& dirs) : d_(dirs) {}
+
+  Result<std::string> user(DirKind kind) const {
+    switch (d_.os) {
+      case Os::linux:
+        return unix_user(kind);
+      case Os::macos:
+        return mac_user(kind);
+      case Os::windows:
+        return windows_user(kind);
+    }
+    return unix_user(kind);
+  }
+
+  Result<std::string> site(DirKind kind) const {
+    switch (d_.os) {
+      case Os::linux:
+        return unix_site(kind);
+      case Os::macos: {
+        // Deviation (b): a set XDG_*_DIRS wins; (a): site config is site data.
+        if (!is_blank(value(site_variable(kind)))) return unix_site(kind);
+        return posix_app("/Library/Application Support");
+      }
+      case Os::windows: {
+        auto base = windows_folder("ALLUSERSPROFILE");
+        if (!base) return base;
+        return windows_parts(nt_normpath(*base));
+      }
+    }
+    return unix_site(kind);
+  }
+
+ private:
+  std::string_view value(std::string_view name) const { return d_.env.get(name).value_or(""); }
+
+  static std::string_view site_variable(DirKind kind) {
+    return kind == DirKind::config ? "XDG_CONFIG_DIRS" : "XDG_DATA_DIRS";
+  }
+
+  // api.py's _append_app_name_and_version.
+  std::string posix_app(std::string base) const {
+    std::vector<std::string_view> parts;
+    if (!d_.app.empty()) {
+      parts.push_back(d_.app);
+      if (!d_.version.empty()) parts.push_back(d_.version);
+    }
+    return posix_join(std::move(base), parts);
+  }
+
+  std::string home_default(std::string_view tilde_path) const {
+    return expand_user(tilde_path, d_.env);
+  }
+
+  // unix.py: $XDG_..._HOME (used as it is) unless blank, else the default under ~.
+  std::string unix_home(std::string_view variable, std::string_view fallback) const {
+    std::string_view set = value(variable);
+    return posix_app(is_blank(set) ? home_default(fallback) : std::string(set));
+  }
+
+  std::string unix_user(DirKind kind) const {
+    switch (kind) {
+      case DirKind::config:
+        return unix_home("XDG_CONFIG_HOME", "~/.config");
+      case DirKind::data:
+        return unix_home("XDG_DATA_HOME", "~/.local/share");
+      case DirKind::cache:
+        return unix_home("XDG_CACHE_HOME", "~/.cache");
+      case DirKind::state:
+        return unix_home("XDG_STATE_HOME", "~/.local/state");
+      case DirKind::log:
+        return posix_join(unix_user(DirKind::state), {"log"});
+      case DirKind::runtime: {
+        std::string_view set = value("XDG_RUNTIME_DIR");
+        if (!is_blank(set)) return posix_app(std::string(set));
+        unsigned uid = d_.env.uid ? *d_.env.uid : static_cast<unsigned>(::getuid());
+        return posix_app(fmt::format("/run/user/{}", uid));
+      }
+    }
+    return {};
+  }
+
+  // unix.py's site dirs: the first entry of the list (or all, joined), each expanded.
+  std::string unix_site(DirKind kind) const {
+    std::string_view set = value(site_variable(kind));
+    std::string list(set);
+    if (is_blank(set)) list = kind == DirKind::config ? "/etc/xdg" : "/usr/local/share:/usr/share";
+    const char sep = path_list_separator(Os::linux);
+    std::vector<std::string_view> entries = split(list, sep);
+    if (!d_.multipath) entries.resize(1);
+    std::string out;
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      if (i > 0) out += sep;
+      out += posix_app(expand_user(entries[i], d_.env));
+    }
+    return out;
+  }
+
+  std::string mac_user(DirKind kind) const {
+    // Deviation (b): the XDG variable naming this kind, when set, wins (as on Linux).
+    if (kind != DirKind::log && !is_blank(value(xdg_variable(kind)))) return unix_user(kind);
+    switch (kind) {
+      case DirKind::config:  // deviation (a): 2.6 has ~/Library/Preferences/
+      case DirKind::data:
+      case DirKind::state:
+        return posix_app(home_default("~/Library/Application Support/"));
+      case DirKind::cache:
+        return posix_app(home_default("~/Library/Caches"));
+      case DirKind::log:
+        return posix_app(home_default("~/Library/Logs"));
+      case DirKind::runtime:
+        return posix_app(home_default("~/Library/Caches/TemporaryItems"));
+    }
+    return {};
+  }
+
+  // windows.py's get_win_folder_from_env_vars, refusing an empty value as well as none.
+  Result<std::string> windows_folder(std::string_view variable) const {
+    auto set = d_.env.get(variable);
+    if (!set || set->empty())
+      return tl::unexpected(dirs_error(
+          ErrorKind::not_found,
+          fmt::format("{} is {}: kit reads the Windows folders from APPDATA, LOCALAPPDATA and "
+                      "ALLUSERSPROFILE",
+                      variable, set ? "empty" : "not set")));
+    return std::string(*set);
+  }
+
+  // windows.py's _append_parts: author\app[\opinion]\version under `base`.
+  std::string windows_parts(const std::string& base, std::string_view opinion = {}) const {
+    std::vector<std::string_view> parts;
+    if (!d_.app.empty()) {
+      if (!d_.no_author) parts.push_back(d_.author && !d_.author->empty() ? *d_.author : d_.app);
+      parts.push_back(d_.app);
+      if (!opinion.empty()) parts.push_back(opinion);
+      if (!d_.version.empty()) parts.push_back(d_.version);
+    }
+    return nt_join(base, parts);
+  }
+
+  Result<std::string> windows_user(DirKind kind) const {
+    switch (kind) {
+      case DirKind::config:
+      case DirKind::data:
+      case DirKind::state: {
+        auto base = windows_folder(d_.roaming ? "APPDATA" : "LOCALAPPDATA");
+        if (!base) return base;
+        return windows_parts(nt_normpath(*base));
+      }
+      case DirKind::log: {
+        auto data = windows_user(DirKind::data);
+        if (!data) return data;
+        return nt_join(*data, {"Logs"});
+      }
+      case DirKind::cache: {
+        auto base = windows_folder("LOCALAPPDATA");
+        if (!base) return base;
+        return windows_parts(nt_normpath(*base), "Cache");
+      }
+      case DirKind::runtime: {
+        auto base = windows_folder("LOCALAPPDATA");
+        if (!base) return base;
+        return windows_parts(nt_normpath(nt_join(*base, {"Temp"})));
+      }
+    }
+    return std::string();
+  }
+
+  const PlatformDirs& d_;
+};
+
+// ensure_exists: every folder of the value (each entry of a multipath one).
+Result<std::string> ensured(const PlatformDirs& dirs, Result<std::string> folder) {
+  if (!folder || !dirs.ensure_exists) return folder;
+  if (dirs.os != host_os())
+    return tl::unexpected(
+        dirs_error(ErrorKind::invalid_argument,
+                   fmt::format("cannot create {}: it is a {} folder and this is {}", *folder,
+                               os_name(dirs.os), os_name(host_os()))));
+  for (std::string_view entry : split(*folder, path_list_separator(dirs.os))) {
+    if (entry.empty()) continue;
+    if (auto made = make_folders(std::string(entry)); !made) return tl::unexpected(made.error());
+  }
+  return folder;
+}
+
+}  // namespace
+
+Os host_os() noexcept {
+#if defined(_WIN32)
+  return Os::windows;
+#elif defined(__APPLE__)
+  return Os::macos;
+#else
   return Os::linux;
+#endif
 }
-Result<Os> parse_os(std::string_view s) {
-  if (s == "linux") return Os::linux;
-  if (s == "macos") return Os::macos;
-  if (s == "windows") return Os::windows;
-  return fail(ErrorKind::invalid_argument, "config.bad_os", "bad os");
+
+Result<Os> parse_os(std::string_view name) {
+  for (Os os : {Os::linux, Os::macos, Os::windows})
+    if (name == os_name(os)) return os;
+  return fail(ErrorKind::invalid_argument, "config.bad_os",
+              fmt::format("unknown OS '{}' (expected linux, macos or windows)", name));
 }
-Result<DirKind> parse_dir_kind(std::string_view s) {
-  if (s == "config") return DirKind::config;
-  if (s == "data") return DirKind::data;
-  return fail(ErrorKind::invalid_argument, "config.bad_kind", "bad kind");
+
+std::string_view os_name(Os os) noexcept {
+  switch (os) {
+    case Os::linux:
+      return "linux";
+    case Os::macos:
+      return "macos";
+    case Os::windows:
+      return "windows";
+  }
+  return "linux";
 }
+
+char path_separator(Os os) noexcept {
+  return os == Os::windows ? '\\' : '/';
+}
+char path_list_separator(Os os) noexcept {
+  return os == Os::windows ? ';' : ':';
+}
+
+Result<DirKind> parse_dir_kind(std::string_view name) {
+  for (DirKind kind : {DirKind::config, DirKind::data, DirKind::cache, DirKind::state, DirKind::log,
+                       DirKind::runtime})
+    if (name == dir_kind_name(kind)) return kind;
+  return fail(ErrorKind::invalid_argument, "config.bad_kind",
+              fmt::format("unknown folder kind '{}' (expected config, data, cache, state, log "
+                          "or runtime)",
+                          name));
+}
+
+std::string_view dir_kind_name(DirKind kind) noexcept {
+  switch (kind) {
+    case DirKind::config:
+      return "config";
+    case DirKind::data:
+      return "data";
+    case DirKind::cache:
+      return "cache";
+    case DirKind::state:
+      return "state";
+    case DirKind::log:
+      return "log";
+    case DirKind::runtime:
+      return "runtime";
+  }
+  return "config";
+}
+
 Environment Environment::from_process() {
   Environment env;
-  for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
-    std::string_view t(*e);
-    auto eq = t.find('=');
-    if (eq != std::string_view::npos)
-      env.variables.emplace(std::string(t.substr(0, eq)), std::string(t.substr(eq + 1)));
+  for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
+    std::string_view text(*entry);
+    std::size_t eq = text.find('=');
+    if (eq == std::string_view::npos) continue;
+    env.variables.emplace(std::string(text.substr(0, eq)), std::string(text.substr(eq + 1)));
   }
-  if (const char* h = std::getenv("HOME")) env.home = h;
+  if (auto home = env.get("HOME")) {
+    env.home = std::string(*home);
+  } else {
+    long hint = ::sysconf(_SC_GETPW_R_SIZE_MAX);
+    std::string buffer(hint > 0 ? static_cast<std::size_t>(hint) : 16384, '\0');
+    passwd entry{};
+    passwd* found = nullptr;
+    if (::getpwuid_r(::getuid(), &entry, buffer.data(), buffer.size(), &found) == 0 &&
+        found != nullptr && entry.pw_dir != nullptr)
+      env.home = entry.pw_dir;
+  }
   return env;
 }
-Result<std::string> PlatformDirs::user_dir(DirKind kind) const {
-  auto it = env.variables.find(kind == DirKind::config ? "XDG_CONFIG_HOME" : "XDG_DATA_HOME");
-  std::string base = it != env.variables.end() && !it->second.empty()
-                         ? it->second
-                         : env.home + (kind == DirKind::config ? "/.config" : "/.local/share");
-  std::string dir = app.empty() ? base : base + "/" + app;
-  if (ensure_exists) {
-    std::error_code ec;
-    std::filesystem::create_directories(dir, ec);
-  }
-  return dir;
+
+std::optional<std::string_view> Environment::get(std::string_view name) const {
+  auto it = variables.find(name);
+  if (it == variables.end()) return std::nullopt;
+  return std::string_view(it->second);
 }
-Result<std::string> PlatformDirs::site_dir(DirKind) const {
-  return std::string("/etc/xdg");
+
+Result<std::string> PlatformDirs::user_dir(DirKind kind) const {
+  return ensured(*this, Resolver(*this).user(kind));
+}
+
+Result<std::string> PlatformDirs::site_dir(DirKind kind) const {
+  if (kind != DirKind::config && kind != DirKind::data)
+    return fail(ErrorKind::invalid_argument, "config.bad_kind",
+                fmt::format("there is no site {} folder (site folders: config and data)",
+                            dir_kind_name(kind)));
+  return ensured(*this, Resolver(*this).site(kind));
 }
 
 }  // namespace kit::config
