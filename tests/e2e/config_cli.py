@@ -214,10 +214,11 @@ def test_bad_input(tmp):
         path = tmp / name
         path.write_text(text, encoding="utf-8", newline="")
         before = sha(path)
-        for args in (("set", "a.b", "1"), ("get", "a"), ("list",), ("unset", "a")):
+        forms = [("set", "a.b", "1")]
+        if name != "scalar-parent.json":  # the others fail to load: every command refuses
+            forms += [("get", "a"), ("list",), ("unset", "a")]
+        for args in forms:
             r = kit("config", *args, "-f", path, env=env)
-            if name == "scalar-parent.json" and args[0] != "set":
-                continue
             if expect_code(f"{name}: {args[0]}", r, 2):
                 check(f"{name}: {args[0]}: names the file and the problem",
                       r.err.startswith("kit config: ") and message in r.err
@@ -262,8 +263,7 @@ def test_sigkill(tmp, rounds):
     rng = random.Random(17)
     env = env_with()
     # Some bulk, so that the write and its fsync take a measurable part of a run.
-    expect_code("killed: first set", kit("config", "set", "bulk", json.dumps(
-        {f"k{i}": "x" * 64 for i in range(2000)}), "-f", f, env=env), 0)
+    f.write_text(json.dumps({"bulk": {f"k{i}": "x" * 64 for i in range(2000)}}, indent=2))
     start = time.monotonic()
     expect_code("killed: timing run", kit("config", "set", "counter", "0", "-f", f, env=env), 0)
     full = time.monotonic() - start
@@ -322,7 +322,9 @@ def main():
                      test_set_types_unset_clear, test_bad_input, test_concurrent_writers):
             sub = tmp / test.__name__
             sub.mkdir(mode=0o755)
+            began = time.monotonic()
             test(sub)
+            print(f"{test.__name__}: {time.monotonic() - began:.1f}s")
         sub = tmp / "sigkill"
         sub.mkdir()
         test_sigkill(sub, args.rounds)
