@@ -77,6 +77,13 @@ Result<Json> parse_document(std::string_view text, std::string_view source) {
     return fail_at(
         ErrorKind::malformed_input, "config.corrupt",
         fmt::format("{}:{}:{}: not valid JSON: {}", source, where.line, where.column, what), where);
+  } catch (const Json::exception& e) {
+    // out_of_range 406: a number past double's range ("1e400"), which Python reads as inf.
+    std::string what = e.what();
+    if (auto bracket = what.find("] "); bracket != std::string::npos)
+      what = what.substr(bracket + 2);
+    return fail(ErrorKind::malformed_input, "config.corrupt",
+                fmt::format("{}: not valid JSON: {}", source, what));
   }
 }
 
