@@ -74,6 +74,11 @@ Result<Json> parse_document(std::string_view text, std::string_view source) {
     // syntax error while parsing value - unexpected end of input; expected ..."; keep the end.
     std::string what = e.what();
     if (auto dash = what.rfind(" - "); dash != std::string::npos) what = what.substr(dash + 3);
+    // "...; last read: '14,<U+000A>  o'; expected ..." repeats the file's bytes: the position says
+    // it.
+    if (auto last = what.find("; last read: '"); last != std::string::npos)
+      if (auto end = what.find("'", last + 14); end != std::string::npos)
+        what.erase(last, end + 1 - last);
     return fail_at(
         ErrorKind::malformed_input, "config.corrupt",
         fmt::format("{}:{}:{}: not valid JSON: {}", source, where.line, where.column, what), where);

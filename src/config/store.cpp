@@ -131,7 +131,11 @@ Result<void> Store::update(const std::function<Result<void>(Json&)>& change) {
   if (auto swept = fs::remove_stale_temps(path_); !swept) return tl::unexpected(swept.error());
   if (auto ok = read(); !ok) return ok;  // another process may have written since we read
   Json next = document_;
-  if (auto ok = change(next); !ok) return ok;
+  if (auto ok = change(next); !ok) {
+    Error error = ok.error();
+    error.message = fmt::format("{}: {}", path_, error.message);  // every error names its file
+    return tl::unexpected(std::move(error));
+  }
   if (next == document_ && exists_) return {};
   if (auto ok = fs::atomic_write(path_, to_text(next), options_.new_file_mode); !ok) return ok;
   document_ = std::move(next);
