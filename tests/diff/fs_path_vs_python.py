@@ -52,7 +52,8 @@ ATOMS = ["", ".", "..", "a", "b", "a.b.c", ".hidden", "x.", "name.txt", "arch.ta
          "A.TXT", "x.Y.z"]
 SEPS = ["/", "\\", "//", "\\\\", "///", "/./", "\\.\\", "/\\"]
 NAMES = ["n", "new.txt", "", ".", "..", "a/b", "a\\b", "C:", "x/", "x\\", "/x", "c:x", ".cfg",
-         "\u00e9.tar.gz", "CON", "name.", "\\\\srv\\share", "a b"]
+         "\u00e9.tar.gz", "CON", "name.", "\\\\srv\\share", "a b", "./x", ".\\x", "x/.", "x\\.",
+         "./", "../x"]
 SUFFIXES = ["", ".", ".txt", "txt", ".a.b", "./", ".\\x", "..", ".\u00e9", ". ", ".TXT", ".c:"]
 
 
