@@ -45,6 +45,7 @@ FIELDS = ("str as_posix drive root anchor name stem suffix suffixes parts parent
 ATOMS = ["", ".", "..", "a", "b", "a.b.c", ".hidden", "x.", "name.txt", "arch.tar.gz", "..x",
          "x..", "...", "C:", "c:", "d:", "z:x", "1:", "\\\\srv\\share", "//srv/share",
          "\\\\srv", "\\\\srv\\\\share", "\\\\?\\C:\\", "//?/c:/", "\\\\?\\UNC\\srv\\share",
+         "\\\\?\\UNC\\srv\\",
          "\\\\?\\", "\\\\.\\pipe", "UNC", "CON", "con.txt", "nul", "Aux ", "com1", "COM0",
          "lpt9.log", "LPT\u00b9", "com\u00b3", "con\u0131n$", "CONOUT$", "prn:x", "a:b",
          "my file", " ", "a ", " b", "\u00e9t\u00e9", "\u00c4rger", "\u0130stanbul", "stra\u00dfe",

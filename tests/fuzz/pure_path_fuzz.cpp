@@ -3,8 +3,9 @@
 // relative_to. Oracles beyond the sanitizers (pathlib holds them too; tests/diff compares the
 // values themselves with Python):
 //   - the text form is stable: POSIX str(PurePath(str(p))) == str(p); Windows reaches it after
-//     one more pass (pathlib's "\\server\" with an empty share and "\\?\" drives re-read
-//     differently once, as in Python);
+//     one more pass ("\\?\" drives may re-read differently once, as in Python), unless a drive
+//     on the way is a share with an empty name ("\\server\", "\\?\UNC\server\"): pathlib
+//     3.11 writes it with a doubled backslash that reads back as something else each time;
 //   - parts: the anchor first (when there is one), no empty part, no "." part, no separator
 //     inside a name; name() is the last name; parents() has one entry per name;
 //   - a parent is never longer than its child, and the anchor (or ".") is its own parent;
@@ -91,9 +92,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   check_parents(p);
 
   const std::string s1 = p.str();
-  const std::string s2 = PurePath(flavour, s1).str();
+  const PurePath again(flavour, s1);
+  const std::string s2 = again.str();
+  const PurePath third(flavour, s2);
   if (flavour == PathFlavour::posix) check(s2 == s1);
-  check(PurePath(flavour, s2).str() == s2);
+  const auto empty_share = [](const PurePath& x) { return x.drive().ends_with('\\'); };
+  if (!empty_share(p) && !empty_share(again) && !empty_share(third)) check(third.str() == s2);
   check(p == p);
 
   const PurePath q(flavour, operand);
