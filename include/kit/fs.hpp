@@ -1,7 +1,8 @@
 // kit/fs.hpp — the cross-platform tutorial's file habits, once for every module: write a file
 // so that a crash never leaves it empty or half-written, and temporary files and folders that
 // clean up after themselves (Python's tempfile), shutil.which, and text read as Python's text
-// mode reads it (universal newlines, no byte order mark).
+// mode reads it (universal newlines, no byte order mark). PurePath (kit/fs/path.hpp): POSIX
+// and Windows paths as text, as pathlib's pure paths.
 //
 // atomic_write writes a unique temporary file beside the target, syncs it, renames it over the
 // target and syncs the folder: a reader sees the old bytes or the new ones, never a mix, and a
@@ -28,6 +29,7 @@
 #include "kit/core/clock.hpp"
 #include "kit/core/error.hpp"
 #include "kit/core/file.hpp"
+#include "kit/fs/path.hpp"
 
 namespace kit::fs {
 
@@ -107,9 +109,25 @@ class TempDir {
 // which(name, path): the first executable file called `name` in the folders of `path`
 // (default: $PATH; unset: /bin:/usr/bin), as shutil.which on POSIX: a name with a slash is
 // checked as it is, an empty entry is the current folder, folders are skipped. The Windows
-// flavour (PATHEXT) comes with PurePath.
+// flavour (PATHEXT) is the overload below.
 [[nodiscard]] std::optional<std::string> which(std::string_view name,
                                                std::optional<std::string_view> path = {});
+
+// which(name, path, flavour, pathext): PathFlavour::posix is the overload above. The Windows
+// flavour is shutil.which of Python 3.11 on Windows, run against this machine's files:
+// `path` (default $PATH; unset: ".;C:\bin") is split at ';' and searched with the current
+// folder "." first; `pathext` (default $PATHEXT; unset or empty:
+// ".COM;.EXE;.BAT;.CMD;.VBS;.JS;.WS;.MSC") gives the extensions tried in turn, unless `name`
+// already ends in one (case-insensitively); a name with a folder or drive part ("bin\x",
+// "C:x") is checked as it is. A candidate is found when it exists and is not a folder (Windows
+// has no execute bit); folders differing only in case or slashes are searched once. The
+// answer is joined as ntpath.join joins (".\tool.EXE"); to look it up here, each backslash is
+// read as a slash.
+//   kit::fs::which("python", "C:\Python311;C:\Windows", kit::fs::PathFlavour::windows)
+[[nodiscard]] std::optional<std::string> which(std::string_view name,
+                                               std::optional<std::string_view> path,
+                                               PathFlavour flavour,
+                                               std::optional<std::string_view> pathext = {});
 
 // universal_newlines(text): CRLF and lone CR become LF and a UTF-8 byte order mark at the start
 // goes, as Python's text mode reads (newline=None, encoding="utf-8-sig").

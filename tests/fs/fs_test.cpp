@@ -159,3 +159,43 @@ TEST(TempDirectory, TmpdirWhenSetAndNotEmpty) {
   else
     ::unsetenv("TMPDIR");
 }
+
+// which's Windows flavour on this disk: PATH and PATHEXT injected, backslashes read as slashes
+// (tests/diff/fs_path_vs_python.py compares it with shutil.which's own code).
+TEST(WhichWindows, PathextCurrentFolderFirstAndNoExecuteBit) {
+  auto dir = fs::TempDir::create();
+  ASSERT_TRUE(dir);
+  const std::string bin = dir->path() + "/bin";
+  ASSERT_EQ(::mkdir(bin.c_str(), 0700), 0);
+  ASSERT_TRUE(fs::atomic_write(bin + "/tool.BAT", "@echo off\r\n", 0644));  // no x bit needed
+  ASSERT_TRUE(fs::atomic_write(bin + "/tool.EXE", "MZ", 0644));
+  ASSERT_TRUE(fs::atomic_write(bin + "/run.exe.EXE", "MZ", 0644));
+  ASSERT_EQ(::mkdir((bin + "/dir.EXE").c_str(), 0700), 0);
+  const auto win = fs::PathFlavour::windows;
+
+  // PATHEXT order decides; the answer is joined as ntpath.join joins.
+  EXPECT_EQ(fs::which("tool", bin, win, ".COM;.EXE;.BAT"), bin + "\\tool.EXE");
+  EXPECT_EQ(fs::which("tool", bin, win, ".BAT;.EXE"), bin + "\\tool.BAT");
+  EXPECT_EQ(fs::which("tool", bin, win, ""), bin + "\\tool.EXE");  // the default list
+  EXPECT_EQ(fs::which("tool", bin + "/", win, ".EXE"), bin + "/tool.EXE");
+  EXPECT_EQ(fs::which("tool.EXE", bin, win, ".BAT"), std::nullopt);  // .EXE not in PATHEXT
+  // A name ending in an extension (in any case) is tried alone: no "run.exe.EXE".
+  EXPECT_EQ(fs::which("run.exe", bin, win, ".EXE"), std::nullopt);
+  EXPECT_EQ(fs::which("run", bin, win, ".exe.EXE"), bin + "\\run.exe.EXE");
+  EXPECT_EQ(fs::which("dir", bin, win, ".EXE"), std::nullopt);  // a folder never is
+  EXPECT_EQ(fs::which("tool", "", win, ".EXE"), std::nullopt);  // PATH="" finds nothing
+
+  // The current folder comes first, and a name with a folder part is checked as it is.
+  char* saved = ::getcwd(nullptr, 0);
+  ASSERT_NE(saved, nullptr);
+  ASSERT_EQ(::chdir(dir->path().c_str()), 0);
+  ASSERT_TRUE(fs::atomic_write("tool.EXE", "MZ", 0644));
+  EXPECT_EQ(fs::which("tool", bin, win, ".EXE"), ".\\tool.EXE");
+  EXPECT_EQ(fs::which("bin\\tool.BAT", "", win, ".EXE"), "bin\\tool.BAT");
+  EXPECT_EQ(fs::which("bin/nothing", bin, win, ".EXE"), std::nullopt);
+  EXPECT_EQ(::chdir(saved), 0);
+  std::free(saved);
+
+  // PathFlavour::posix is the POSIX which: the execute bit matters there.
+  EXPECT_EQ(fs::which("tool.EXE", bin, fs::PathFlavour::posix), std::nullopt);
+}
