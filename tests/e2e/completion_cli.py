@@ -101,7 +101,9 @@ def main():
         completes("kit ca", ["cal"])
         completes("kit sum --al", ["--algorithm"])
         # Commands, subcommands, options, option values.
-        completes("kit co", ["completion"])
+        completes("kit co", ["config", "completion"])  # in the command table's order
+        completes("kit config s", ["set"])
+        completes("kit config list --sh", ["--show-origin"])
         completes("kit cal re", ["report"])
         completes("kit cal report --ev", ["--events"])
         completes_files("kit cal report --events events.", ["events.ics", "events.json"])
