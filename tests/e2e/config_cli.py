@@ -201,6 +201,31 @@ def test_set_types_unset_clear(tmp):
     expect_code("clear of nothing", kit("config", "clear", "-f", f, env=env), 0)
 
 
+def clear_on_terminal(path, answer):
+    """`kit config clear -f PATH` with a terminal on stdin, answering `answer`: (exit, prompt)."""
+    import pty
+    controller, terminal = pty.openpty()
+    proc = subprocess.Popen([harness._kit, "config", "clear", "-f", str(path)], stdin=terminal,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env_with())
+    os.close(terminal)
+    os.write(controller, answer.encode() + b"\n")
+    out, err = proc.communicate(timeout=30)
+    os.close(controller)
+    return proc.returncode, err.decode()
+
+
+def test_clear_asks_on_a_terminal(tmp):
+    f = tmp / "asked.json"
+    f.write_text('{"a": 1}\n')
+    code, prompt = clear_on_terminal(f, "n")
+    check_equal("clear on a terminal asks", prompt, f"Remove {f}? [y/N] ")
+    check_equal("clear declined: exit 1", code, 1)
+    check("clear declined: the file stays", f.exists())
+    code, _ = clear_on_terminal(f, "y")
+    check_equal("clear confirmed: exit 0", code, 0)
+    check("clear confirmed: the file is gone", not f.exists())
+
+
 def test_bad_input(tmp):
     env = env_with()
     cases = {
@@ -319,7 +344,7 @@ def main():
         os.chmod(tmp, 0o755)  # the unwritable-folder case runs as nobody inside
         harness.use(kit=os.path.abspath(args.kit), cwd=scratch, env=env_with())
         for test in (test_seed_config_manager, test_environment_overlays,
-                     test_set_types_unset_clear, test_bad_input, test_concurrent_writers):
+                     test_set_types_unset_clear, test_clear_asks_on_a_terminal, test_bad_input, test_concurrent_writers):
             sub = tmp / test.__name__
             sub.mkdir(mode=0o755)
             began = time.monotonic()
