@@ -270,7 +270,9 @@ Runner register_config(CLI::App& app) {
   set->add_option("--type", o->type,
                   "string, int, float, bool or json (default: JSON if it "
                   "parses, else a string)");
-  add_wait(sub("unset", "Remove a key from the store", true))->add_option("KEY", o->key)->required();
+  add_wait(sub("unset", "Remove a key from the store", true))
+      ->add_option("KEY", o->key)
+      ->required();
   CLI::App* list = sub("list", "Every value as key=value", true);
   list->add_flag("--show-origin", o->show_origin, "prefix each with where it came from (as git)");
   add_json_flag(*list, o->json);
