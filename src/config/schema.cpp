@@ -585,7 +585,9 @@ struct Compiler {
       return list;
     };
 
-    for (const auto& [key, value] : s.items()) {
+    for (auto member = s.begin(); member != s.end(); ++member) {
+      const std::string& key = member.key();
+      const Json& value = member.value();
       const std::string where = loc + "/" + escape_token(key);
       Check c{};
       c.keyword = key;
@@ -1164,7 +1166,9 @@ struct Run {
         if (!v.is_object()) return true;
         bool ok = true;
         // In the instance's order, so that errors come in document order.
-        for (const auto& [name, value] : v.items()) {
+        for (auto member = v.begin(); member != v.end(); ++member) {
+          const std::string& name = member.key();
+          const Json& value = member.value();
           auto it = std::find_if(c.named.begin(), c.named.end(),
                                  [&](const auto& p) { return p.first == name; });
           if (it == c.named.end()) continue;
@@ -1181,11 +1185,15 @@ struct Run {
       case Op::additional_properties: {
         if (!v.is_object()) return true;
         bool ok = true;
-        for (const auto& [name, value] : v.items()) {
+        for (auto member = v.begin(); member != v.end(); ++member) {
+          const std::string& name = member.key();
+          const Json& value = member.value();
           bool matched = false;
           const std::u32string cps = decode_utf8(name);
           const std::wstring wide(cps.begin(), cps.end());
-          for (const auto& [pattern, sub] : c.patterns) {
+          for (const auto& entry : c.patterns) {
+            const Pattern& pattern = entry.first;
+            const int sub = entry.second;
             if (!std::regex_search(wide, *pattern.regex)) continue;
             matched = true;
             if (c.op == Op::pattern_properties) {
