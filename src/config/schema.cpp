@@ -465,6 +465,37 @@ std::optional<std::uint64_t> as_count(const Json& v) {
 // Repetition counts ({n}, {n,}, {n,m}) above this are refused: libstdc++ builds one state per
 // repetition, and nested counts multiply.
 constexpr std::uint64_t kMaxRepeat = 1000;
+constexpr std::uint64_t kMaxPatternSize = 1000;
+
+// The pattern with each capturing group "(" written "(?:" (captures are never read: kit
+// refuses backreferences).
+std::string without_captures(std::string_view text) {
+  std::string out;
+  bool in_class = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    out += c;
+    if (c == '\\') {
+      if (i + 1 < text.size()) out += text[++i];
+    } else if (in_class) {
+      in_class = c != ']';
+    } else if (c == '[') {
+      in_class = true;
+      if (i + 1 < text.size() && text[i + 1] == '^') out += text[++i];
+      if (i + 1 < text.size() && text[i + 1] == ']') out += text[++i];
+    } else if (c == '(' && (i + 1 >= text.size() || text[i + 1] != '?')) {
+      out += "?:";
+    }
+  }
+  return out;
+}
+
+// Whether a compiled pattern matches somewhere in `text`.
+bool search(const Pattern& pattern, std::string_view text) {
+  const std::u32string cps = decode_utf8(text);
+  const std::wstring wide(cps.begin(), cps.end());
+  return std::regex_search(wide, *pattern.regex, std::regex_constants::match_continuous);
+}
 
 struct Compiler {
   std::string_view source;
@@ -485,41 +516,85 @@ struct Compiler {
   }
 
   Result<Pattern> compile_pattern(const std::string& text, const std::string& where) {
-    // Repetition counts ({n}, {n,}, {n,m}), outside character classes and escapes.
-    bool in_class = false;
+    // The pattern's size with its counted repetitions written out ((ab){3} is 6): what the
+    // matcher's automaton grows to, and the cost per character of text.
+    std::vector<std::uint64_t> groups{0};  // the size so far of each open group
+    std::uint64_t last = 0;                // the size of the atom a quantifier would repeat
+    constexpr std::uint64_t kCap = std::uint64_t{1} << 40;
+    auto add_atom = [&](std::uint64_t size) {
+      groups.back() = std::min(kCap, groups.back() + size);
+      last = size;
+    };
     for (std::size_t i = 0; i < text.size(); ++i) {
       const char c = text[i];
       if (c == '\\') {
         ++i;
-      } else if (in_class) {
-        in_class = c != ']';
+        add_atom(1);
       } else if (c == '[') {
-        in_class = true;
-      } else if (c == '{') {
-        std::uint64_t n = 0;
-        for (std::size_t j = i + 1; j < text.size(); ++j) {
-          if (text[j] >= '0' && text[j] <= '9') {
-            n = std::min<std::uint64_t>(n * 10 + static_cast<unsigned>(text[j] - '0'), 1u << 30);
-            if (n > kMaxRepeat)
-              return error(where, fmt::format("pattern {}: repetition counts above {} are not "
-                                              "supported",
-                                              json_quoted(text), kMaxRepeat));
-          } else if (text[j] == ',') {
-            n = 0;
-          } else {
-            break;
-          }
+        // A class is one atom: skip to its closing bracket (a leading ] or ^] is literal).
+        std::size_t j = i + 1;
+        if (j < text.size() && text[j] == '^') ++j;
+        if (j < text.size() && text[j] == ']') ++j;
+        while (j < text.size() && text[j] != ']')
+          j += text[j] == '\\' ? std::size_t{2} : std::size_t{1};
+        i = j;
+        add_atom(1);
+      } else if (c == '(') {
+        groups.push_back(0);
+      } else if (c == ')') {
+        if (groups.size() > 1) {
+          const std::uint64_t inner = groups.back();
+          groups.pop_back();
+          add_atom(std::max<std::uint64_t>(inner, 1));
         }
+      } else if (c == '{' && i + 1 < text.size() && text[i + 1] >= '0' && text[i + 1] <= '9') {
+        std::uint64_t low = 0, high = 0;
+        bool comma = false;
+        std::size_t j = i + 1;
+        for (; j < text.size() && ((text[j] >= '0' && text[j] <= '9') || text[j] == ','); ++j) {
+          if (text[j] == ',') {
+            comma = true;
+            continue;
+          }
+          std::uint64_t& n = comma ? high : low;
+          n = std::min<std::uint64_t>(n * 10 + static_cast<unsigned>(text[j] - '0'), kCap);
+        }
+        if (j < text.size() && text[j] == '}') {
+          if (low > kMaxRepeat || high > kMaxRepeat)
+            return error(where, fmt::format("pattern {}: repetition counts above {} are not "
+                                            "supported",
+                                            json_quoted(text), kMaxRepeat));
+          const std::uint64_t times = std::max<std::uint64_t>(comma ? std::max(low, high) : low, 1);
+          groups.back() = std::min(kCap, groups.back() + last * (times - 1));
+          last = std::min(kCap, last * times);
+          i = j;
+        } else {
+          add_atom(1);
+        }
+      } else if (c != '|' && c != '*' && c != '+' && c != '?') {
+        add_atom(1);
       }
+      std::uint64_t total = 0;
+      for (auto g : groups) total = std::min(kCap, total + g);
+      if (total > kMaxPatternSize)
+        return error(where, fmt::format("pattern {} is too large: {} elements once its "
+                                        "repetitions are written out, at most {}",
+                                        json_quoted(text), total, kMaxPatternSize));
     }
     const std::u32string cps = decode_utf8(text);
-    std::wstring wide(cps.begin(), cps.end());
+    const std::wstring wide(cps.begin(), cps.end());
+    const std::u32string plain = decode_utf8(without_captures(text));
+    const std::wstring wide_plain(plain.begin(), plain.end());
     try {
-      // __polynomial: libstdc++'s breadth-first matcher, linear in the text and without the
-      // recursion per character of the backtracking one (which overflows the stack on long
-      // strings); it refuses backreferences, which need backtracking.
-      auto regex = std::make_shared<const std::wregex>(
-          wide, std::regex_constants::ECMAScript | std::regex_constants::__polynomial);
+      // __polynomial: libstdc++'s breadth-first matcher, without the recursion per character
+      // of the backtracking one (which overflows the stack on long strings) nor its
+      // exponential cases; it refuses backreferences, which need backtracking.
+      const auto flags = std::regex_constants::ECMAScript | std::regex_constants::__polynomial;
+      const std::wregex check(wide, flags);  // the user's pattern alone: errors are about it
+      // An unanchored search restarts the matcher at every position (quadratic); one anchored
+      // pass with a leading [\s\S]* finds the same matches in linear time.
+      // Groups made non-capturing: a matcher state then carries no submatch vector to copy.
+      auto regex = std::make_shared<const std::wregex>(L"^[\\s\\S]*(?:" + wide_plain + L")", flags);
       return Pattern{text, std::move(regex)};
     } catch (const std::regex_error& e) {
       std::string why = e.what();
@@ -1189,12 +1264,10 @@ struct Run {
           const std::string& name = member.key();
           const Json& value = member.value();
           bool matched = false;
-          const std::u32string cps = decode_utf8(name);
-          const std::wstring wide(cps.begin(), cps.end());
           for (const auto& entry : c.patterns) {
             const Pattern& pattern = entry.first;
             const int sub = entry.second;
-            if (!std::regex_search(wide, *pattern.regex)) continue;
+            if (!search(pattern, name)) continue;
             matched = true;
             if (c.op == Op::pattern_properties) {
               if (!member_allowed_by_false(c, sub, name, v) ||
@@ -1372,9 +1445,7 @@ struct Run {
       }
       case Op::pattern: {
         if (!v.is_string()) return true;
-        const std::u32string cps = decode_utf8(v.get_ref<const std::string&>());
-        const std::wstring wide(cps.begin(), cps.end());
-        if (std::regex_search(wide, *c.pattern.regex)) return true;
+        if (search(c.pattern, v.get_ref<const std::string&>())) return true;
         report(v, c.keyword,
                fmt::format("{} does not match {}", preview(v), json_quoted(c.pattern.source)));
         return false;
