@@ -465,7 +465,7 @@ std::optional<std::uint64_t> as_count(const Json& v) {
 // Repetition counts ({n}, {n,}, {n,m}) above this are refused: libstdc++ builds one state per
 // repetition, and nested counts multiply.
 constexpr std::uint64_t kMaxRepeat = 1000;
-constexpr std::uint64_t kMaxPatternSize = 1000;
+constexpr std::uint64_t kMaxPatternSize = 256;
 
 // The pattern with each capturing group "(" written "(?:" (captures are never read: kit
 // refuses backreferences).
@@ -902,6 +902,7 @@ struct Compiler {
   Result<std::string> ref_target(const std::string& ref, const std::string& where) const {
     std::string_view r = ref;
     const auto hash = r.find('#');
+    if (!root_id.empty() && r == root_id) return std::string();  // the root by its $id
     if (hash == std::string_view::npos || hash != 0) {
       const std::string_view base = r.substr(0, hash);
       if (hash == std::string_view::npos || root_id.empty() || base != root_id)
@@ -1543,7 +1544,12 @@ Result<Schema> Schema::compile(const Json& schema, std::string_view source) {
 std::vector<SchemaError> Schema::validate(const Json& instance) const {
   std::vector<SchemaError> errors;
   Run run{*compiled_, &errors, {}, {}, 0, {}, {}, {}};
-  run.eval(0, instance, "");
+  try {
+    run.eval(0, instance, "");
+  } catch (const std::exception& e) {  // std::bad_alloc, a regex_error from the matcher
+    errors.push_back({"", "error", fmt::format("validation stopped ({})", e.what())});
+    run.error_values.push_back(&instance);
+  }
   if (errors.size() > 1) {
     const auto order = document_order(instance);
     std::vector<std::size_t> index(errors.size());
@@ -1564,7 +1570,11 @@ std::vector<SchemaError> Schema::validate(const Json& instance) const {
 
 bool Schema::is_valid(const Json& instance) const {
   Run run{*compiled_, nullptr, {}, {}, 0, {}, {}, {}};
-  return run.eval(0, instance, "");
+  try {
+    return run.eval(0, instance, "");
+  } catch (const std::exception&) {
+    return false;  // as validate() reports it
+  }
 }
 
 }  // namespace kit::config

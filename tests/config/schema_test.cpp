@@ -158,15 +158,15 @@ TEST(SchemaErrors, PatternIsAnUnanchoredSearchOverCodePoints) {
   EXPECT_TRUE(lines(R"j({"pattern": "^(?!tmp)"})j", R"("var")").empty());  // lookahead works
   EXPECT_FALSE(lines(R"j({"pattern": "^(?!tmp)"})j", R"("tmpx")").empty());
   // Linear time where a backtracking matcher (2^200 paths) or a restarting one (quadratic) is
-  // not: (x?){200}y over 5000 x.
-  const std::string xs = "\"" + std::string(5000, 'x') + "\"";
+  // not: (x?){200}y over 2000 x.
+  const std::string xs = "\"" + std::string(2000, 'x') + "\"";
   EXPECT_FALSE(lines(R"({"pattern": "(x?){200}y"})", xs.c_str()).empty());
   EXPECT_TRUE(lines(R"({"pattern": "(x?){200}x$"})", xs.c_str()).empty());
   // Groups, classes with ( and escapes keep their meaning once made non-capturing.
   EXPECT_TRUE(lines(R"j({"pattern": "^(a|b)+[(]\\(c\\)$"})j", R"j("abba((c)")j").empty());
   EXPECT_FALSE(lines(R"j({"pattern": "^(a|b)+[(]\\(c\\)$"})j", R"j("abba(c)")j").empty());
   // A long string does not exhaust the stack (libstdc++'s backtracking matcher would).
-  const std::string big = "\"" + std::string(200000, 'a') + "\"";
+  const std::string big = "\"" + std::string(50000, 'a') + "\"";
   EXPECT_TRUE(lines(R"({"pattern": "^(a|b)*$"})", big.c_str()).empty());
 }
 
@@ -245,6 +245,12 @@ TEST(SchemaRef, DefsRootAndPointerEscapes) {
                         "$ref": "https://example.com/app.json#/$defs/n"})",
                     "null")
                   .empty());
+  EXPECT_EQ(
+      lines(
+          R"({"$id": "https://example.com/t.json", "items": {"$ref": "https://example.com/t.json"},
+                      "type": "array"})",
+          "[[], [1]]"),
+      (Lines{"/1/0: type: 1 is not of type \"array\""}));
 }
 
 TEST(SchemaRef, CyclesAreRefusedAndDeepInstancesStop) {
@@ -330,9 +336,11 @@ TEST(SchemaCompile, BadKeywordValuesAreRefused) {
             std::string::npos);
   EXPECT_NE(refusal(R"({"pattern": "(a)\\1"})").find("backreferences are not supported"),
             std::string::npos);
+  EXPECT_TRUE(
+      lines(R"({"pattern": "^a{250}$"})", ("\"" + std::string(250, 'a') + "\"").c_str()).empty());
   EXPECT_NE(refusal(R"({"pattern": "a{1001}"})").find("repetition counts above 1000"),
             std::string::npos);
-  EXPECT_NE(refusal(R"({"pattern": "((x?){10}){101}"})").find("is too large"), std::string::npos);
+  EXPECT_NE(refusal(R"({"pattern": "((x?){10}){26}"})").find("is too large"), std::string::npos);
   EXPECT_NE(refusal("3").find("#: a schema must be an object or a boolean"), std::string::npos);
   // Deeply nested schemas are refused, not recursed into without end.
   std::string nested;

@@ -16,10 +16,13 @@
 // where it sits in the schema: a check that would be silently skipped is worse than none.
 //
 // pattern and patternProperties use std::regex (ECMAScript grammar, unanchored search) over
-// UTF-32, so `.` and classes such as [à-ü] see code points. Not supported, refused at compile
-// time: backreferences (\1), which would need a backtracking engine, and repetition counts over
-// 1000. ECMAScript's \d \w \s are ASCII, as in JavaScript without the u flag; Unicode property
-// escapes (\p{L}) do not exist in std::regex and are refused as bad patterns.
+// UTF-32, so `.` and classes such as [à-ü] see code points, matched breadth-first (time linear
+// in the string, no backtracking blow-up, no deep recursion). Refused at compile time:
+// backreferences (\1), which need backtracking, and patterns over 256 elements once counted
+// repetitions are written out ([a-z]{1,63} is 63), which bound the cost per character.
+// ECMAScript's \d \w \s are ASCII, as in JavaScript without the u flag; Unicode property
+// escapes (\p{L}) do not exist in std::regex and are refused as bad patterns; lookbehind
+// ((?<=...)) does not exist in std::regex either.
 //
 // Example:
 //   auto schema = kit::config::Schema::compile(
