@@ -7,7 +7,8 @@
 // or none), "dependencies" -> "dependentRequired" (array values) + "dependentSchemas" (schema
 // values). Every case of every file runs: it must pass, or its group must be in
 // kExpectedRefusals (compile() refuses the schema with config.schema, and the refusal's message
-// must name the reason), or it must be in kExcluded with the reason. Nothing is skipped silently;
+// must name the reason), or it must be in kExcluded with the reason. optional/bignum.json and
+// optional/zeroTerminatedFloats.json run too. Nothing is skipped silently;
 // the counts are printed. The suite is a required dependency (scripts/install-deps.sh): missing,
 // the test fails.
 #include <gtest/gtest.h>
@@ -131,6 +132,9 @@ std::vector<fs::path> suite_files() {
     if (entry.is_regular_file() && entry.path().extension() == ".json")
       files.push_back(entry.path());
   std::sort(files.begin(), files.end());
+  // Two optional files about numbers, which configurations are full of.
+  files.push_back(kSuite / "optional" / "bignum.json");
+  files.push_back(kSuite / "optional" / "zeroTerminatedFloats.json");
   return files;
 }
 
@@ -145,7 +149,9 @@ TEST(SchemaSuite, Draft7TranslatedTo202012) {
   for (const auto& file : files) {
     std::ifstream in(file);
     const Json groups = Json::parse(in);
-    const std::string name = file.filename().string();
+    const std::string name = file.parent_path().filename() == "optional"
+                                 ? "optional/" + file.filename().string()
+                                 : file.filename().string();
     for (const auto& group : groups) {
       const std::string group_id = name + ": " + group["description"].get<std::string>();
       const Json schema = translate(group["schema"]);
