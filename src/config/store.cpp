@@ -18,9 +18,7 @@ namespace {
 Result<std::optional<std::string>> read_if_present(const std::string& path) {
   if (::access(path.c_str(), F_OK) != 0 && errno == ENOENT) return std::optional<std::string>{};
   auto text = core::read_file(path);
-  if (!text)
-    return fail(ErrorKind::io, "config.read",
-                fmt::format("{}: cannot read: {}", path, text.error().message));
+  if (!text) return fail(ErrorKind::io, "config.read", text.error().message);  // it names the file
   return std::optional<std::string>(std::move(*text));
 }
 
@@ -44,9 +42,7 @@ tl::unexpected<Error> wrong_type(std::string_view key, const Json& value, std::s
 
 Result<Json> read_document(const std::string& path) {
   auto text = core::read_file(path);
-  if (!text)
-    return fail(ErrorKind::io, "config.read",
-                fmt::format("{}: cannot read: {}", path, text.error().message));
+  if (!text) return fail(ErrorKind::io, "config.read", text.error().message);  // it names the file
   return parse_document(*text, path);
 }
 
