@@ -244,9 +244,9 @@ bool is_nt_sep(char c) {
 
 std::pair<std::string_view, std::string_view> nt_splitdrive(std::string_view p) {
   // len(p) >= 2 in characters: something after the first one.
-  if (p.empty()) return {{}, p};
+  if (p.empty()) return {p.substr(0, 0), p};
   const std::size_t first = char_at(p, 0).length;
-  if (first >= p.size()) return {{}, p};
+  if (first >= p.size()) return {p.substr(0, 0), p};
   if (is_nt_sep(p[0]) && is_nt_sep(p[1])) {
     // normp[:8].upper() == "\\?\UNC\": only ASCII upper-cases into those letters (the dotless
     // ı of str.upper() is an I, no U, N or C).
@@ -263,7 +263,7 @@ std::pair<std::string_view, std::string_view> nt_splitdrive(std::string_view p) 
     return {p.substr(0, index2), p.substr(index2)};
   }
   if (p[first] == ':') return {p.substr(0, first + 1), p.substr(first + 1)};
-  return {{}, p};
+  return {p.substr(0, 0), p};
 }
 
 std::string nt_join(std::string_view path, std::span<const std::string_view> parts) {

@@ -158,3 +158,22 @@ TEST(NtPath, NormCase) {
             "b");
   EXPECT_EQ(ospath::nt_normcase(""), "");
 }
+
+// splitdrive's promise, drive + rest == path, on every string of up to four pieces drawn from
+// the characters that matter (separators, colons, letters, escaped and multi-byte characters).
+TEST(NtPath, SplitDriveKeepsEveryByte) {
+  const std::vector<std::string_view> pieces{"\\",  "/",        "a",    ":", "?",
+                                             "UNC", "\xC3\xA9", "\xC3", ""};
+  std::size_t checked = 0;
+  for (std::string_view x : pieces)
+    for (std::string_view y : pieces)
+      for (std::string_view z : pieces)
+        for (std::string_view w : pieces) {
+          const std::string p = std::string(x) + std::string(y) + std::string(z) + std::string(w);
+          const auto [drive, rest] = ospath::nt_splitdrive(p);
+          EXPECT_EQ(std::string(drive) + std::string(rest), p);
+          EXPECT_EQ(drive.data(), p.data());
+          ++checked;
+        }
+  EXPECT_EQ(checked, 9u * 9u * 9u * 9u);
+}
