@@ -2,7 +2,8 @@
 // so that a crash never leaves it empty or half-written, and temporary files and folders that
 // clean up after themselves (Python's tempfile), shutil.which, and text read as Python's text
 // mode reads it (universal newlines, no byte order mark). PurePath (kit/fs/path.hpp): POSIX
-// and Windows paths as text, as pathlib's pure paths.
+// and Windows paths as text, as pathlib's pure paths; kit/fs/ospath.hpp: os.path's string
+// functions (posixpath, ntpath), as platformdirs and shutil.which use them.
 //
 // atomic_write writes a unique temporary file beside the target, syncs it, renames it over the
 // target and syncs the folder: a reader sees the old bytes or the new ones, never a mix, and a

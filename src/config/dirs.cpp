@@ -1,7 +1,7 @@
-// PlatformDirs: platformdirs 2.6.0's folders (unix.py, macos.py, windows.py), with its path
-// functions (posixpath.join and expanduser, ntpath.join, splitdrive and normpath of Python
-// 3.11) ported so that every odd input (a trailing slash, an absolute app name, a drive in the
-// author, an empty entry in XDG_DATA_DIRS) gives the same string.
+// PlatformDirs: platformdirs 2.6.0's folders (unix.py, macos.py, windows.py), its path functions
+// (posixpath.join and expanduser, ntpath.join and normpath of Python 3.11) being kit::fs's
+// ports (kit/fs/ospath.hpp), so that every odd input (a trailing slash, an absolute app name, a
+// drive in the author, an empty entry in XDG_DATA_DIRS) gives the same string, on any OS.
 #include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -16,6 +16,7 @@
 #include <fmt/core.h>
 
 #include "kit/config/dirs.hpp"
+#include "kit/fs/ospath.hpp"
 
 #undef linux  // see dirs.hpp
 
@@ -25,222 +26,11 @@ namespace kit::config {
 
 namespace {
 
-// ----- text
-
-// The length of the UTF-8 sequence that starts with `lead` (1 for a stray byte, as Python's
-// surrogateescape makes each bad byte one character).
-std::size_t utf8_length(unsigned char lead) {
-  if (lead >= 0xF0 && lead <= 0xF4) return 4;
-  if (lead >= 0xE0 && lead < 0xF0) return 3;
-  if (lead >= 0xC2 && lead < 0xE0) return 2;
-  return 1;
-}
-
-// The code point at `text[i]` (length in `len`), or nullopt for a malformed sequence.
-std::optional<char32_t> decode_at(std::string_view text, std::size_t i, std::size_t& len) {
-  auto lead = static_cast<unsigned char>(text[i]);
-  len = utf8_length(lead);
-  if (len == 1) return lead < 0x80 ? std::optional<char32_t>(lead) : std::nullopt;
-  if (i + len > text.size()) {
-    len = 1;
-    return std::nullopt;
-  }
-  char32_t cp = lead & (0xFFu >> (len + 1));
-  for (std::size_t k = 1; k < len; ++k) {
-    auto c = static_cast<unsigned char>(text[i + k]);
-    if ((c & 0xC0) != 0x80) {
-      len = 1;
-      return std::nullopt;
-    }
-    cp = (cp << 6) | (c & 0x3Fu);
-  }
-  return cp;
-}
-
-// Python's str.isspace, code point by code point.
-bool is_python_space(char32_t c) {
-  return (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x20) || c == 0x85 || c == 0xA0 ||
-         c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F ||
-         c == 0x205F || c == 0x3000;
-}
-
-// `not value.strip()` in Python: empty or only whitespace.
-bool is_blank(std::string_view value) {
-  for (std::size_t i = 0, len = 0; i < value.size(); i += len) {
-    auto cp = decode_at(value, i, len);
-    if (!cp || !is_python_space(*cp)) return false;
-  }
-  return true;
-}
-
-std::vector<std::string_view> split(std::string_view text, char sep) {
-  std::vector<std::string_view> parts;
-  for (std::size_t start = 0;;) {
-    std::size_t end = text.find(sep, start);
-    parts.push_back(text.substr(start, end == std::string_view::npos ? end : end - start));
-    if (end == std::string_view::npos) return parts;
-    start = end + 1;
-  }
-}
-
-// ----- posixpath (Linux, macOS)
-
-std::string posix_join(std::string path, const std::vector<std::string_view>& parts) {
-  for (std::string_view b : parts) {
-    if (!b.empty() && b.front() == '/') {
-      path = b;
-    } else if (path.empty() || path.back() == '/') {
-      path += b;
-    } else {
-      path += '/';
-      path += b;
-    }
-  }
-  return path;
-}
-
-// The home folder of user `name` from the password database.
-std::optional<std::string> home_of_user(const std::string& name) {
-  if (name.find('\0') != std::string::npos) return std::nullopt;
-  long hint = ::sysconf(_SC_GETPW_R_SIZE_MAX);
-  std::string buffer(hint > 0 ? static_cast<std::size_t>(hint) : 16384, '\0');
-  for (;;) {
-    passwd entry{};
-    passwd* found = nullptr;
-    int rc = ::getpwnam_r(name.c_str(), &entry, buffer.data(), buffer.size(), &found);
-    if (rc == ERANGE && buffer.size() < (1u << 20)) {
-      buffer.resize(buffer.size() * 2);
-      continue;
-    }
-    if (rc != 0 || found == nullptr || entry.pw_dir == nullptr) return std::nullopt;
-    return std::string(entry.pw_dir);
-  }
-}
-
-// posixpath.expanduser, with `~` meaning env.home.
-std::string expand_user(std::string_view path, const Environment& env) {
-  if (path.empty() || path.front() != '~') return std::string(path);
-  std::size_t i = path.find('/', 1);
-  if (i == std::string_view::npos) i = path.size();
-  std::string home;
-  if (i == 1) {
-    home = env.home;
-  } else {
-    auto found = home_of_user(std::string(path.substr(1, i - 1)));
-    if (!found) return std::string(path);  // an unknown user: unchanged, as Python
-    home = std::move(*found);
-  }
-  while (!home.empty() && home.back() == '/') home.pop_back();
-  std::string result = home + std::string(path.substr(i));
-  return result.empty() ? "/" : result;
-}
-
-// ----- ntpath (Windows)
-
-bool is_nt_sep(char c) {
-  return c == '\\' || c == '/';
-}
-
-// ntpath.splitdrive: {"C:", rest}, {"\\server\share", rest} or {"", path}.
-std::pair<std::string, std::string> nt_splitdrive(std::string_view p) {
-  std::size_t first = 0;
-  if (!p.empty()) (void)decode_at(p, 0, first);
-  // len(p) >= 2 in code points: something after the first character.
-  if (!p.empty() && p.size() > first) {
-    std::string normp(p);
-    for (char& c : normp)
-      if (c == '/') c = '\\';
-    if (normp.compare(0, 2, "\\\\") == 0) {
-      std::string head = normp.substr(0, 8);
-      for (char& c : head)
-        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-      std::size_t start = head == "\\\\?\\UNC\\" ? 8 : 2;
-      std::size_t index = normp.find('\\', start);
-      if (index == std::string::npos) return {std::string(p), ""};
-      std::size_t index2 = normp.find('\\', index + 1);
-      if (index2 == std::string::npos) return {std::string(p), ""};
-      return {std::string(p.substr(0, index2)), std::string(p.substr(index2))};
-    }
-    if (normp[first] == ':')
-      return {std::string(p.substr(0, first + 1)), std::string(p.substr(first + 1))};
-  }
-  return {"", std::string(p)};
-}
-
-// Drive names compared case-insensitively (ASCII letters: drive letters and share names are
-// where Windows folds case; Python's str.lower folds more, which no real drive needs).
-bool same_ignoring_case(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
-
-std::string nt_join(std::string_view path, const std::vector<std::string_view>& parts) {
-  auto [result_drive, result_path] = nt_splitdrive(path);
-  for (std::string_view p : parts) {
-    auto [p_drive, p_path] = nt_splitdrive(p);
-    if (!p_path.empty() && is_nt_sep(p_path.front())) {
-      // An absolute second path replaces the first (its drive too, when it has one).
-      if (!p_drive.empty() || result_drive.empty()) result_drive = p_drive;
-      result_path = p_path;
-      continue;
-    }
-    if (!p_drive.empty() && p_drive != result_drive) {
-      if (!same_ignoring_case(p_drive, result_drive)) {
-        result_drive = p_drive;
-        result_path = p_path;
-        continue;
-      }
-      result_drive = p_drive;
-    }
-    if (!result_path.empty() && !is_nt_sep(result_path.back())) result_path += '\\';
-    result_path += p_path;
-  }
-  if (!result_path.empty() && !is_nt_sep(result_path.front()) && !result_drive.empty() &&
-      result_drive.back() != ':')
-    return result_drive + "\\" + result_path;
-  return result_drive + result_path;
-}
-
-std::string nt_normpath(std::string_view input) {
-  std::string path(input);
-  for (char& c : path)
-    if (c == '/') c = '\\';
-  auto [prefix, rest] = nt_splitdrive(path);
-  if (!rest.empty() && rest.front() == '\\') {
-    prefix += '\\';
-    rest.erase(0, rest.find_first_not_of('\\') == std::string::npos ? rest.size()
-                                                                    : rest.find_first_not_of('\\'));
-  }
-  std::vector<std::string_view> comps = split(rest, '\\');
-  for (std::size_t i = 0; i < comps.size();) {
-    if (comps[i].empty() || comps[i] == ".") {
-      comps.erase(comps.begin() + static_cast<std::ptrdiff_t>(i));
-    } else if (comps[i] == "..") {
-      if (i > 0 && comps[i - 1] != "..") {
-        comps.erase(comps.begin() + static_cast<std::ptrdiff_t>(i - 1),
-                    comps.begin() + static_cast<std::ptrdiff_t>(i + 1));
-        --i;
-      } else if (i == 0 && !prefix.empty() && prefix.back() == '\\') {
-        comps.erase(comps.begin());
-      } else {
-        ++i;
-      }
-    } else {
-      ++i;
-    }
-  }
-  if (prefix.empty() && comps.empty()) return ".";
-  std::string out = prefix;
-  for (std::size_t i = 0; i < comps.size(); ++i) {
-    if (i > 0) out += '\\';
-    out += comps[i];
-  }
-  return out;
-}
+namespace ospath = kit::fs::ospath;
+using ospath::is_blank;
+using ospath::nt_join;
+using ospath::nt_normpath;
+using ospath::posix_join;
 
 // ----- folders
 
@@ -344,11 +134,11 @@ class Resolver {
       parts.push_back(d_.app);
       if (!d_.version.empty()) parts.push_back(d_.version);
     }
-    return posix_join(std::move(base), parts);
+    return posix_join(base, parts);
   }
 
   std::string home_default(std::string_view tilde_path) const {
-    return expand_user(tilde_path, d_.env);
+    return ospath::expand_user(tilde_path, d_.env.home);
   }
 
   // unix.py: $XDG_..._HOME (used as it is) unless blank, else the default under ~.
@@ -385,12 +175,12 @@ class Resolver {
     std::string list(set);
     if (is_blank(set)) list = kind == DirKind::config ? "/etc/xdg" : "/usr/local/share:/usr/share";
     const char sep = path_list_separator(Os::linux);
-    std::vector<std::string_view> entries = split(list, sep);
+    std::vector<std::string_view> entries = ospath::split_list(list, sep);
     if (!d_.multipath) entries.resize(1);
     std::string out;
     for (std::size_t i = 0; i < entries.size(); ++i) {
       if (i > 0) out += sep;
-      out += posix_app(expand_user(entries[i], d_.env));
+      out += posix_app(ospath::expand_user(entries[i], d_.env.home));
     }
     return out;
   }
@@ -476,7 +266,7 @@ Result<std::string> ensured(const PlatformDirs& dirs, Result<std::string> folder
         dirs_error(ErrorKind::invalid_argument,
                    fmt::format("cannot create {}: it is a {} folder and this is {}", *folder,
                                os_name(dirs.os), os_name(host_os()))));
-  for (std::string_view entry : split(*folder, path_list_separator(dirs.os))) {
+  for (std::string_view entry : ospath::split_list(*folder, path_list_separator(dirs.os))) {
     if (entry.empty()) continue;
     if (auto made = make_folders(std::string(entry)); !made) return tl::unexpected(made.error());
   }

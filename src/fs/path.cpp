@@ -2,11 +2,13 @@
 // bytes. Every separator, drive letter and dot is ASCII, and UTF-8 never hides an ASCII byte
 // inside a multi-byte character, so the byte searches below find what Python's code-point
 // searches find.
+//
+// Only str.lower() (lower_case) is shared with the os.path ports of kit/fs/ospath.hpp: pathlib
+// 3.11 splits a Windows drive by its own rules (the \\?\ prefix apart, ASCII drive letters
+// only, no share in "\\a\\b" nor "\\\a"), not ntpath.splitdrive's, so split_windows stays.
 #include "kit/fs/path.hpp"
 
 #include <algorithm>
-#include <array>
-#include <cstdint>
 #include <utility>
 
 #include <fmt/core.h>
@@ -14,118 +16,6 @@
 namespace kit::fs {
 
 namespace {
-
-// Python's str.lower() for every code point whose lower case is one code point, as runs:
-// code points first, first + stride, ... (count of them) map to themselves + delta. Made from
-// CPython 3.11 (Unicode 14.0) by tests/diff/fs_path_vs_python.py --lower-table; U+0130 (İ,
-// lower "i̇", two code points) is handled apart.
-struct LowerRun {
-  std::uint32_t first;
-  std::uint16_t count;
-  std::int32_t delta;
-  std::uint8_t stride;
-};
-constexpr LowerRun kLowerRuns[] = {
-    {0x41, 26, 32, 1},      {0xC0, 23, 32, 1},      {0xD8, 7, 32, 1},       {0x100, 24, 1, 2},
-    {0x132, 3, 1, 2},       {0x139, 8, 1, 2},       {0x14A, 23, 1, 2},      {0x178, 1, -121, 1},
-    {0x179, 3, 1, 2},       {0x181, 1, 210, 1},     {0x182, 2, 1, 2},       {0x186, 1, 206, 1},
-    {0x187, 1, 1, 1},       {0x189, 2, 205, 1},     {0x18B, 1, 1, 1},       {0x18E, 1, 79, 1},
-    {0x18F, 1, 202, 1},     {0x190, 1, 203, 1},     {0x191, 1, 1, 1},       {0x193, 1, 205, 1},
-    {0x194, 1, 207, 1},     {0x196, 1, 211, 1},     {0x197, 1, 209, 1},     {0x198, 1, 1, 1},
-    {0x19C, 1, 211, 1},     {0x19D, 1, 213, 1},     {0x19F, 1, 214, 1},     {0x1A0, 3, 1, 2},
-    {0x1A6, 1, 218, 1},     {0x1A7, 1, 1, 1},       {0x1A9, 1, 218, 1},     {0x1AC, 1, 1, 1},
-    {0x1AE, 1, 218, 1},     {0x1AF, 1, 1, 1},       {0x1B1, 2, 217, 1},     {0x1B3, 2, 1, 2},
-    {0x1B7, 1, 219, 1},     {0x1B8, 1, 1, 1},       {0x1BC, 1, 1, 1},       {0x1C4, 1, 2, 1},
-    {0x1C5, 1, 1, 1},       {0x1C7, 1, 2, 1},       {0x1C8, 1, 1, 1},       {0x1CA, 1, 2, 1},
-    {0x1CB, 9, 1, 2},       {0x1DE, 9, 1, 2},       {0x1F1, 1, 2, 1},       {0x1F2, 2, 1, 2},
-    {0x1F6, 1, -97, 1},     {0x1F7, 1, -56, 1},     {0x1F8, 20, 1, 2},      {0x220, 1, -130, 1},
-    {0x222, 9, 1, 2},       {0x23A, 1, 10795, 1},   {0x23B, 1, 1, 1},       {0x23D, 1, -163, 1},
-    {0x23E, 1, 10792, 1},   {0x241, 1, 1, 1},       {0x243, 1, -195, 1},    {0x244, 1, 69, 1},
-    {0x245, 1, 71, 1},      {0x246, 5, 1, 2},       {0x370, 2, 1, 2},       {0x376, 1, 1, 1},
-    {0x37F, 1, 116, 1},     {0x386, 1, 38, 1},      {0x388, 3, 37, 1},      {0x38C, 1, 64, 1},
-    {0x38E, 2, 63, 1},      {0x391, 17, 32, 1},     {0x3A3, 9, 32, 1},      {0x3CF, 1, 8, 1},
-    {0x3D8, 12, 1, 2},      {0x3F4, 1, -60, 1},     {0x3F7, 1, 1, 1},       {0x3F9, 1, -7, 1},
-    {0x3FA, 1, 1, 1},       {0x3FD, 3, -130, 1},    {0x400, 16, 80, 1},     {0x410, 32, 32, 1},
-    {0x460, 17, 1, 2},      {0x48A, 27, 1, 2},      {0x4C0, 1, 15, 1},      {0x4C1, 7, 1, 2},
-    {0x4D0, 48, 1, 2},      {0x531, 38, 48, 1},     {0x10A0, 38, 7264, 1},  {0x10C7, 1, 7264, 1},
-    {0x10CD, 1, 7264, 1},   {0x13A0, 80, 38864, 1}, {0x13F0, 6, 8, 1},      {0x1C90, 43, -3008, 1},
-    {0x1CBD, 3, -3008, 1},  {0x1E00, 75, 1, 2},     {0x1E9E, 1, -7615, 1},  {0x1EA0, 48, 1, 2},
-    {0x1F08, 8, -8, 1},     {0x1F18, 6, -8, 1},     {0x1F28, 8, -8, 1},     {0x1F38, 8, -8, 1},
-    {0x1F48, 6, -8, 1},     {0x1F59, 4, -8, 2},     {0x1F68, 8, -8, 1},     {0x1F88, 8, -8, 1},
-    {0x1F98, 8, -8, 1},     {0x1FA8, 8, -8, 1},     {0x1FB8, 2, -8, 1},     {0x1FBA, 2, -74, 1},
-    {0x1FBC, 1, -9, 1},     {0x1FC8, 4, -86, 1},    {0x1FCC, 1, -9, 1},     {0x1FD8, 2, -8, 1},
-    {0x1FDA, 2, -100, 1},   {0x1FE8, 2, -8, 1},     {0x1FEA, 2, -112, 1},   {0x1FEC, 1, -7, 1},
-    {0x1FF8, 2, -128, 1},   {0x1FFA, 2, -126, 1},   {0x1FFC, 1, -9, 1},     {0x2126, 1, -7517, 1},
-    {0x212A, 1, -8383, 1},  {0x212B, 1, -8262, 1},  {0x2132, 1, 28, 1},     {0x2160, 16, 16, 1},
-    {0x2183, 1, 1, 1},      {0x24B6, 26, 26, 1},    {0x2C00, 48, 48, 1},    {0x2C60, 1, 1, 1},
-    {0x2C62, 1, -10743, 1}, {0x2C63, 1, -3814, 1},  {0x2C64, 1, -10727, 1}, {0x2C67, 3, 1, 2},
-    {0x2C6D, 1, -10780, 1}, {0x2C6E, 1, -10749, 1}, {0x2C6F, 1, -10783, 1}, {0x2C70, 1, -10782, 1},
-    {0x2C72, 1, 1, 1},      {0x2C75, 1, 1, 1},      {0x2C7E, 2, -10815, 1}, {0x2C80, 50, 1, 2},
-    {0x2CEB, 2, 1, 2},      {0x2CF2, 1, 1, 1},      {0xA640, 23, 1, 2},     {0xA680, 14, 1, 2},
-    {0xA722, 7, 1, 2},      {0xA732, 31, 1, 2},     {0xA779, 2, 1, 2},      {0xA77D, 1, -35332, 1},
-    {0xA77E, 5, 1, 2},      {0xA78B, 1, 1, 1},      {0xA78D, 1, -42280, 1}, {0xA790, 2, 1, 2},
-    {0xA796, 10, 1, 2},     {0xA7AA, 1, -42308, 1}, {0xA7AB, 1, -42319, 1}, {0xA7AC, 1, -42315, 1},
-    {0xA7AD, 1, -42305, 1}, {0xA7AE, 1, -42308, 1}, {0xA7B0, 1, -42258, 1}, {0xA7B1, 1, -42282, 1},
-    {0xA7B2, 1, -42261, 1}, {0xA7B3, 1, 928, 1},    {0xA7B4, 8, 1, 2},      {0xA7C4, 1, -48, 1},
-    {0xA7C5, 1, -42307, 1}, {0xA7C6, 1, -35384, 1}, {0xA7C7, 2, 1, 2},      {0xA7D0, 1, 1, 1},
-    {0xA7D6, 2, 1, 2},      {0xA7F5, 1, 1, 1},      {0xFF21, 26, 32, 1},    {0x10400, 40, 40, 1},
-    {0x104B0, 36, 40, 1},   {0x10570, 11, 39, 1},   {0x1057C, 15, 39, 1},   {0x1058C, 7, 39, 1},
-    {0x10594, 2, 39, 1},    {0x10C80, 51, 64, 1},   {0x118A0, 32, 32, 1},   {0x16E40, 32, 32, 1},
-    {0x1E900, 34, 34, 1},
-};
-
-std::uint32_t lower_code_point(std::uint32_t c) {
-  // The last run starting at or before c.
-  const auto* it = std::upper_bound(std::begin(kLowerRuns), std::end(kLowerRuns), c,
-                                    [](std::uint32_t v, const LowerRun& r) { return v < r.first; });
-  if (it == std::begin(kLowerRuns)) return c;
-  const LowerRun& r = *(it - 1);
-  const std::uint32_t offset = c - r.first;
-  if (offset % r.stride != 0 || offset / r.stride >= r.count) return c;
-  return static_cast<std::uint32_t>(static_cast<std::int64_t>(c) + r.delta);
-}
-
-// decode(text, i): the code point at byte i and its length; a byte that does not start a
-// well-formed UTF-8 sequence is returned as length 0 (kept as it is by the caller).
-std::pair<std::uint32_t, std::size_t> decode(std::string_view s, std::size_t i) {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char b = byte(i);
-  if (b < 0x80) return {b, 1};
-  std::size_t len = 0;
-  std::uint32_t c = 0, min = 0;
-  if ((b & 0xE0) == 0xC0) {
-    len = 2, c = b & 0x1Fu, min = 0x80;
-  } else if ((b & 0xF0) == 0xE0) {
-    len = 3, c = b & 0x0Fu, min = 0x800;
-  } else if ((b & 0xF8) == 0xF0) {
-    len = 4, c = b & 0x07u, min = 0x10000;
-  } else {
-    return {b, 0};
-  }
-  if (i + len > s.size()) return {b, 0};
-  for (std::size_t k = 1; k < len; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) return {b, 0};
-    c = (c << 6) | (byte(i + k) & 0x3Fu);
-  }
-  if (c < min || c > 0x10FFFF || (c >= 0xD800 && c < 0xE000)) return {b, 0};
-  return {c, len};
-}
-
-void encode(std::string& out, std::uint32_t c) {
-  const auto put = [&](std::uint32_t v) {
-    out += static_cast<char>(static_cast<unsigned char>(v));
-  };
-  if (c < 0x80) {
-    put(c);
-  } else if (c < 0x800) {
-    put(0xC0 | (c >> 6)), put(0x80 | (c & 0x3F));
-  } else if (c < 0x10000) {
-    put(0xE0 | (c >> 12)), put(0x80 | ((c >> 6) & 0x3F)), put(0x80 | (c & 0x3F));
-  } else {
-    put(0xF0 | (c >> 18)), put(0x80 | ((c >> 12) & 0x3F)), put(0x80 | ((c >> 6) & 0x3F)),
-        put(0x80 | (c & 0x3F));
-  }
-}
 
 char sep_of(PathFlavour f) {
   return f == PathFlavour::windows ? '\\' : '/';
@@ -216,27 +106,6 @@ std::string repr(const PurePath& p) {
 }
 
 }  // namespace
-
-std::string lower_case(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size();) {
-    const auto [c, len] = decode(text, i);
-    if (len == 0) {
-      out += text[i++];
-      continue;
-    }
-    i += len;
-    if (c < 0x80) {
-      out += static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
-    } else if (c == 0x130) {
-      out += "i\xCC\x87";  // İ -> i + COMBINING DOT ABOVE
-    } else {
-      encode(out, lower_code_point(c));
-    }
-  }
-  return out;
-}
 
 namespace detail {
 void add_segment(std::vector<std::string_view>& out, const PurePath& p) {

@@ -10,6 +10,7 @@
 
 #include "kit/core/file.hpp"
 #include "kit/fs.hpp"
+#include "kit/fs/ospath.hpp"
 
 namespace kit::fs {
 
@@ -30,65 +31,12 @@ bool windows_file(std::string path) {
   return ::stat(path.c_str(), &st) == 0 && !S_ISDIR(st.st_mode);
 }
 
-// Bytes in the first code point of UTF-8 text (1 for a byte that does not start one).
-std::size_t first_code_point(std::string_view s) {
-  const auto b = static_cast<unsigned char>(s[0]);
-  const std::size_t n = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
-  return std::min(n, s.size());
-}
-
-// ntpath.splitdrive of Python 3.11: the drive ("C:", "\\server\share", "\\?\UNC\server\share")
-// and the rest; either may be empty.
-std::pair<std::string_view, std::string_view> split_drive(std::string_view p) {
-  if (p.empty()) return {{}, p};
-  const std::size_t first = first_code_point(p);
-  if (first >= p.size()) return {{}, p};  // one code point: too short
-  const auto is_sep = [](char c) { return c == '\\' || c == '/'; };
-  if (is_sep(p[0]) && is_sep(p[1])) {
-    std::string head(p.substr(0, std::min<std::size_t>(8, p.size())));
-    std::replace(head.begin(), head.end(), '/', '\\');
-    for (char& c : head) c = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c;
-    const std::size_t start = head == "\\\\?\\UNC\\" ? 8 : 2;
-    const auto find_sep = [&](std::size_t from) {
-      const std::size_t i = p.find_first_of("\\/", from);
-      return i == std::string_view::npos ? p.size() : i;
-    };
-    const std::size_t index = find_sep(start);
-    if (index == p.size()) return {p, {}};
-    const std::size_t index2 = find_sep(index + 1);
-    return {p.substr(0, index2), p.substr(index2)};
-  }
-  if (p[first] == ':') return {p.substr(0, first + 1), p.substr(first + 1)};
-  return {{}, p};
-}
-
-// ntpath.join(dir, file) for a file name without a drive or separator.
-std::string windows_join(std::string_view dir, std::string_view file) {
-  const auto [drive, rest] = split_drive(dir);
-  std::string path(rest);
-  if (!path.empty() && path.back() != '\\' && path.back() != '/') path += '\\';
-  path += file;
-  if (!path.empty() && path[0] != '\\' && path[0] != '/' && !drive.empty() && !drive.ends_with(':'))
-    return std::string(drive) + '\\' + path;
-  return std::string(drive) + path;
-}
-
-std::vector<std::string_view> split_list(std::string_view text, char sep) {
-  std::vector<std::string_view> out;
-  std::size_t start = 0;
-  while (true) {
-    const std::size_t end = text.find(sep, start);
-    out.push_back(text.substr(start, end == std::string_view::npos ? end : end - start));
-    if (end == std::string_view::npos) return out;
-    start = end + 1;
-  }
-}
-
 std::optional<std::string> which_windows(std::string_view name,
                                          std::optional<std::string_view> path,
                                          std::optional<std::string_view> pathext) {
   // A name with a folder or a drive (ntpath.dirname(name) not empty) is checked as it is.
-  if (!split_drive(name).first.empty() || name.find_first_of("\\/") != std::string_view::npos) {
+  if (!ospath::nt_splitdrive(name).first.empty() ||
+      name.find_first_of("\\/") != std::string_view::npos) {
     std::string direct(name);
     return windows_file(direct) ? std::optional(direct) : std::nullopt;
   }
@@ -101,7 +49,7 @@ std::optional<std::string> which_windows(std::string_view name,
     search = ".;C:\\bin";  // ntpath.defpath: Windows has no confstr
   }
   if (search.empty()) return std::nullopt;
-  std::vector<std::string_view> dirs = split_list(search, ';');
+  std::vector<std::string_view> dirs = ospath::split_list(search, ';');
   if (std::find(dirs.begin(), dirs.end(), ".") == dirs.end()) dirs.insert(dirs.begin(), ".");
 
   std::string ext_source;
@@ -114,20 +62,18 @@ std::optional<std::string> which_windows(std::string_view name,
   std::vector<std::string> files;
   bool has_ext = false;
   const std::string lower_name = lower_case(name);
-  for (std::string_view ext : split_list(ext_source, ';')) {
+  for (std::string_view ext : ospath::split_list(ext_source, ';')) {
     if (ext.empty()) continue;
     if (lower_name.ends_with(lower_case(ext))) has_ext = true;
     files.push_back(std::string(name) + std::string(ext));
   }
   if (has_ext) files = {std::string(name)};
 
-  std::unordered_set<std::string> seen;  // ntpath.normcase: "/" as "\\", lower case
+  std::unordered_set<std::string> seen;
   for (std::string_view dir : dirs) {
-    std::string norm(dir);
-    std::replace(norm.begin(), norm.end(), '/', '\\');
-    if (!seen.insert(lower_case(norm)).second) continue;
+    if (!seen.insert(ospath::nt_normcase(dir)).second) continue;
     for (const std::string& file : files) {
-      std::string candidate = windows_join(dir, file);
+      std::string candidate = ospath::nt_join(dir, {file});
       if (windows_file(candidate)) return candidate;
     }
   }
@@ -157,18 +103,10 @@ std::optional<std::string> which(std::string_view name, std::optional<std::strin
     search = "/bin:/usr/bin";  // os.defpath, as confstr(CS_PATH) gives on glibc
   }
   if (search.empty()) return std::nullopt;
-  std::size_t start = 0;
-  while (start <= search.size()) {
-    const std::size_t end = std::min(search.find(':', start), search.size());
-    const std::string_view dir = std::string_view(search).substr(start, end - start);
+  for (std::string_view dir : ospath::split_list(search, ':')) {
     // An empty entry is the current folder (os.path.join("", name) == name).
-    std::string candidate = dir.empty() ? std::string(name) : std::string(dir);
-    if (!dir.empty()) {
-      if (candidate.back() != '/') candidate += '/';
-      candidate += name;
-    }
+    std::string candidate = ospath::posix_join(dir, {name});
     if (executable_file(candidate)) return candidate;
-    start = end + 1;
   }
   return std::nullopt;
 }

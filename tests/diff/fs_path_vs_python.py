@@ -4,7 +4,7 @@
 CPython's own shutil.which run with its Windows branch.
 
 Usage: fs_path_vs_python.py --driver PATH [--kit PATH] [--cases N] [--seed S] GROUP
-       fs_path_vs_python.py --lower-table   (prints the lower-case runs of src/fs/path.cpp)
+       fs_path_vs_python.py --lower-table   (prints the lower-case runs of src/fs/ospath.cpp)
 
 Groups:
   posix    N generated PurePosixPaths (default 6000): every property and method the driver

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "kit/core/error.hpp"
+#include "kit/fs/ospath.hpp"  // lower_case: how Windows names compare
 
 namespace kit::fs {
 
@@ -137,9 +138,5 @@ class PurePath {
   std::string root_;
   std::vector<std::string> parts_;
 };
-
-// lower_case(text): Python's str.lower() on UTF-8 text, as PureWindowsPath compares names
-// (bytes that are not UTF-8 stay as they are).
-[[nodiscard]] std::string lower_case(std::string_view text);
 
 }  // namespace kit::fs
