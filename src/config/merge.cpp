@@ -1,5 +1,15 @@
-// RFC 7396 section 2, as its pseudocode reads, in place.
+// RFC 7396 section 2, as its pseudocode reads, in place; and the streaming merge of files.
 #include "kit/config/merge.hpp"
+
+#include <deque>
+#include <functional>
+#include <memory>
+#include <unordered_map>
+
+#include "fast_json.hpp"
+#include "kit/config/store.hpp"
+#include "kit/core/file.hpp"
+#include "kit/fs.hpp"
 
 namespace kit::config {
 
@@ -22,6 +32,249 @@ Json merge_patch(const Json& target, const Json& patch) {
   Json result = target;
   apply_merge_patch(result, patch);
   return result;
+}
+
+namespace {
+
+using detail::FastDoc;
+using Kind = FastDoc::Kind;
+
+// The merged document as references into the parsed files: a value is taken whole from one
+// file until a patch object lands on it; then it becomes an Object of its members. `strip`
+// marks a patch's object taken whole, which merge_patch({}, it) would write without its null
+// members (at every object level, not inside arrays, which are copied).
+struct Object;
+struct Node {
+  const FastDoc* doc = nullptr;
+  std::uint32_t index = 0;
+  bool strip = false;
+  std::unique_ptr<Object> object;  // set once patched member by member
+};
+
+struct Field {
+  std::string_view name;
+  bool escaped = false;
+  bool erased = false;  // ordered_map::erase, without moving the others
+  Node node;
+};
+
+struct Object {
+  std::vector<Field> fields;
+  std::unordered_map<std::string_view, std::size_t> index;
+};
+
+bool is_object(const Node& n) {
+  return n.object != nullptr || n.doc->value(n.index).kind == Kind::object;
+}
+
+void take(Node& n, const FastDoc& doc, std::uint32_t index, bool strip) {
+  n.object.reset();
+  n.doc = &doc;
+  n.index = index;
+  n.strip = strip;
+}
+
+void split(Node& n) {
+  if (n.object) return;
+  auto object = std::make_unique<Object>();
+  const FastDoc::Value& v = n.doc->value(n.index);
+  const FastDoc::Member* m = n.doc->members(v);
+  object->fields.reserve(v.count);
+  object->index.reserve(v.count);
+  for (std::uint32_t k = 0; k < v.count; ++k) {
+    if (n.strip && n.doc->value(m[k].value).kind == Kind::null) continue;
+    object->index.emplace(m[k].name, object->fields.size());
+    Field& f = object->fields.emplace_back();
+    f.name = m[k].name;
+    f.escaped = m[k].escaped;
+    take(f.node, *n.doc, m[k].value, n.strip);
+  }
+  n.object = std::move(object);
+}
+
+// apply_merge_patch, on references.
+void apply(Node& target, const FastDoc& doc, std::uint32_t index) {
+  const FastDoc::Value& patch = doc.value(index);
+  if (patch.kind != Kind::object) return take(target, doc, index, false);
+  if (!is_object(target)) return take(target, doc, index, true);
+  split(target);
+  Object& object = *target.object;
+  const FastDoc::Member* m = doc.members(patch);
+  for (std::uint32_t k = 0; k < patch.count; ++k) {
+    const Kind kind = doc.value(m[k].value).kind;
+    auto it = object.index.find(m[k].name);
+    if (kind == Kind::null) {
+      if (it != object.index.end()) {
+        object.fields[it->second].erased = true;
+        object.index.erase(it);
+      }
+    } else if (it != object.index.end()) {
+      apply(object.fields[it->second].node, doc, m[k].value);
+    } else {
+      object.index.emplace(m[k].name, object.fields.size());
+      Field& f = object.fields.emplace_back();
+      f.name = m[k].name;
+      f.escaped = m[k].escaped;
+      take(f.node, doc, m[k].value, kind == Kind::object);
+    }
+  }
+}
+
+// Writes as nlohmann's dump(2): "{\n", members at indent + 2 as `"name": value`, ",\n" between,
+// "\n" and the closing bracket at indent; "{}" and "[]" when empty.
+class Writer {
+ public:
+  explicit Writer(std::string& out) : out_(out) {}
+
+  void write(const Node& n, std::size_t indent) {
+    if (!n.object) return write(*n.doc, n.index, n.strip, indent);
+    std::size_t live = 0;
+    for (const Field& f : n.object->fields)
+      if (!f.erased) ++live;
+    if (live == 0) {
+      out_ += "{}";
+      return;
+    }
+    out_ += "{\n";
+    for (const Field& f : n.object->fields) {
+      if (f.erased) continue;
+      name(f.name, f.escaped, indent + 2);
+      write(f.node, indent + 2);
+      if (--live > 0) out_ += ",\n";
+    }
+    close('}', indent);
+  }
+
+  void write(const FastDoc& doc, std::uint32_t index, bool strip, std::size_t indent) {
+    const FastDoc::Value& v = doc.value(index);
+    switch (v.kind) {
+      case Kind::null:
+        out_ += "null";
+        return;
+      case Kind::boolean:
+        out_ += v.flag ? "true" : "false";
+        return;
+      case Kind::integer:
+      case Kind::unsigned_integer:
+      case Kind::floating:
+        detail::write_number(out_, v);
+        return;
+      case Kind::string:
+        detail::write_string(out_, v.text(), v.flag);
+        return;
+      case Kind::array: {
+        if (v.count == 0) {
+          out_ += "[]";
+          return;
+        }
+        out_ += "[\n";
+        const std::uint32_t* e = doc.elements(v);
+        for (std::uint32_t k = 0; k < v.count; ++k) {
+          out_.append(indent + 2, ' ');
+          write(doc, e[k], false, indent + 2);
+          if (k + 1 < v.count) out_ += ",\n";
+        }
+        close(']', indent);
+        return;
+      }
+      case Kind::object: {
+        const FastDoc::Member* m = doc.members(v);
+        std::size_t live = v.count;
+        if (strip)
+          for (std::uint32_t k = 0; k < v.count; ++k)
+            if (doc.value(m[k].value).kind == Kind::null) --live;
+        if (live == 0) {
+          out_ += "{}";
+          return;
+        }
+        out_ += "{\n";
+        for (std::uint32_t k = 0; k < v.count; ++k) {
+          if (strip && doc.value(m[k].value).kind == Kind::null) continue;
+          name(m[k].name, m[k].escaped, indent + 2);
+          write(doc, m[k].value, strip, indent + 2);
+          if (--live > 0) out_ += ",\n";
+        }
+        close('}', indent);
+        return;
+      }
+    }
+  }
+
+ private:
+  void name(std::string_view text, bool escaped, std::size_t indent) {
+    out_.append(indent, ' ');
+    detail::write_string(out_, text, escaped);
+    out_ += ": ";
+  }
+  void close(char bracket, std::size_t indent) {
+    out_ += '\n';
+    out_.append(indent, ' ');
+    out_ += bracket;
+  }
+
+  std::string& out_;
+};
+
+using TextOf = std::function<Result<std::string_view>(std::size_t)>;
+
+// The Json way, for input the fast reader refuses: parse_document owns every error message.
+Result<std::string> merge_slowly(const std::vector<std::string>& sources, const TextOf& text_of) {
+  Json merged;
+  for (std::size_t i = 0; i < sources.size(); ++i) {
+    auto text = text_of(i);
+    if (!text) return tl::unexpected(text.error());
+    auto doc = parse_document(*text, sources[i]);
+    if (!doc) return tl::unexpected(doc.error());
+    if (i == 0)
+      merged = std::move(*doc);
+    else
+      apply_merge_patch(merged, *doc);
+  }
+  return to_text(merged);
+}
+
+Result<std::string> merge_all(const std::vector<std::string>& sources, const TextOf& text_of) {
+  std::deque<FastDoc> docs;
+  std::deque<std::string> cleaned;
+  std::size_t size = 0;
+  for (std::size_t i = 0; i < sources.size(); ++i) {
+    auto text = text_of(i);
+    if (!text) return tl::unexpected(text.error());
+    std::string_view view = *text;
+    if (!detail::plain_text(view)) view = cleaned.emplace_back(fs::universal_newlines(view));
+    if (!docs.emplace_back().parse(view)) return merge_slowly(sources, text_of);
+    size += view.size();
+  }
+  std::string out;
+  if (docs.empty()) return merge_slowly(sources, text_of);
+  Node root;
+  take(root, docs[0], docs[0].root(), false);
+  for (std::size_t i = 1; i < docs.size(); ++i) apply(root, docs[i], docs[i].root());
+  out.reserve(size + size / 8 + 16);
+  Writer(out).write(root, 0);
+  out += '\n';
+  return out;
+}
+
+}  // namespace
+
+Result<std::string> merge_files(const std::vector<std::string>& paths) {
+  std::deque<std::string> texts;  // a deque: the parsed documents point into these
+  return merge_all(paths, [&](std::size_t i) -> Result<std::string_view> {
+    if (i < texts.size()) return std::string_view(texts[i]);
+    auto bytes = core::read_file(paths[i]);
+    if (!bytes) {
+      auto doc = read_document(paths[i]);  // its config.read error, word for word
+      if (!doc) return tl::unexpected(doc.error());
+      return fail(ErrorKind::io, "config.read", paths[i] + ": cannot read");
+    }
+    return std::string_view(texts.emplace_back(std::move(*bytes)));
+  });
+}
+
+Result<std::string> merge_texts(const std::vector<std::string>& texts,
+                                const std::vector<std::string>& sources) {
+  return merge_all(sources, [&](std::size_t i) -> Result<std::string_view> { return texts.at(i); });
 }
 
 }  // namespace kit::config
