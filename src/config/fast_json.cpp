@@ -78,6 +78,10 @@ bool FastDoc::parse(std::string_view text) {
   elements_.clear();
   decoded_.clear();
   if (text.size() >= 0xFFFFFFFFu) return false;  // counts are 32-bit: nlohmann reads these
+  // Room for the most values the text can hold, reserved, not touched: no copying as they grow.
+  values_.reserve(text.size() / 2 + 2);
+  members_.reserve(text.size() / 5 + 1);
+  elements_.reserve(text.size() / 2 + 1);
   skip_space();
   if (!parse_value(root_, 1)) return false;
   skip_space();
@@ -350,8 +354,7 @@ bool FastDoc::parse_value(std::uint32_t& out, std::size_t depth) {
       v.kind = Kind::array;
       v.first = static_cast<std::uint32_t>(elements_.size());
       v.count = static_cast<std::uint32_t>(element_stack_.size() - start);
-      elements_.insert(elements_.end(), element_stack_.begin() + static_cast<std::ptrdiff_t>(start),
-                       element_stack_.end());
+      elements_.append(element_stack_.data() + start, element_stack_.size() - start);
       element_stack_.resize(start);
       break;
     }

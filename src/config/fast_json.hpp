@@ -13,6 +13,8 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
+#include <type_traits>
 #include <deque>
 #include <optional>
 #include <string>
@@ -20,8 +22,32 @@
 #include <vector>
 
 #include "kit/config/json.hpp"
+#include "kit/core/buffer.hpp"
 
 namespace kit::config::detail {
+
+// HugeArray<T>: a vector of trivially copyable T in a core::Buffer (transparent huge pages from
+// 1 MiB: a 10 MB document's values fault in 2 MiB at a time, not 4 KiB).
+template <class T>
+class HugeArray {
+  static_assert(std::is_trivially_copyable_v<T>);
+
+ public:
+  void clear() { bytes_.clear(); }
+  void reserve(std::size_t n) { bytes_.reserve(n * sizeof(T)); }
+  [[nodiscard]] std::size_t size() const { return bytes_.size() / sizeof(T); }
+  [[nodiscard]] T* data() { return reinterpret_cast<T*>(bytes_.data()); }
+  [[nodiscard]] const T* data() const { return reinterpret_cast<const T*>(bytes_.data()); }
+  T& operator[](std::size_t i) { return data()[i]; }
+  const T& operator[](std::size_t i) const { return data()[i]; }
+  void push_back(const T& v) { std::memcpy(bytes_.extend(sizeof(T)), &v, sizeof(T)); }
+  void append(const T* first, std::size_t n) {
+    if (n > 0) std::memcpy(bytes_.extend(n * sizeof(T)), first, n * sizeof(T));
+  }
+
+ private:
+  core::Buffer bytes_;
+};
 
 class FastDoc {
  public:
@@ -88,9 +114,9 @@ class FastDoc {
   const char* p_ = nullptr;
   const char* end_ = nullptr;
   std::uint32_t root_ = 0;
-  std::vector<Value> values_;
-  std::vector<Member> members_;
-  std::vector<std::uint32_t> elements_;
+  HugeArray<Value> values_;
+  HugeArray<Member> members_;
+  HugeArray<std::uint32_t> elements_;
   // scratch: the open containers' children, popped as each closes
   std::vector<Member> member_stack_;
   std::vector<std::uint32_t> element_stack_;

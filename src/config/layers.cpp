@@ -157,11 +157,13 @@ Result<void> apply_file_at(LayerBuilder& builder, const std::string& path, bool&
     found = false;
     return {};
   }
-  auto text = core::read_file(path);
-  if (!text) return apply_file(builder, path, found);
+  // Mapped: only the pages read are touched, no copy.
+  auto file = core::InputFile::load(path);
+  if (!file) return apply_file(builder, path, found);
+  const std::string_view text = file->bytes();
   std::string cleaned;
-  if (!detail::plain_text(*text)) cleaned = fs::universal_newlines(*text);
-  const std::string_view view = detail::plain_text(*text) ? std::string_view(*text) : cleaned;
+  if (!detail::plain_text(text)) cleaned = fs::universal_newlines(text);
+  const std::string_view view = detail::plain_text(text) ? text : std::string_view(cleaned);
   // Each object along the path to `key` keeps only the member named next, a non-object on the
   // way stays whole, the value at `key` whole: merge patches act member by member, so layers
   // cut this way merge to the same value at `key` (and collect the same variables for it).

@@ -121,10 +121,20 @@ void apply(Node& target, const FastDoc& doc, std::uint32_t index) {
 }
 
 // Writes as nlohmann's dump(2): "{\n", members at indent + 2 as `"name": value`, ",\n" between,
-// "\n" and the closing bracket at indent; "{}" and "[]" when empty.
+// "\n" and the closing bracket at indent; "{}" and "[]" when empty. Hands the text over in
+// pieces of about `chunk` bytes.
 class Writer {
  public:
-  explicit Writer(std::string& out) : out_(out) {}
+  explicit Writer(const TextSink& sink) : sink_(sink) { out_.reserve(2 * chunk); }
+  ~Writer() { flush(); }
+  Writer(const Writer&) = delete;
+  Writer& operator=(const Writer&) = delete;
+
+  void flush() {
+    if (!out_.empty()) sink_(out_);
+    out_.clear();
+  }
+  void text(std::string_view s) { out_ += s; }
 
   void write(const Node& n, std::size_t indent) {
     if (!n.object) return write(*n.doc, n.index, n.strip, indent);
@@ -141,6 +151,7 @@ class Writer {
       name(f.name, f.escaped, indent + 2);
       write(f.node, indent + 2);
       if (--live > 0) out_ += ",\n";
+      if (out_.size() >= chunk) flush();
     }
     close('}', indent);
   }
@@ -173,6 +184,7 @@ class Writer {
           out_.append(indent + 2, ' ');
           write(doc, e[k], false, indent + 2);
           if (k + 1 < v.count) out_ += ",\n";
+          if (out_.size() >= chunk) flush();
         }
         close(']', indent);
         return;
@@ -193,6 +205,7 @@ class Writer {
           name(m[k].name, m[k].escaped, indent + 2);
           write(doc, m[k].value, strip, indent + 2);
           if (--live > 0) out_ += ",\n";
+          if (out_.size() >= chunk) flush();
         }
         close('}', indent);
         return;
@@ -212,13 +225,16 @@ class Writer {
     out_ += bracket;
   }
 
-  std::string& out_;
+  static constexpr std::size_t chunk = 64 * 1024;
+  const TextSink& sink_;
+  std::string out_;
 };
 
 using TextOf = std::function<Result<std::string_view>(std::size_t)>;
 
 // The Json way, for input the fast reader refuses: parse_document owns every error message.
-Result<std::string> merge_slowly(const std::vector<std::string>& sources, const TextOf& text_of) {
+Result<void> merge_slowly(const std::vector<std::string>& sources, const TextOf& text_of,
+                          const TextSink& sink) {
   Json merged;
   for (std::size_t i = 0; i < sources.size(); ++i) {
     auto text = text_of(i);
@@ -230,51 +246,63 @@ Result<std::string> merge_slowly(const std::vector<std::string>& sources, const 
     else
       apply_merge_patch(merged, *doc);
   }
-  return to_text(merged);
+  sink(to_text(merged));
+  return {};
 }
 
-Result<std::string> merge_all(const std::vector<std::string>& sources, const TextOf& text_of) {
+Result<void> merge_all(const std::vector<std::string>& sources, const TextOf& text_of,
+                       const TextSink& sink) {
   std::deque<FastDoc> docs;
   std::deque<std::string> cleaned;
-  std::size_t size = 0;
   for (std::size_t i = 0; i < sources.size(); ++i) {
     auto text = text_of(i);
     if (!text) return tl::unexpected(text.error());
     std::string_view view = *text;
     if (!detail::plain_text(view)) view = cleaned.emplace_back(fs::universal_newlines(view));
-    if (!docs.emplace_back().parse(view)) return merge_slowly(sources, text_of);
-    size += view.size();
+    if (!docs.emplace_back().parse(view)) return merge_slowly(sources, text_of, sink);
   }
-  std::string out;
-  if (docs.empty()) return merge_slowly(sources, text_of);
+  if (docs.empty()) return merge_slowly(sources, text_of, sink);
   Node root;
   take(root, docs[0], docs[0].root(), false);
   for (std::size_t i = 1; i < docs.size(); ++i) apply(root, docs[i], docs[i].root());
-  out.reserve(size + size / 8 + 16);
-  Writer(out).write(root, 0);
-  out += '\n';
+  Writer writer(sink);
+  writer.write(root, 0);
+  writer.text("\n");
+  return {};
+}
+
+Result<std::string> collect(const std::function<Result<void>(const TextSink&)>& merge) {
+  std::string out;
+  auto ok = merge([&](std::string_view piece) { out += piece; });
+  if (!ok) return tl::unexpected(ok.error());
   return out;
 }
 
 }  // namespace
 
-Result<std::string> merge_files(const std::vector<std::string>& paths) {
-  std::deque<std::string> texts;  // a deque: the parsed documents point into these
-  return merge_all(paths, [&](std::size_t i) -> Result<std::string_view> {
-    if (i < texts.size()) return std::string_view(texts[i]);
-    auto bytes = core::read_file(paths[i]);
-    if (!bytes) {
+Result<void> merge_files(const std::vector<std::string>& paths, const TextSink& sink) {
+  std::deque<core::InputFile> files;  // the parsed documents point into these
+  auto text_of = [&](std::size_t i) -> Result<std::string_view> {
+    if (i < files.size()) return files[i].bytes();
+    auto file = core::InputFile::load(paths[i]);
+    if (!file) {
       auto doc = read_document(paths[i]);  // its config.read error, word for word
       if (!doc) return tl::unexpected(doc.error());
       return fail(ErrorKind::io, "config.read", paths[i] + ": cannot read");
     }
-    return std::string_view(texts.emplace_back(std::move(*bytes)));
-  });
+    return files.emplace_back(std::move(*file)).bytes();
+  };
+  return merge_all(paths, text_of, sink);
+}
+
+Result<std::string> merge_files(const std::vector<std::string>& paths) {
+  return collect([&](const TextSink& sink) { return merge_files(paths, sink); });
 }
 
 Result<std::string> merge_texts(const std::vector<std::string>& texts,
                                 const std::vector<std::string>& sources) {
-  return merge_all(sources, [&](std::size_t i) -> Result<std::string_view> { return texts.at(i); });
+  auto text_of = [&](std::size_t i) -> Result<std::string_view> { return texts.at(i); };
+  return collect([&](const TextSink& sink) { return merge_all(sources, text_of, sink); });
 }
 
 }  // namespace kit::config

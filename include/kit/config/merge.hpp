@@ -11,7 +11,9 @@
 //   // {"database": {"host": "prod-db.internal", "port": 5432}}; base is as it was
 #pragma once
 
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "kit/config/json.hpp"
@@ -30,6 +32,11 @@ void apply_merge_patch(Json& target, const Json& patch);
 // a 10 MB base merges in tens of milliseconds. Errors, in file order, as read_document's:
 // config.read, config.corrupt.
 [[nodiscard]] Result<std::string> merge_files(const std::vector<std::string>& paths);
+
+// merge_files(paths, sink): the same text handed to `sink` in pieces of about 64 KiB as it is
+// written (`kit config merge` prints them); nothing is handed over unless every file parses.
+using TextSink = std::function<void(std::string_view)>;
+[[nodiscard]] Result<void> merge_files(const std::vector<std::string>& paths, const TextSink& sink);
 
 // merge_texts(texts, sources): the same for documents in memory; sources[i] names texts[i] in
 // errors.
