@@ -78,10 +78,11 @@ bool FastDoc::parse(std::string_view text) {
   elements_.clear();
   decoded_.clear();
   if (text.size() >= 0xFFFFFFFFu) return false;  // counts are 32-bit: nlohmann reads these
-  // Room for the most values the text can hold, reserved, not touched: no copying as they grow.
-  values_.reserve(text.size() / 2 + 2);
-  members_.reserve(text.size() / 5 + 1);
-  elements_.reserve(text.size() / 2 + 1);
+  // About what a config file holds (a value per ~20 bytes): a small document stays out of huge
+  // pages (each touched one is zeroed whole); a bigger one grows by mremap, without copying.
+  values_.reserve(text.size() / 24 + 8);
+  members_.reserve(text.size() / 32 + 8);
+  elements_.reserve(text.size() / 64 + 8);
   skip_space();
   if (!parse_value(root_, 1)) return false;
   skip_space();
