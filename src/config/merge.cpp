@@ -1,10 +1,10 @@
 // RFC 7396 section 2, as its pseudocode reads, in place; and the streaming merge of files.
 #include "kit/config/merge.hpp"
 
+#include <bit>
 #include <deque>
 #include <functional>
 #include <memory>
-#include <unordered_map>
 
 #include "fast_json.hpp"
 #include "kit/config/store.hpp"
@@ -58,9 +58,37 @@ struct Field {
   Node node;
 };
 
+// The fields in order, and an open-addressed table of their positions + 1 by name (a name's
+// slot points at its latest field: an erased one counts as absent).
 struct Object {
   std::vector<Field> fields;
-  std::unordered_map<std::string_view, std::size_t> index;
+  std::vector<std::uint32_t> slots;
+
+  // The slot of `name`: holding its field, or empty (0) where it would go.
+  std::uint32_t& slot(std::string_view name) {
+    const std::size_t mask = slots.size() - 1;
+    std::size_t at = std::hash<std::string_view>()(name) & mask;
+    while (slots[at] != 0 && fields[slots[at] - 1].name != name) at = (at + 1) & mask;
+    return slots[at];
+  }
+  // find(name): the live field named so, or nullptr.
+  Field* find(std::string_view name) {
+    const std::uint32_t at = slot(name);
+    return at != 0 && !fields[at - 1].erased ? &fields[at - 1] : nullptr;
+  }
+  // add(name): a new field at the end (the table kept at most half full).
+  Field& add(std::string_view name) {
+    if (2 * (fields.size() + 1) > slots.size()) {
+      slots.assign(std::bit_ceil(4 * (fields.size() + 1)), 0);
+      for (std::size_t i = 0; i < fields.size(); ++i)
+        slot(fields[i].name) = static_cast<std::uint32_t>(i + 1);
+    }
+    std::uint32_t& at = slot(name);
+    Field& f = fields.emplace_back();
+    f.name = name;
+    at = static_cast<std::uint32_t>(fields.size());
+    return f;
+  }
 };
 
 bool is_object(const Node& n) {
@@ -80,12 +108,9 @@ void split(Node& n) {
   const FastDoc::Value& v = n.doc->value(n.index);
   const FastDoc::Member* m = n.doc->members(v);
   object->fields.reserve(v.count);
-  object->index.reserve(v.count);
   for (std::uint32_t k = 0; k < v.count; ++k) {
     if (n.strip && n.doc->value(m[k].value).kind == Kind::null) continue;
-    object->index.emplace(m[k].name, object->fields.size());
-    Field& f = object->fields.emplace_back();
-    f.name = m[k].name;
+    Field& f = object->add(m[k].name);  // the names are distinct already
     f.escaped = m[k].escaped;
     take(f.node, *n.doc, m[k].value, n.strip);
   }
@@ -102,18 +127,13 @@ void apply(Node& target, const FastDoc& doc, std::uint32_t index) {
   const FastDoc::Member* m = doc.members(patch);
   for (std::uint32_t k = 0; k < patch.count; ++k) {
     const Kind kind = doc.value(m[k].value).kind;
-    auto it = object.index.find(m[k].name);
+    Field* field = object.find(m[k].name);
     if (kind == Kind::null) {
-      if (it != object.index.end()) {
-        object.fields[it->second].erased = true;
-        object.index.erase(it);
-      }
-    } else if (it != object.index.end()) {
-      apply(object.fields[it->second].node, doc, m[k].value);
+      if (field != nullptr) field->erased = true;
+    } else if (field != nullptr) {
+      apply(field->node, doc, m[k].value);
     } else {
-      object.index.emplace(m[k].name, object.fields.size());
-      Field& f = object.fields.emplace_back();
-      f.name = m[k].name;
+      Field& f = object.add(m[k].name);
       f.escaped = m[k].escaped;
       take(f.node, doc, m[k].value, kind == Kind::object);
     }
