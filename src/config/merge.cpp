@@ -73,6 +73,7 @@ struct Object {
   }
   // find(name): the live field named so, or nullptr.
   Field* find(std::string_view name) {
+    if (slots.empty()) return nullptr;  // an empty object: no table yet
     const std::uint32_t at = slot(name);
     return at != 0 && !fields[at - 1].erased ? &fields[at - 1] : nullptr;
   }
