@@ -577,51 +577,54 @@ Json FastDoc::to_json(std::uint32_t i) const {
   return Json();
 }
 
-void write_string(std::string& out, std::string_view text, bool escaped) {
-  out += '"';
+void write_string(core::Buffer& out, std::string_view text, bool escaped) {
   if (!escaped) {
-    out += text;
-    out += '"';
+    char* at = out.extend(text.size() + 2);
+    at[0] = '"';
+    std::memcpy(at + 1, text.data(), text.size());
+    at[text.size() + 1] = '"';
     return;
   }
   static constexpr char hex[] = "0123456789abcdef";
+  std::string s = "\"";
   for (const char c : text) {
     switch (c) {
       case '"':
-        out += "\\\"";
+        s += "\\\"";
         break;
       case '\\':
-        out += "\\\\";
+        s += "\\\\";
         break;
       case '\b':
-        out += "\\b";
+        s += "\\b";
         break;
       case '\f':
-        out += "\\f";
+        s += "\\f";
         break;
       case '\n':
-        out += "\\n";
+        s += "\\n";
         break;
       case '\r':
-        out += "\\r";
+        s += "\\r";
         break;
       case '\t':
-        out += "\\t";
+        s += "\\t";
         break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
-          out += "\\u00";
-          out += hex[static_cast<unsigned char>(c) >> 4];
-          out += hex[static_cast<unsigned char>(c) & 0xF];
+          s += "\\u00";
+          s += hex[static_cast<unsigned char>(c) >> 4];
+          s += hex[static_cast<unsigned char>(c) & 0xF];
         } else {
-          out += c;
+          s += c;
         }
     }
   }
-  out += '"';
+  s += '"';
+  out.append(s);
 }
 
-void write_number(std::string& out, const FastDoc::Value& value) {
+void write_number(core::Buffer& out, const FastDoc::Value& value) {
   char buffer[64];
   char* end = buffer;
   switch (value.kind) {
@@ -638,7 +641,7 @@ void write_number(std::string& out, const FastDoc::Value& value) {
     default:
       break;
   }
-  out.append(buffer, static_cast<std::size_t>(end - buffer));
+  out.append(std::string_view(buffer, static_cast<std::size_t>(end - buffer)));
 }
 
 }  // namespace kit::config::detail

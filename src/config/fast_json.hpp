@@ -14,11 +14,11 @@
 
 #include <cstdint>
 #include <cstring>
-#include <type_traits>
 #include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "kit/config/json.hpp"
@@ -132,9 +132,9 @@ inline bool plain_text(std::string_view text) {
 
 // write_string(out, text, escaped): `text` as nlohmann's dump writes a string (ensure_ascii off);
 // `escaped` false promises it needs no escaping (no quote, backslash or control character).
-void write_string(std::string& out, std::string_view text, bool escaped);
+void write_string(core::Buffer& out, std::string_view text, bool escaped);
 
 // write_number(out, value): a number as nlohmann's dump writes it.
-void write_number(std::string& out, const FastDoc::Value& value);
+void write_number(core::Buffer& out, const FastDoc::Value& value);
 
 }  // namespace kit::config::detail

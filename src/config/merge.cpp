@@ -2,6 +2,7 @@
 #include "kit/config/merge.hpp"
 
 #include <bit>
+#include <cstring>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -146,16 +147,16 @@ void apply(Node& target, const FastDoc& doc, std::uint32_t index) {
 // pieces of about `chunk` bytes.
 class Writer {
  public:
-  explicit Writer(const TextSink& sink) : sink_(sink) { out_.reserve(2 * chunk); }
+  explicit Writer(const TextSink& sink) : sink_(sink), out_(2 * chunk) {}
   ~Writer() { flush(); }
   Writer(const Writer&) = delete;
   Writer& operator=(const Writer&) = delete;
 
   void flush() {
-    if (!out_.empty()) sink_(out_);
+    if (out_.size() != 0) sink_(out_.view());
     out_.clear();
   }
-  void text(std::string_view s) { out_ += s; }
+  void text(std::string_view s) { out_.append(s); }
 
   void write(const Node& n, std::size_t indent) {
     if (!n.object) return write(*n.doc, n.index, n.strip, indent);
@@ -163,15 +164,15 @@ class Writer {
     for (const Field& f : n.object->fields)
       if (!f.erased) ++live;
     if (live == 0) {
-      out_ += "{}";
+      out_.append("{}");
       return;
     }
-    out_ += "{\n";
+    out_.append("{\n");
     for (const Field& f : n.object->fields) {
       if (f.erased) continue;
       name(f.name, f.escaped, indent + 2);
       write(f.node, indent + 2);
-      if (--live > 0) out_ += ",\n";
+      if (--live > 0) out_.append(",\n");
       if (out_.size() >= chunk) flush();
     }
     close('}', indent);
@@ -181,10 +182,10 @@ class Writer {
     const FastDoc::Value& v = doc.value(index);
     switch (v.kind) {
       case Kind::null:
-        out_ += "null";
+        out_.append("null");
         return;
       case Kind::boolean:
-        out_ += v.flag ? "true" : "false";
+        out_.append(v.flag ? "true" : "false");
         return;
       case Kind::integer:
       case Kind::unsigned_integer:
@@ -196,15 +197,15 @@ class Writer {
         return;
       case Kind::array: {
         if (v.count == 0) {
-          out_ += "[]";
+          out_.append("[]");
           return;
         }
-        out_ += "[\n";
+        out_.append("[\n");
         const std::uint32_t* e = doc.elements(v);
         for (std::uint32_t k = 0; k < v.count; ++k) {
-          out_.append(indent + 2, ' ');
+          spaces(indent + 2);
           write(doc, e[k], false, indent + 2);
-          if (k + 1 < v.count) out_ += ",\n";
+          if (k + 1 < v.count) out_.append(",\n");
           if (out_.size() >= chunk) flush();
         }
         close(']', indent);
@@ -217,15 +218,15 @@ class Writer {
           for (std::uint32_t k = 0; k < v.count; ++k)
             if (doc.value(m[k].value).kind == Kind::null) --live;
         if (live == 0) {
-          out_ += "{}";
+          out_.append("{}");
           return;
         }
-        out_ += "{\n";
+        out_.append("{\n");
         for (std::uint32_t k = 0; k < v.count; ++k) {
           if (strip && doc.value(m[k].value).kind == Kind::null) continue;
           name(m[k].name, m[k].escaped, indent + 2);
           write(doc, m[k].value, strip, indent + 2);
-          if (--live > 0) out_ += ",\n";
+          if (--live > 0) out_.append(",\n");
           if (out_.size() >= chunk) flush();
         }
         close('}', indent);
@@ -236,19 +237,20 @@ class Writer {
 
  private:
   void name(std::string_view text, bool escaped, std::size_t indent) {
-    out_.append(indent, ' ');
+    spaces(indent);
     detail::write_string(out_, text, escaped);
-    out_ += ": ";
+    out_.append(": ");
   }
+  void spaces(std::size_t n) { std::memset(out_.extend(n), ' ', n); }
   void close(char bracket, std::size_t indent) {
-    out_ += '\n';
-    out_.append(indent, ' ');
-    out_ += bracket;
+    *out_.extend(1) = '\n';
+    spaces(indent);  // after the line end
+    *out_.extend(1) = bracket;
   }
 
   static constexpr std::size_t chunk = 64 * 1024;
   const TextSink& sink_;
-  std::string out_;
+  core::Buffer out_;
 };
 
 using TextOf = std::function<Result<std::string_view>(std::size_t)>;
