@@ -12,7 +12,8 @@
 set -euo pipefail
 KIT=$(realpath -m "${KIT:-build/release/kit}")
 RUNS=${RUNS:-5}
-PY=${PYTHON:-python3}
+# The interpreter itself: a pyenv `python3` on PATH is a shim script that costs tens of ms a run.
+PY=${PYTHON:-$(python3 -c 'import sys; print(sys.executable)')}
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../lib/compare.sh"
 tmp=$(mktemp -d)
@@ -44,6 +45,28 @@ for s in range(800, 880):
 with open(f"{tmp}/overlay.json", "w") as f:
     json.dump(overlay, f, indent=2)
 PYEOF
+# bench_case with ranges: median (min-max) of each side.
+config_case() {
+  local name=$1 kit_args=$2 py_code=$3
+  shift 3
+  if ! cmp -s <("$KIT" $kit_args) <("$PY" -c "$py_code" "$@"); then
+    echo "$(basename "$0"): $name: kit and python outputs differ" >&2
+    exit 1
+  fi
+  local kt=() pt=() t0 t1 t2 i
+  for ((i = 0; i < RUNS; i++)); do
+    t0=${EPOCHREALTIME/./}; "$KIT" $kit_args >/dev/null; t1=${EPOCHREALTIME/./}
+    "$PY" -c "$py_code" "$@" >/dev/null; t2=${EPOCHREALTIME/./}
+    kt+=($((10#$t1 - 10#$t0))); pt+=($((10#$t2 - 10#$t1)))
+  done
+  local k p klo khi plo phi
+  k=$(printf '%s\n' "${kt[@]}" | median); p=$(printf '%s\n' "${pt[@]}" | median)
+  klo=$(printf '%s\n' "${kt[@]}" | sort -n | head -1); khi=$(printf '%s\n' "${kt[@]}" | sort -n | tail -1)
+  plo=$(printf '%s\n' "${pt[@]}" | sort -n | head -1); phi=$(printf '%s\n' "${pt[@]}" | sort -n | tail -1)
+  awk -v n="$name" -v k="$k" -v p="$p" -v a="$klo" -v b="$khi" -v c="$plo" -v d="$phi" \
+    'BEGIN {printf "%-32s kit %7.1f ms (%.1f-%.1f)   python3 %7.1f ms (%.1f-%.1f)   kit is %5.1fx faster\n", n, k/1000, a/1000, b/1000, p/1000, c/1000, d/1000, p/k}'
+}
+
 ls -l "$tmp"/*.json | awk '{printf "  %s %.1f MB\n", $NF, $5/1e6}'
 
 SEED_GET='
@@ -64,7 +87,7 @@ class ConfigManager:
         return self._data.get(key, default)
 print(ConfigManager(sys.argv[1]).get("theme"))
 '
-bench_case "get theme, 1 MB config" "config get theme -f $tmp/1mb.json" "$SEED_GET" "$tmp/1mb.json"
+config_case "get theme, 1 MB config" "config get theme -f $tmp/1mb.json" "$SEED_GET" "$tmp/1mb.json"
 
 SEED_MERGE='
 import copy, json, sys
@@ -80,7 +103,7 @@ base = json.load(open(sys.argv[1]))
 overrides = json.load(open(sys.argv[2]))
 print(json.dumps(create_env_config(base, overrides), indent=2, ensure_ascii=False))
 '
-bench_case "merge 10 MB base + 1 MB overlay" "config merge $tmp/base.json $tmp/overlay.json" \
+config_case "merge 10 MB base + 1 MB overlay" "config merge $tmp/base.json $tmp/overlay.json" \
   "$SEED_MERGE" "$tmp/base.json" "$tmp/overlay.json"
 
 SEED_SET='

@@ -76,15 +76,21 @@ Result<std::string> store_path(const ConfigOptions& o, bool create) {
   return *folder + "/config.json";
 }
 
-Result<std::shared_ptr<const config::Config>> load_layers(const ConfigOptions& o) {
+Result<config::LayerOptions> layer_options(const ConfigOptions& o) {
   auto path = store_path(o, false);
   if (!path) return tl::unexpected(path.error());
   auto variables = config::kit_variables();
   std::string env = o.env.value_or("");
   if (!o.env)
     if (auto it = variables.find("KIT_ENV"); it != variables.end()) env = it->second;
-  return config::load(
-      {.file = *path, .env = env, .environment = std::move(variables), .overrides = o.overrides});
+  return config::LayerOptions{
+      .file = *path, .env = env, .environment = std::move(variables), .overrides = o.overrides};
+}
+
+Result<std::shared_ptr<const config::Config>> load_layers(const ConfigOptions& o) {
+  auto options = layer_options(o);
+  if (!options) return tl::unexpected(options.error());
+  return config::load(*options);
 }
 
 // A value as get and list print it: strings raw, anything else as one line of JSON.
@@ -114,15 +120,17 @@ int run_path(const ConfigOptions& o, core::Output& out) {
 int run_get(const ConfigOptions& o, core::Output& out) {
   auto key = config::parse_key(o.key);
   if (!key) return core::report_error("config", key.error());
-  auto layers = load_layers(o);
-  if (!layers) return core::report_error("config", layers.error());
-  const Json* value = config::find((*layers)->values(), *key);
-  if (value == nullptr) {
+  auto options = layer_options(o);
+  if (!options) return core::report_error("config", options.error());
+  // Only the value at KEY: each file cut down to its path, not the whole merged configuration.
+  auto value = config::lookup(*options, *key);
+  if (!value) return core::report_error("config", value.error());
+  if (!*value) {
     if (!o.fallback) return core::exit_failed;  // as git config: nothing printed, exit 1
     out.text(o.json ? config::loose_value(*o.fallback).dump() + "\n" : *o.fallback + "\n");
     return out.finish();
   }
-  out.text((o.json ? value->dump() : display(*value)) + "\n");
+  out.text((o.json ? (*value)->dump() : display(**value)) + "\n");
   return out.finish();
 }
 
@@ -200,19 +208,9 @@ int run_validate(const ConfigOptions& o, core::Output& out) {
 }
 
 int run_merge(const ConfigOptions& o, core::Output& out) {
-  Json merged;
-  bool first = true;
-  for (const std::string& file : o.files) {
-    auto doc = config::read_document(file);
-    if (!doc) return core::report_error("config", doc.error());
-    if (first) {
-      merged = std::move(*doc);
-      first = false;
-    } else {
-      config::apply_merge_patch(merged, *doc);
-    }
-  }
-  out.text(config::to_text(merged));
+  // Written as it is made: a 10 MB merge never sits in memory whole.
+  auto merged = config::merge_files(o.files, [&](std::string_view piece) { out.text(piece); });
+  if (!merged) return core::report_error("config", merged.error());
   return out.finish();
 }
 

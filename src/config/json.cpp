@@ -8,6 +8,7 @@
 #include <fast_float/fast_float.h>
 #include <fmt/core.h>
 
+#include "fast_json.hpp"
 #include "kit/config/json.hpp"
 #include "kit/fs.hpp"
 
@@ -59,8 +60,13 @@ std::size_t nesting_depth(std::string_view text) {
 }  // namespace
 
 Result<Json> parse_document(std::string_view text, std::string_view source) {
-  // Line ends and a BOM are a file's encoding, not its content: read as Python's text mode does.
-  const std::string clean = fs::universal_newlines(text);
+  // Line ends and a BOM are a file's encoding, not its content: read as Python's text mode does
+  // (copied only when there is something to change).
+  std::string cleaned;
+  if (!detail::plain_text(text)) cleaned = fs::universal_newlines(text);
+  const std::string_view clean = detail::plain_text(text) ? text : std::string_view(cleaned);
+  // The fast reader first; what it refuses, nlohmann reads (or explains) as before.
+  if (detail::FastDoc doc; doc.parse(clean)) return doc.to_json(doc.root());
   if (nesting_depth(clean) > max_depth)
     return fail(ErrorKind::malformed_input, "config.corrupt",
                 fmt::format("{}: nested more than {} levels deep", source, max_depth));

@@ -1,11 +1,17 @@
 // Layers merged as merge patches, with each leaf's origin kept beside the values.
+#include <unistd.h>
+
 #include <cctype>
+#include <cerrno>
 #include <filesystem>
 
 #include <fmt/core.h>
 
+#include "fast_json.hpp"
 #include "kit/config/layers.hpp"
 #include "kit/config/store.hpp"
+#include "kit/core/file.hpp"
+#include "kit/fs.hpp"
 
 extern char** environ;
 
@@ -142,6 +148,36 @@ Result<void> apply_file(LayerBuilder& builder, const std::string& path, bool& fo
   return {};
 }
 
+// apply_file for one key: the file read by the fast reader and cut down to `key`; anything
+// unusual (unreadable, refused by the fast reader, not an object) goes to apply_file, whose
+// Store::open reads it (or explains it) exactly as load() does.
+Result<void> apply_file_at(LayerBuilder& builder, const std::string& path, bool& found,
+                           const Key& key) {
+  if (::access(path.c_str(), F_OK) != 0 && errno == ENOENT) {
+    found = false;
+    return {};
+  }
+  // Mapped: only the pages read are touched, no copy.
+  auto file = core::InputFile::load(path);
+  if (!file) return apply_file(builder, path, found);
+  const std::string_view text = file->bytes();
+  std::string cleaned;
+  if (!detail::plain_text(text)) cleaned = fs::universal_newlines(text);
+  const std::string_view view = detail::plain_text(text) ? text : std::string_view(cleaned);
+  // Each object along the path to `key` keeps only the member named next, a non-object on the
+  // way stays whole, the value at `key` whole: merge patches act member by member, so layers
+  // cut this way merge to the same value at `key` (and collect the same variables for it).
+  detail::FastDoc reader;
+  std::optional<Json> doc = reader.path_value(view, key);
+  if (!doc || !doc->is_object()) return apply_file(builder, path, found);
+  found = true;
+  const std::string absolute =
+      std::filesystem::absolute(std::filesystem::path(path)).lexically_normal().string();
+  builder.apply(*doc, {Origin::Kind::file, absolute});
+  builder.read_file(absolute);
+  return {};
+}
+
 // Every key (objects and leaves) the document defines, parents before children.
 void collect_keys(const Json& value, Key& at, std::vector<Key>& out) {
   if (!value.is_object()) return;
@@ -162,9 +198,8 @@ Json patch_at(const Key& key, Json value) {
   return value;
 }
 
-}  // namespace
-
-Result<std::shared_ptr<const Config>> load(const LayerOptions& options) {
+// load(), with the files cut down to `only` when given (lookup()).
+Result<std::shared_ptr<const Config>> load_layers(const LayerOptions& options, const Key* only) {
   if (!options.env.empty() &&
       (options.env == "." || options.env == ".." ||
        options.env.find_first_of(std::string_view("/\0", 2)) != std::string::npos))
@@ -175,10 +210,14 @@ Result<std::shared_ptr<const Config>> load(const LayerOptions& options) {
   builder.apply(options.defaults, {Origin::Kind::defaults, {}});
   if (!options.file.empty()) {
     bool found = false;
-    if (auto ok = apply_file(builder, options.file, found); !ok) return tl::unexpected(ok.error());
+    auto read = [&](const std::string& path) {
+      return only != nullptr ? apply_file_at(builder, path, found, *only)
+                             : apply_file(builder, path, found);
+    };
+    if (auto ok = read(options.file); !ok) return tl::unexpected(ok.error());
     if (!options.env.empty()) {
       const std::string overlay = overlay_path(options.file, options.env);
-      if (auto ok = apply_file(builder, overlay, found); !ok) return tl::unexpected(ok.error());
+      if (auto ok = read(overlay); !ok) return tl::unexpected(ok.error());
     }
   }
   // Variables name keys the lower layers define; nothing else in the environment is config.
@@ -212,6 +251,20 @@ Result<std::shared_ptr<const Config>> load(const LayerOptions& options) {
     builder.apply(patch_at(*key, std::move(value)), {Origin::Kind::command_line, {}});
   }
   return builder.finish();
+}
+
+}  // namespace
+
+Result<std::shared_ptr<const Config>> load(const LayerOptions& options) {
+  return load_layers(options, nullptr);
+}
+
+Result<std::optional<Json>> lookup(const LayerOptions& options, const Key& key) {
+  auto config = load_layers(options, &key);
+  if (!config) return tl::unexpected(config.error());
+  const Json* value = find((*config)->values(), key);
+  if (value == nullptr) return std::optional<Json>{};
+  return std::optional<Json>(*value);
 }
 
 }  // namespace kit::config

@@ -21,6 +21,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -80,6 +81,12 @@ struct LayerOptions {
 // config.bad_key and config.bad_override for an override, config.bad_env for an env name that
 // is not a plain file-name part.
 [[nodiscard]] Result<std::shared_ptr<const Config>> load(const LayerOptions& options);
+
+// lookup(options, key): the value at `key` in load(options), computed without building the
+// whole configuration: each file is read, cut down to the path to `key` and merged (variables
+// and overrides apply as load() applies them). The same value and the same errors as
+// find(load(options)->values(), key); nullopt when there is none. What `kit config get` uses.
+[[nodiscard]] Result<std::optional<Json>> lookup(const LayerOptions& options, const Key& key);
 
 // overlay_path("dir/app.json", "production"): "dir/app.production.json".
 [[nodiscard]] std::string overlay_path(const std::string& file, std::string_view env);
