@@ -1,7 +1,8 @@
 // Fuzz target: kit::config::parse_document (every config file kit reads) and merge_patch. Never
 // crashes or overflows the stack; an error is config.corrupt with a position inside the text (or
 // none, for too deep a document); a document survives to_text and a second parse; merging a
-// patch twice is merging it once (RFC 7396 is idempotent), and the inputs are unchanged.
+// patch twice is merging it once (RFC 7396 is idempotent), the inputs are unchanged, and the
+// streaming merge_texts writes exactly to_text of the Json merge.
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
@@ -34,6 +35,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const config::Json once = config::merge_patch(*target, *patch);
   const config::Json twice = config::merge_patch(once, *patch);
   if (once != twice) std::abort();
+  // The streaming merge (`kit config merge`) writes the bytes to_text gives the Json merge.
+  auto streamed = config::merge_texts(
+      {std::string(input.substr(0, newline)), std::string(input.substr(newline + 1))},
+      {"target.json", "patch.json"});
+  if (!streamed || *streamed != config::to_text(once)) std::abort();
   if (*target != target_before || *patch != patch_before) std::abort();
   return 0;
 }
