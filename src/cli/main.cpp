@@ -122,11 +122,17 @@ int run(int argc, char** argv) {
 
   // One pass, so that `kit --help` lists commands and tools in the table's order; tools parse
   // their own arguments and are here only to be listed.
+  // Only the command being run builds its options: building every command's costs each run
+  // its share of start-up. `kit --help` (or an option first) and `kit completion`, which lists
+  // every command's options, build them all.
+  const std::string_view invoked = argc >= 2 ? argv[1] : "";
+  const bool build_all = invoked.empty() || invoked.starts_with("-") || invoked == "completion";
   std::vector<Command> commands;
-#define KIT_COMMAND(name, summary)                           \
-  {                                                          \
-    CLI::App* sub = app.add_subcommand(#name, summary);      \
-    commands.push_back({#name, sub, register_##name(*sub)}); \
+#define KIT_COMMAND(name, summary)                                                       \
+  {                                                                                      \
+    CLI::App* sub = app.add_subcommand(#name, summary);                                  \
+    commands.push_back(                                                                  \
+        {#name, sub, build_all || invoked == #name ? register_##name(*sub) : Runner{}}); \
   }
 #define KIT_TOOL(name, summary) app.add_subcommand(#name, summary);
 #include "commands.def"
