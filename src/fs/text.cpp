@@ -31,6 +31,13 @@ bool windows_file(std::string path) {
   return ::stat(path.c_str(), &st) == 0 && !S_ISDIR(st.st_mode);
 }
 
+// The folder list which() searches: `path` when given, else $PATH, else `fallback`.
+std::string search_path(std::optional<std::string_view> path, std::string_view fallback) {
+  if (path) return std::string(*path);
+  if (const char* env = std::getenv("PATH")) return env;
+  return std::string(fallback);
+}
+
 std::optional<std::string> which_windows(std::string_view name,
                                          std::optional<std::string_view> path,
                                          std::optional<std::string_view> pathext) {
@@ -40,14 +47,8 @@ std::optional<std::string> which_windows(std::string_view name,
     std::string direct(name);
     return windows_file(direct) ? std::optional(direct) : std::nullopt;
   }
-  std::string search;
-  if (path) {
-    search = *path;
-  } else if (const char* env = std::getenv("PATH")) {
-    search = env;
-  } else {
-    search = ".;C:\\bin";  // ntpath.defpath: Windows has no confstr
-  }
+  // ntpath.defpath when PATH is unset: Windows has no confstr.
+  const std::string search = search_path(path, ".;C:\\bin");
   if (search.empty()) return std::nullopt;
   std::vector<std::string_view> dirs = ospath::split_list(search, ';');
   if (std::find(dirs.begin(), dirs.end(), ".") == dirs.end()) dirs.insert(dirs.begin(), ".");
@@ -94,14 +95,8 @@ std::optional<std::string> which(std::string_view name, std::optional<std::strin
     std::string direct(name);
     return executable_file(direct) ? std::optional(direct) : std::nullopt;
   }
-  std::string search;
-  if (path) {
-    search = *path;
-  } else if (const char* env = std::getenv("PATH")) {
-    search = env;
-  } else {
-    search = "/bin:/usr/bin";  // os.defpath, as confstr(CS_PATH) gives on glibc
-  }
+  // os.defpath when PATH is unset, as confstr(CS_PATH) gives on glibc.
+  const std::string search = search_path(path, "/bin:/usr/bin");
   if (search.empty()) return std::nullopt;
   for (std::string_view dir : ospath::split_list(search, ':')) {
     // An empty entry is the current folder (os.path.join("", name) == name).
