@@ -33,6 +33,10 @@ packages=(
   # config: platformdirs 2.6 is the reference of tests/diff (for /usr/bin/python3), the official
   # JSON-Schema-Test-Suite the test of kit::config::Schema
   python3-platformdirs json-schema-test-suite
+  # web: the seed's Starlette app (with httpx, its TestClient) is the reference of tests/diff and
+  # kit serve's peer on uvicorn (uvloop/httptools when they import); wrk loads the server in the
+  # robustness test and the benchmark; chromium runs the task page under playwright-core (npm)
+  python3-starlette python3-httpx uvicorn python3-uvloop python3-httptools wrk chromium
 )
 if [ "${1:-}" = fuzz ]; then
   packages+=(clang libclang-rt-14-dev)  # libFuzzer targets (tests/fuzz): make test, make fuzz
