@@ -5,8 +5,9 @@ tutorials.txt lines 5062-6038; the programs are copied below verbatim).
 
 The reference is what python3 REALLY prints running that code, not the text the tutorial shows
 under "Output:" — which in places its code cannot print: exitstack_database's exits run LIFO (so
-"Commit db3, db2, db1", and "Error: ..." after the rollbacks), tracked_file reads twice ("accessed
-2 times"), resource_manager prints "Results: ...", not "DB1 result:"/"DB2 result:" lines.
+"Commit db3, db2, db1", and "Error: ..." after the rollbacks), conditional_contexts prints its
+"Closing ..." lines, tracked_file reads twice ("accessed 2 times"), resource_manager's first run
+prints one "Results: ..." line, not "DB1 result:"/"DB2 result:".
 
 Usage: scope_vs_python.py [--kit PATH] --driver PATH GROUP
 
