@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -139,6 +140,38 @@ TEST(Pool, WaiterGetsTheLeaseThatComesBack) {
   waiter.join();
   ASSERT_TRUE(got);
   EXPECT_EQ(**got, 7);
+}
+
+// On the real clock: a short wait that ends in a timeout, and a wait without limit that ends when
+// a lease comes back.
+TEST(Pool, SteadyClockTimeoutAndUnboundedWait) {
+  sc::Pool<int> pool(1, [] { return 3; });
+  auto held = pool.try_acquire();
+  ASSERT_TRUE(held);
+  auto late = pool.acquire(10ms);
+  ASSERT_FALSE(late);
+  EXPECT_EQ(late.error().code, "scope.pool_timeout");
+  kit::Result<sc::Pool<int>::Lease> got = tl::unexpected(kit::Error{});
+  std::thread waiter([&] { got = pool.acquire(kit::core::Duration::max()); });
+  wait_until([&] { return pool.waiting() == 1; });
+  held->release();
+  waiter.join();
+  ASSERT_TRUE(got);
+  EXPECT_EQ(**got, 3);
+}
+
+TEST(Pool, MoveAssignedLeaseReturnsTheOldResource) {
+  int made = 0;
+  sc::Pool<int> pool(2, [&] { return ++made; });
+  auto a = pool.try_acquire();
+  auto b = pool.try_acquire();
+  ASSERT_TRUE(a && b);
+  *a = std::move(*b);  // a's resource (1) goes back; a now holds 2
+  EXPECT_EQ(**a, 2);
+  EXPECT_EQ(pool.idle(), 1U);
+  auto c = pool.try_acquire();
+  ASSERT_TRUE(c);
+  EXPECT_EQ(**c, 1);
 }
 
 TEST(Pool, LeaseOutlivesThePool) {
