@@ -249,16 +249,13 @@ class WeakCache {
   // size(): keys with a live value.
   [[nodiscard]] std::size_t size() const {
     std::lock_guard lock(state_->mutex);
-    std::size_t n = 0;
-    for (const auto& [key, entry] : state_->entries) n += entry.weak.expired() ? 0 : 1;
-    return n;
+    return state_->live_locked();
   }
 
   [[nodiscard]] CacheStats stats() const {
     std::lock_guard lock(state_->mutex);
     CacheStats s = state_->stats;
-    s.entries = 0;
-    for (const auto& [key, entry] : state_->entries) s.entries += entry.weak.expired() ? 0 : 1;
+    s.entries = state_->live_locked();
     s.lru_entries = state_->lru.size();
     s.lru_bytes = state_->lru_total;
     return s;
@@ -295,6 +292,13 @@ class WeakCache {
 
     std::size_t size_of(const V& value) const {
       return options.size_of ? options.size_of(value) : detail::default_size_of(value);
+    }
+
+    std::size_t live_locked() const {
+      std::size_t n = 0;
+      for (const auto& [key, entry] : entries)
+        if (!entry.weak.expired()) ++n;
+      return n;
     }
 
     // The live value of key, touched in the LRU (the pointers pushed out go to `dropped`).
