@@ -47,14 +47,22 @@ class FileCacheTest : public ::testing::Test {
     return out;
   }
 
+  // Options: set field by field (g++ 12 warns about designated initializers that omit one).
+  static FileCacheOptions options(std::size_t budget, std::size_t max_file,
+                                  std::vector<std::string>* log = nullptr) {
+    FileCacheOptions o;
+    o.budget_bytes = budget;
+    o.max_file_bytes = max_file;
+    if (log) o.log = [log](std::string_view l) { log->emplace_back(l); };
+    return o;
+  }
+
   std::optional<kit::fs::TempDir> dir_;
 };
 
 TEST_F(FileCacheTest, SmallFilesAreSharedFromMemory) {
   std::vector<std::string> log;
-  FileCache files({.budget_bytes = 1000, .max_file_bytes = 500, .log = [&](std::string_view l) {
-                     log.emplace_back(l);
-                   }});
+  FileCache files(options(1000, 500, &log));
   const auto p = write("hero.png", std::string(100, 'h'));
   set_mtime(p, 1'700'000'000, 5);
   auto a = files.open(p);
@@ -137,9 +145,7 @@ TEST_F(FileCacheTest, EditsShowThroughSizeMtimeAndInode) {
 
 TEST_F(FileCacheTest, LargeFilesAndAFullBudgetStreamFromDisk) {
   std::vector<std::string> log;
-  FileCache files({.budget_bytes = 250, .max_file_bytes = 200, .log = [&](std::string_view l) {
-                     log.emplace_back(l);
-                   }});
+  FileCache files(options(250, 200, &log));
   const auto big = write("big.bin", std::string(201, 'b'));
   auto h = files.open(big);
   ASSERT_TRUE(h);
@@ -191,6 +197,46 @@ TEST_F(FileCacheTest, ConcurrentOpensReadOnce) {
   for (auto& th : pool) th.join();
   EXPECT_EQ(files.stats().loads, 1u);  // a file read once, whatever the interleaving
   for (auto& g : got) EXPECT_EQ(g.get(), got[0].get());
+}
+
+TEST_F(FileCacheTest, TheBudgetHoldsUnderConcurrentOpens) {
+  constexpr std::size_t budget = 500;
+  FileCache files(options(budget, 150));
+  std::vector<std::string> paths;
+  for (int i = 0; i < 20; ++i)
+    paths.push_back(write("f" + std::to_string(i), std::string(static_cast<std::size_t>(50 + i * 5),
+                                                               static_cast<char>('a' + i))));
+  std::atomic<bool> over{false}, wrong{false};
+  std::vector<std::thread> pool;
+  for (int t = 0; t < 4; ++t) {
+    pool.emplace_back([&, t] {
+      std::vector<kit::cache::FileHandle> held;  // each thread keeps its last two "responses"
+      for (int i = 0; i < 300; ++i) {
+        const std::size_t f = static_cast<std::size_t>((i * 7 + t * 3) % 20);
+        auto h = files.open(paths[f]);
+        if (!h) {
+          wrong = true;
+          return;
+        }
+        const std::string want(50 + f * 5, static_cast<char>('a' + f));
+        const std::string got = h->in_memory() ? *h->bytes : read_fd(h->fd.get(), h->size);
+        if (got != want) wrong = true;
+        if (files.stats().bytes_in_memory > budget) over = true;
+        held.push_back(std::move(*h));
+        if (held.size() > 2) held.erase(held.begin());
+      }
+    });
+  }
+  for (auto& th : pool) th.join();
+  EXPECT_FALSE(wrong.load());
+  EXPECT_FALSE(over.load());
+  auto s = files.stats();
+  EXPECT_GT(s.loads, 0u);
+  EXPECT_GT(s.hits, 0u);
+  files.clear();  // nothing holds a buffer now: all of them go
+  s = files.stats();
+  EXPECT_EQ(s.bytes_in_memory, 0u);
+  EXPECT_EQ(s.evictions, s.loads);
 }
 
 TEST_F(FileCacheTest, Errors) {

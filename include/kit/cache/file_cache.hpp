@@ -17,7 +17,9 @@
 // link out) before calling open.
 //
 // Example (a GET of a static file):
-//   kit::cache::FileCache files({.budget_bytes = 64 << 20});          // --cache-size 64MiB
+//   kit::cache::FileCacheOptions options;
+//   options.budget_bytes = 64 << 20;                                  // --cache-size 64MiB
+//   kit::cache::FileCache files(options);
 //   auto file = files.open(root + "/hero.png");                       // Result<FileHandle>
 //   if (!file) return file.error().kind == kit::ErrorKind::not_found ? 404 : 500;
 //   headers["etag"] = file->etag;                                     // "\"18c3f...-2800-1a2b\""
