@@ -118,9 +118,9 @@ std::size_t default_size_of(const V& value) {
 // also held strongly, up to that many bytes (size_of), so a value used a moment ago survives
 // its last holder; a value pushed out of the LRU stays reachable while someone holds it.
 //
-// Callbacks (size_of, key_text, on_evict, log) run without the cache's lock except size_of,
-// and must not call back into the cache they belong to; loaders may use the cache, except to
-// load the key they are loading (that would wait for itself).
+// Callbacks (size_of, key_text, on_evict, log) and loaders run without the cache's lock, so
+// they may use the cache — except that a loader must not load the key it is loading (it would
+// wait for itself). on_evict runs in whichever thread lets the value's last pointer go.
 template <class K, class V, class Hash = std::hash<K>, class KeyEqual = std::equal_to<K>>
 class WeakCache {
  public:
@@ -137,7 +137,8 @@ class WeakCache {
     // still alive: the finalize of each entry.
     std::function<void(const K&, const V&)> on_evict;
     // Debug log, a line at a time without '\n', in the tutorial's words:
-    //   "  [cache hit]  hero.png" and "  [cache miss] hero.png -- loaded 10240 bytes".
+    //   "  [cache hit]  hero.png" and "  [cache miss] hero.png -- loaded 10240 bytes"
+    // (a caller that waited for another's load of the key logs nothing; a failed load neither).
     std::function<void(std::string_view)> log;
   };
 

@@ -55,6 +55,54 @@ tl::unexpected<Error> not_a_file(const std::string& path) {
   return fail(ErrorKind::not_found, "cache.not_a_file", fmt::format("'{}' is not a file", path));
 }
 
+tl::unexpected<Error> changed(const std::string& path) {
+  return fail(ErrorKind::failed, "cache.changed",
+              fmt::format("'{}' changed while it was read", path));
+}
+
+// stat_file(name, path, fd): the file's stat, through `fd` when it is open (the identity of
+// what was opened) or by name; only regular files.
+Result<struct stat> stat_file(const std::string& name, const std::string& path, int fd = -1) {
+  struct stat st {};
+  if ((fd >= 0 ? ::fstat(fd, &st) : ::stat(name.c_str(), &st)) != 0) {
+    const int e = errno;
+    if (e == ENOENT || e == ENOTDIR || e == ENAMETOOLONG || e == ELOOP)
+      return fail(ErrorKind::not_found, "cache.not_found",
+                  fmt::format("'{}': {}", path, std::strerror(e)));
+    return fail(ErrorKind::io, "cache.stat",
+                fmt::format("cannot stat '{}': {}", path, std::strerror(e)));
+  }
+  if (!S_ISREG(st.st_mode)) return not_a_file(path);
+  return st;
+}
+
+FileHandle handle_of(const FileKey& key) {
+  FileHandle handle;
+  handle.path = key.path;
+  handle.size = key.size;
+  handle.mtime = std::chrono::system_clock::time_point(
+      std::chrono::duration_cast<std::chrono::system_clock::duration>(
+          std::chrono::nanoseconds(key.mtime_ns)));
+  handle.etag = fmt::format("\"{:x}-{:x}-{:x}\"", static_cast<std::uint64_t>(key.mtime_ns),
+                            key.size, key.inode);
+  return handle;
+}
+
+// read_version(name, key): the bytes of that version of the file; cache.changed when the file
+// opened is another one (the caller stats again).
+Result<std::string> read_version(const std::string& name, const FileKey& key) {
+  auto fd = core::open_for_reading(name);
+  if (!fd) return tl::unexpected(fd.error());
+  auto st = stat_file(name, key.path, fd->get());
+  if (!st) return tl::unexpected(st.error());
+  if (!(key_of(key.path, *st) == key)) return changed(key.path);
+  auto bytes = core::read_all(fd->get(), key.path);
+  if (!bytes) return tl::unexpected(bytes.error());
+  if (bytes->size() != key.size) return changed(key.path);
+  bytes->shrink_to_fit();  // read_all reads in 64 KiB steps
+  return bytes;
+}
+
 }  // namespace
 
 struct FileCache::Impl {
@@ -80,14 +128,6 @@ struct FileCache::Impl {
     return true;
   }
 
-  Result<FileHandle> stream(FileHandle handle, core::FileDescriptor fd) {
-    ++streamed;
-    if (options.log)
-      options.log(fmt::format("  [cache disk] {} -- streaming {} bytes", handle.path, handle.size));
-    handle.fd = std::move(fd);
-    return handle;
-  }
-
   Result<FileHandle> open(const std::string& path, int attempts);
 
   FileCacheOptions options;
@@ -100,37 +140,14 @@ struct FileCache::Impl {
   Buffers buffers;  // last: its values' on_evict reach `live`, which must be made first
 };
 
+// A hit costs one stat(2): the file is opened only to be read into memory or streamed.
 Result<FileHandle> FileCache::Impl::open(const std::string& path, int attempts) {
   // "-" would be standard input to core::open_for_reading; here it is a file named "-".
   const std::string name = path == "-" ? "./-" : path;
-  // Refuse what is not a regular file before opening it: opening a FIFO waits for a writer.
-  struct stat st {};
-  if (::stat(name.c_str(), &st) != 0) {
-    const int e = errno;
-    if (e == ENOENT || e == ENOTDIR || e == ENAMETOOLONG || e == ELOOP)
-      return fail(ErrorKind::not_found, "cache.not_found",
-                  fmt::format("'{}': {}", path, std::strerror(e)));
-    return fail(ErrorKind::io, "cache.stat",
-                fmt::format("cannot stat '{}': {}", path, std::strerror(e)));
-  }
-  if (!S_ISREG(st.st_mode)) return not_a_file(path);
-  auto fd = core::open_for_reading(name);
-  if (!fd) return tl::unexpected(fd.error());
-  // The identity of what was opened, not of what the path named a moment before.
-  if (::fstat(fd->get(), &st) != 0)
-    return fail(ErrorKind::io, "cache.stat",
-                fmt::format("cannot stat '{}': {}", path, std::strerror(errno)));
-  if (!S_ISREG(st.st_mode)) return not_a_file(path);
-
-  FileKey key = key_of(path, st);
-  FileHandle handle;
-  handle.path = path;
-  handle.size = key.size;
-  handle.mtime = std::chrono::system_clock::time_point(
-      std::chrono::duration_cast<std::chrono::system_clock::duration>(
-          std::chrono::nanoseconds(key.mtime_ns)));
-  handle.etag = fmt::format("\"{:x}-{:x}-{:x}\"", static_cast<std::uint64_t>(key.mtime_ns),
-                            key.size, key.inode);
+  // Not a regular file is refused before any open: opening a FIFO waits for a writer.
+  auto st = stat_file(name, path);
+  if (!st) return tl::unexpected(st.error());
+  const FileKey key = key_of(path, *st);
 
   // A newer version: the old one's buffer leaves the LRU tier now, and memory once unheld.
   std::optional<FileKey> stale;
@@ -144,41 +161,46 @@ Result<FileHandle> FileCache::Impl::open(const std::string& path, int attempts) 
   }
   if (stale) buffers.erase(*stale);
 
-  if (key.size > options.max_file_bytes || key.size > options.budget_bytes)
-    return stream(std::move(handle), std::move(*fd));
-
-  const std::size_t size = static_cast<std::size_t>(key.size);
-  auto loaded = buffers.get_or_load(key, [&]() -> Result<std::shared_ptr<const std::string>> {
-    if (!reserve(size)) {
-      // Cached buffers nobody holds make room; those being sent do not.
-      const std::size_t current = live->load();
-      buffers.shrink_lru(current + size - std::min(current + size, options.budget_bytes));
+  if (key.size <= options.max_file_bytes && key.size <= options.budget_bytes) {
+    const std::size_t size = static_cast<std::size_t>(key.size);
+    auto loaded = buffers.get_or_load(key, [&]() -> Result<std::shared_ptr<const std::string>> {
       if (!reserve(size)) {
-        ++over_budget_loads;
-        return fail(ErrorKind::failed, std::string(over_budget), "over the cache budget");
+        // Cached buffers nobody holds make room; those being sent do not.
+        const std::size_t current = live->load();
+        buffers.shrink_lru(current + size - std::min(current + size, options.budget_bytes));
+        if (!reserve(size)) {
+          ++over_budget_loads;
+          return fail(ErrorKind::failed, std::string(over_budget), "over the cache budget");
+        }
       }
+      auto bytes = read_version(name, key);
+      if (!bytes) {
+        live->fetch_sub(size);
+        return tl::unexpected(bytes.error());
+      }
+      ++loads;
+      return std::make_shared<const std::string>(std::move(*bytes));
+    });
+    if (loaded) {
+      FileHandle handle = handle_of(key);
+      handle.bytes = std::move(*loaded);
+      return handle;
     }
-    auto bytes = core::read_all(fd->get(), path);
-    if (!bytes || bytes->size() != size) {
-      live->fetch_sub(size);
-      if (!bytes) return tl::unexpected(bytes.error());
-      return fail(ErrorKind::failed, "cache.changed",
-                  fmt::format("'{}' changed while it was read", path));
-    }
-    bytes->shrink_to_fit();  // read_all reads in 64 KiB steps
-    ++loads;
-    return std::make_shared<const std::string>(std::move(*bytes));
-  });
-  if (loaded) {
-    handle.bytes = std::move(*loaded);
-    return handle;
+    if (loaded.error().code == "cache.changed" && attempts > 1) return open(path, attempts - 1);
+    if (loaded.error().code != over_budget) return tl::unexpected(loaded.error());
   }
-  if (loaded.error().code == over_budget) {
-    // Ours or a load we joined: this descriptor was not read from.
-    return stream(std::move(handle), std::move(*fd));
-  }
-  if (loaded.error().code == "cache.changed" && attempts > 1) return open(path, attempts - 1);
-  return tl::unexpected(loaded.error());
+
+  // Streamed: described by what was opened (a newer version than the stat above, maybe).
+  auto fd = core::open_for_reading(name);
+  if (!fd) return tl::unexpected(fd.error());
+  auto opened = stat_file(name, path, fd->get());
+  if (!opened) return tl::unexpected(opened.error());
+  FileHandle handle = handle_of(key_of(path, *opened));
+  ++streamed;
+  if (options.log)
+    options.log(fmt::format("  [cache disk] {} -- streaming {} bytes", path, handle.size));
+  handle.fd = std::move(*fd);
+  return handle;
 }
 
 FileCache::FileCache(FileCacheOptions options)

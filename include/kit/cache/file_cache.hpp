@@ -13,6 +13,9 @@
 // a file edited or replaced (renamed over) since it was cached is read again, and the old
 // buffer goes as soon as the responses still sending it are done.
 //
+// It remembers the version of each path it opened last (a few words per file), to drop an old
+// version from the LRU tier as soon as a new one is seen.
+//
 // FileCache trusts `path`: the server keeps it inside its static root (no "..", no symbolic
 // link out) before calling open.
 //
