@@ -113,6 +113,26 @@ TEST(WeakCache, OnEvictRunsExactlyOnceWhenTheValueDies) {
   EXPECT_EQ(cache.stats().evictions, 3u);
 }
 
+TEST(WeakCache, CallbacksMayUseTheCache) {
+  // on_evict runs in a deleter, without the cache's lock: it may look the cache up (here it
+  // reloads what died), as may the log sink.
+  Cache* self = nullptr;
+  std::vector<std::size_t> sizes;
+  Cache::Options options;
+  options.lru_bytes = 10;
+  options.on_evict = [&](const std::string&, const std::string&) { sizes.push_back(self->size()); };
+  options.log = [&](std::string_view) { (void)self->stats(); };
+  Cache cache(std::move(options));
+  self = &cache;
+  {
+    auto a = cache.get_or_load("a", [] { return text(8); });
+    auto b = cache.get_or_load("b", [] { return text(8); });  // pushes a out of the LRU
+  }
+  EXPECT_EQ(sizes, std::vector<std::size_t>{1});  // a died; b lives in the LRU
+  cache.clear();
+  EXPECT_EQ(sizes, (std::vector<std::size_t>{1, 0}));
+}
+
 TEST(WeakCache, ValuesOutliveTheCache) {
   int evicted = 0;
   std::shared_ptr<std::string> held;
