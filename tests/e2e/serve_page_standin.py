@@ -164,6 +164,7 @@ def main():
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((args.host, args.port))
+    sock.listen(128)  # before the line: a client may connect as soon as it reads it
     print(f"Listening on http://{args.host}:{sock.getsockname()[1]}", flush=True)
     config = uvicorn.Config(app, log_level="warning", access_log=False, ws="wsproto")
     uvicorn.Server(config).run(sockets=[sock])
