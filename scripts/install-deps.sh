@@ -62,6 +62,10 @@ fi
 # node and npm come with the machine (never from apt here); npm ci runs only when it is missing.
 root=$(cd "$(dirname "$0")/.." && pwd)
 if [ ! -f "$root/node_modules/playwright-core/package.json" ]; then
-  echo "install-deps: npm ci (playwright-core into $root/node_modules)" >&2
-  (cd "$root" && npm ci --no-audit --no-fund)
+  if command -v npm >/dev/null; then
+    echo "install-deps: npm ci (playwright-core into $root/node_modules)" >&2
+    (cd "$root" && npm ci --no-audit --no-fund)
+  else
+    echo "install-deps: no npm: e2e.serve.browser (node + playwright-core) will fail" >&2
+  fi
 fi
