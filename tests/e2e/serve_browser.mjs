@@ -272,10 +272,10 @@ async function run() {
     await expectTitles(p, [MILK, UTF8, LIVE, AFTER], 'after the restart');
   }
   check(await doneBox(page, MILK).isChecked(), `"${MILK}" is not done after the restart`);
+  await page.getByRole('alert').waitFor({ state: 'hidden' }); // "Cannot reach" went on reconnect
   await input.fill(BACK);
   await input.press('Enter');
   await expectTitles(page2, [MILK, UTF8, LIVE, AFTER, BACK], 'the second page after the restart');
-  await page.getByRole('alert').waitFor({ state: 'hidden' });
   check(pageErrors.length === 0, `errors in the page: ${pageErrors.join('; ')}`);
 
   log(`screenshot: ${opts.screenshot}`);
