@@ -21,10 +21,11 @@ const { values: opts } = parseArgs({
     screenshot: { type: 'string', default: process.env.KIT_SCREENSHOT ?? 'serve_browser.png' },
     chromium: { type: 'string', default: '/usr/bin/chromium' },
     timeout: { type: 'string', default: '240' },
+    page: { type: 'string', default: '/' }, // where the page is (a copy under --static, say)
   },
 });
 if (!opts.kit) {
-  console.error('usage: serve_browser.mjs --kit PATH [--screenshot FILE] [--chromium PATH] [--timeout S]');
+  console.error('usage: serve_browser.mjs --kit PATH [--screenshot FILE] [--chromium PATH] [--timeout S] [--page /PATH]');
   process.exit(2);
 }
 
@@ -175,8 +176,8 @@ async function run() {
   const pageErrors = [];
   page.on('pageerror', (err) => pageErrors.push(String(err)));
 
-  log('the page at /');
-  const res = await page.goto(server.url + '/');
+  log(`the page at ${opts.page}`);
+  const res = await page.goto(server.url + opts.page);
   check(res.status() === 200, `GET /: ${res.status()}`);
   check((res.headers()['content-type'] ?? '').startsWith('text/html'), `GET / content-type: ${res.headers()['content-type']}`);
   await expectLive(page);
@@ -241,7 +242,7 @@ async function run() {
   log('a second page follows the first live over /ws');
   const page2 = await context.newPage();
   page2.on('pageerror', (err) => pageErrors.push(String(err)));
-  await page2.goto(server.url + '/');
+  await page2.goto(server.url + opts.page);
   await expectLive(page2);
   await expectTitles(page2, [MILK, HTML, UTF8], 'the second page');
   const page2Lists = [];
