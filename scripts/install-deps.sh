@@ -49,13 +49,23 @@ for p in "${packages[@]}"; do
   fi
 done
 
-if [ ${#missing[@]} -eq 0 ]; then
-  exit 0
+if [ ${#missing[@]} -ne 0 ]; then
+  echo "install-deps: installing ${missing[*]}" >&2
+  sudo=()
+  if [ "$(id -u)" -ne 0 ]; then sudo=(sudo); fi
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo[@]}" apt-get update -qq
+  "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-echo "install-deps: installing ${missing[*]}" >&2
-sudo=()
-if [ "$(id -u)" -ne 0 ]; then sudo=(sudo); fi
-export DEBIAN_FRONTEND=noninteractive
-"${sudo[@]}" apt-get update -qq
-"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# web: playwright-core (package.json, dev-only) drives chromium in the task page's browser test.
+# node and npm come with the machine (never from apt here); npm ci runs only when it is missing.
+root=$(cd "$(dirname "$0")/.." && pwd)
+if [ ! -f "$root/node_modules/playwright-core/package.json" ]; then
+  if command -v npm >/dev/null; then
+    echo "install-deps: npm ci (playwright-core into $root/node_modules)" >&2
+    (cd "$root" && npm ci --no-audit --no-fund)
+  else
+    echo "install-deps: no npm: e2e.serve.browser (node + playwright-core) will fail" >&2
+  fi
+fi
