@@ -53,6 +53,93 @@ bool is_valid_utf8(std::string_view s) {
   return true;
 }
 
+namespace {
+
+// utf8_sequence_length(s, i): the length of the well-formed UTF-8 sequence at i, or 0; with
+// `valid` the length of its longest valid prefix (the "maximal subpart" U+FFFD replaces).
+std::size_t utf8_sequence_length(std::string_view s, std::size_t i, std::size_t& valid) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  valid = 1;
+  if (c < 0x80) return 1;
+  std::size_t n = 0;
+  unsigned char lo = 0x80, hi = 0xBF;
+  if (c >= 0xC2 && c <= 0xDF) {
+    n = 1;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    n = 2;
+    if (c == 0xE0) lo = 0xA0;
+    if (c == 0xED) hi = 0x9F;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    n = 3;
+    if (c == 0xF0) lo = 0x90;
+    if (c == 0xF4) hi = 0x8F;
+  } else {
+    return 0;
+  }
+  for (std::size_t k = 1; k <= n; ++k) {
+    if (i + k >= s.size()) return 0;
+    const auto b = static_cast<unsigned char>(s[i + k]);
+    if (k == 1 ? (b < lo || b > hi) : (b & 0xC0) != 0x80) return 0;
+    valid = k + 1;
+  }
+  return n + 1;
+}
+
+// python_space_at(s, i): the length of the Python whitespace character at i, or 0.
+std::size_t python_space_at(std::string_view s, std::size_t i) {
+  const auto b = [&](std::size_t k) {
+    return i + k < s.size() ? static_cast<unsigned>(static_cast<unsigned char>(s[i + k])) : 0u;
+  };
+  const unsigned c = b(0);
+  if ((c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x20)) return 1;
+  if (c == 0xC2 && (b(1) == 0x85 || b(1) == 0xA0)) return 2;
+  if (c == 0xE1 && b(1) == 0x9A && b(2) == 0x80) return 3;  // U+1680
+  if (c == 0xE2 && b(1) == 0x80 && (b(2) <= 0x8A || b(2) == 0xA8 || b(2) == 0xA9 || b(2) == 0xAF) &&
+      b(2) >= 0x80)
+    return 3;                                               // U+2000-U+200A, U+2028, U+2029, U+202F
+  if (c == 0xE2 && b(1) == 0x81 && b(2) == 0x9F) return 3;  // U+205F
+  if (c == 0xE3 && b(1) == 0x80 && b(2) == 0x80) return 3;  // U+3000
+  return 0;
+}
+
+}  // namespace
+
+std::string utf8_replace_invalid(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    std::size_t valid = 0;
+    if (const std::size_t n = utf8_sequence_length(s, i, valid); n != 0) {
+      out.append(s.substr(i, n));
+      i += n;
+    } else {
+      out += "\xEF\xBF\xBD";
+      i += valid;
+    }
+  }
+  return out;
+}
+
+std::string_view python_strip(std::string_view s) {
+  std::size_t begin = 0;
+  while (begin < s.size()) {
+    const std::size_t n = python_space_at(s, begin);
+    if (n == 0) break;
+    begin += n;
+  }
+  std::size_t end = s.size();
+  while (end > begin) {
+    // Step back to the start of the last character (at most 3 continuation bytes).
+    std::size_t start = end - 1;
+    while (start > begin && end - start < 4 &&
+           (static_cast<unsigned char>(s[start]) & 0xC0) == 0x80)
+      --start;
+    if (python_space_at(s, start) != end - start) break;
+    end = start;
+  }
+  return s.substr(begin, end - begin);
+}
+
 std::string base64_encode(std::string_view bytes) {
   static constexpr char alphabet[] =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";

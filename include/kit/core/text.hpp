@@ -18,6 +18,15 @@ namespace kit::core {
 
 [[nodiscard]] bool is_valid_utf8(std::string_view s);
 
+// utf8_replace_invalid(s): s with each ill-formed sequence as U+FFFD, as Python's
+// bytes.decode("utf-8", "replace") (one U+FFFD per maximal invalid subpart).
+[[nodiscard]] std::string utf8_replace_invalid(std::string_view s);
+
+// python_strip(s): UTF-8 text without the leading and trailing characters Python's str.strip()
+// removes (str.isspace: ASCII whitespace, \x1c-\x1f, U+0085, U+00A0, U+1680, U+2000-U+200A,
+// U+2028, U+2029, U+202F, U+205F, U+3000).
+[[nodiscard]] std::string_view python_strip(std::string_view s);
+
 [[nodiscard]] std::string base64_encode(std::string_view bytes);
 
 // to_hex(bytes, separator): two lowercase hex digits a byte, as Python's bytes.hex(sep):

@@ -125,12 +125,16 @@ class App {
   // websocket_route(request): the route for an upgrade request, with path_params filled.
   [[nodiscard]] const WebSocketRoute* websocket_route(Request& request) const;
 
-  // Set by the server: called with the text of a background task's failure (default: none).
+  // run_background(response): its background tasks, in order, when the status is 2xx; one
+  // that throws goes to on_background_error and the others still run.
+  void run_background(Response& response) const;
   std::function<void(std::string_view)> on_background_error;
 
   struct Impl;
 
  private:
+  void add_route(std::initializer_list<std::string_view> methods, std::string_view pattern,
+                 Handler handler, AsyncHandler async_handler);
   void add_exception_handler(std::function<bool(const std::exception_ptr&)> matches,
                              ErrorHandler h);
   std::unique_ptr<Impl> impl_;

@@ -11,8 +11,10 @@
 #pragma once
 
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -79,8 +81,9 @@ struct Request {
 
   // json(): the body as strict JSON (RFC 8259, UTF-8, depth <= 512). Error web.bad_json.
   [[nodiscard]] Result<Json> json() const;
-  // param_int("id"): an {id:int} parameter (0 when absent: the router guarantees it).
-  [[nodiscard]] std::int64_t param_int(std::string_view name) const;
+  // param_int("id"): an {id:int} parameter; none when absent or past 64 bits (the route still
+  // matched: /tasks/99999999999999999999 is a task that does not exist, as in Starlette).
+  [[nodiscard]] std::optional<std::int64_t> param_int(std::string_view name) const;
   [[nodiscard]] std::string_view param(std::string_view name) const;
 };
 
@@ -130,7 +133,10 @@ struct Response {
 
 // HttpError: thrown by a handler to answer with a status (and optional detail), as Starlette's
 // HTTPException; the app's handlers by status turn it into a response.
-struct HttpError {
+struct HttpError : std::exception {
+  HttpError(int status_code, std::string text = {}, Headers extra = {})
+      : status(status_code), detail(std::move(text)), headers(std::move(extra)) {}
+  [[nodiscard]] const char* what() const noexcept override { return detail.c_str(); }
   int status = 500;
   std::string detail;  // empty: the reason phrase
   Headers headers;
