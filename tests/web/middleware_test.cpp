@@ -12,6 +12,7 @@
 
 #include "kit/core/clock.hpp"
 #include "kit/web/middleware.hpp"
+#include "kit/web/test_client.hpp"
 
 namespace {
 
@@ -528,6 +529,54 @@ TEST_F(SessionFixture, SessionKeptAcrossAsyncAnswer) {
   saved(Response::text("done"));
   ASSERT_TRUE(got.has_value());
   EXPECT_TRUE(got->headers.contains("Set-Cookie"));
+}
+
+// ---- the three in an App, through TestClient ------------------------------------------------
+
+TEST(MiddlewareInApp, CorsGzipAndSessionTogether) {
+  kit::web::App app;
+  auto cors = cors_options({"https://example.org"});
+  cors.allow_methods = {"GET", "POST"};
+  app.use(kit::web::cors_middleware(cors));
+  app.use(kit::web::gzip_middleware());
+  kit::web::SessionOptions session;
+  session.secret_key = "k";
+  app.use(kit::web::session_middleware(session));
+  app.get("/count", [](Request& r) {
+    auto s = kit::web::Json::parse(r.state["session"]);
+    const int n = s.value("n", 0) + 1;
+    s["n"] = n;
+    r.state["session"] = s.dump();
+    return Response::text(big_text(1000) + std::to_string(n));
+  });
+  kit::web::TestClient client(app);
+
+  Headers h;
+  h.set("Origin", "https://example.org");
+  h.set("Accept-Encoding", "gzip");
+  auto first = client.get("/count", h);
+  EXPECT_EQ(first.status, 200);
+  EXPECT_EQ(header(first, "Content-Encoding"), "gzip");
+  EXPECT_EQ(gunzip(first.body), big_text(1000) + "1");
+  EXPECT_EQ(header(first, "Access-Control-Allow-Origin"), "https://example.org");
+  EXPECT_EQ(header(first, "Vary"), "Accept-Encoding, Origin");
+  const std::string set_cookie = header(first, "Set-Cookie");
+  ASSERT_EQ(set_cookie.rfind("session=", 0), 0u);
+
+  h.set("Cookie", set_cookie.substr(0, set_cookie.find(';')));
+  auto second = client.get("/count", h);
+  EXPECT_EQ(gunzip(second.body), big_text(1000) + "2");
+
+  Headers pre;
+  pre.set("Origin", "https://evil.example");
+  pre.set("Access-Control-Request-Method", "GET");
+  auto refused = client.request("OPTIONS", "/count", {}, pre);
+  EXPECT_EQ(refused.status, 400);
+  EXPECT_FALSE(has_cors_allow_headers(refused));
+  pre.set("Origin", "https://example.org");
+  auto allowed = client.request("OPTIONS", "/count", {}, pre);
+  EXPECT_EQ(allowed.status, 200);
+  EXPECT_EQ(header(allowed, "Access-Control-Allow-Methods"), "GET, POST");
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 
 #include "../../src/web/range.hpp"
 #include "kit/web/static_files.hpp"
+#include "kit/web/test_client.hpp"
 
 namespace {
 
@@ -326,6 +327,49 @@ TEST_F(StaticFiles, IfRange) {
       get("hello.txt", {{"Range", "bytes=0-4"}, {"If-Range", "Sun, 06 Nov 1994 08:49:37 GMT"}})
           .status,
       200);
+}
+
+// ---- mounted in an App, through TestClient and the server's own bytes -----------------------
+
+TEST_F(StaticFiles, MountedInAnApp) {
+  kit::web::App app;
+  app.mount("/static", kit::web::static_files({pub, nullptr, false}));
+  kit::web::TestClient client(app);
+  auto r = client.get("/static/hello.txt");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, kHello);
+  auto sub = client.get("/static/docs/page.html");
+  EXPECT_EQ(sub.body, "<p>page</p>");
+  kit::web::Headers range;
+  range.set("Range", "bytes=7-12");
+  auto part = client.get("/static/hello.txt", range);
+  EXPECT_EQ(part.status, 206);
+  EXPECT_EQ(part.body, kHello.substr(7, 6));
+  EXPECT_EQ(client.get("/static/%2e%2e/secret.txt").status, 404);
+  EXPECT_EQ(client.get("/static/%252e%252e/secret.txt").status, 404);
+  EXPECT_EQ(client.get("/static/..%2fsecret.txt").status, 404);
+  EXPECT_EQ(client.get("/static/docs/%2e%2e/%2e%2e/secret.txt").status, 404);
+  EXPECT_EQ(client.get("/static/link-out.txt").status, 404);
+  EXPECT_EQ(client.request("POST", "/static/hello.txt").status, 405);
+
+  // On the wire: Content-Length is the file's (or the range's) for GET and HEAD, no body for
+  // HEAD and 304.
+  const std::string head = client.raw("HEAD /static/hello.txt HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_NE(head.find("content-length: 21\r\n"), std::string::npos) << head;
+  EXPECT_EQ(head.substr(head.size() - 4), "\r\n\r\n") << head;
+  const std::string ranged =
+      client.raw("GET /static/hello.txt HTTP/1.1\r\nHost: x\r\nRange: bytes=-6\r\n\r\n");
+  EXPECT_EQ(ranged.rfind("HTTP/1.1 206 Partial Content\r\n", 0), 0u) << ranged;
+  EXPECT_NE(ranged.find("content-length: 6\r\n"), std::string::npos) << ranged;
+  EXPECT_NE(ranged.find("Content-Range: bytes 15-20/21\r\n"), std::string::npos) << ranged;
+  EXPECT_EQ(ranged.substr(ranged.size() - 6), kHello.substr(15));
+  const std::string traversal = client.raw("GET /static/../secret.txt HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(traversal.find("top secret"), std::string::npos) << traversal;
+  const std::string etag = header(r, "ETag");
+  const std::string not_modified = client.raw(
+      "GET /static/hello.txt HTTP/1.1\r\nHost: x\r\nIf-None-Match: " + etag + "\r\n\r\n");
+  EXPECT_EQ(not_modified.rfind("HTTP/1.1 304 Not Modified\r\n", 0), 0u) << not_modified;
+  EXPECT_EQ(not_modified.substr(not_modified.size() - 4), "\r\n\r\n");
 }
 
 // ---- the parsers alone ---------------------------------------------------------------------
