@@ -4,7 +4,10 @@
 // response that already has a Content-Encoding goes as it is. Bodies streamed from a file
 // (FileBody: static files, ranges) are never compressed: their length is already promised.
 // Where kit differs: Accept-Encoding is read as a list, so `gzip;q=0` (refused) and
-// `x-gzipfoo` are not taken for gzip (Starlette looks for the substring "gzip").
+// `x-gzipfoo` are not taken for gzip (Starlette looks for the substring "gzip"); a partial
+// response (206, or any with Content-Range) goes as it is, since its range counts bytes of the
+// uncompressed file; a strong ETag becomes weak (W/), as nginx does, because the compressed
+// bytes are not the ones the tag was made for.
 #include <zlib.h>
 
 #include <algorithm>
@@ -96,6 +99,7 @@ Middleware gzip_middleware(GzipOptions options) {
     }
     next(request, std::move(respond).then([minimum, level](Response& r) {
       if (r.file || r.headers.contains("Content-Encoding")) return;
+      if (r.status == 206 || r.headers.contains("Content-Range")) return;
       const std::string_view body = r.body_view();
       // A single deflate call takes at most 4 GiB (uInt); larger bodies go as they are.
       if (body.size() < minimum || body.size() > 0xFFFFFFFFu) return;
@@ -107,6 +111,8 @@ Middleware gzip_middleware(GzipOptions options) {
       if (r.headers.contains("Content-Length"))
         r.headers.set("Content-Length", std::to_string(r.body.size()));
       detail::add_vary(r.headers, "Accept-Encoding");
+      if (auto etag = r.headers.get("ETag"); etag && etag->substr(0, 2) != "W/")
+        r.headers.set("ETag", "W/" + std::string(*etag));
     }));
   };
 }

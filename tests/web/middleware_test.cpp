@@ -338,6 +338,30 @@ TEST(Gzip, LeavesEncodedAndFileBodiesAlone) {
   EXPECT_TRUE(out.response->file.has_value());
 }
 
+TEST(Gzip, LeavesPartialResponsesAlone) {
+  const std::string body = big_text(2000);
+  Response partial = Response::text(body, 206);
+  partial.headers.set("Content-Range", "bytes 0-1999/5000");
+  auto out = gzip_run({{"Accept-Encoding", "gzip"}}, partial);
+  EXPECT_FALSE(out.response->headers.contains("Content-Encoding"));
+  EXPECT_EQ(out.response->body, body);
+}
+
+TEST(Gzip, StrongETagBecomesWeak) {
+  Response tagged = Response::text(big_text(2000));
+  tagged.headers.set("ETag", "\"abc\"");
+  auto out = gzip_run({{"Accept-Encoding", "gzip"}}, tagged);
+  EXPECT_EQ(header(*out.response, "ETag"), "W/\"abc\"");
+  Response weak = Response::text(big_text(2000));
+  weak.headers.set("ETag", "W/\"abc\"");
+  out = gzip_run({{"Accept-Encoding", "gzip"}}, weak);
+  EXPECT_EQ(header(*out.response, "ETag"), "W/\"abc\"");
+  Response small = Response::text("tiny");
+  small.headers.set("ETag", "\"abc\"");
+  out = gzip_run({{"Accept-Encoding", "gzip"}}, small);
+  EXPECT_EQ(header(*out.response, "ETag"), "\"abc\"");
+}
+
 TEST(Gzip, CompressesASharedBody) {
   const std::string body = big_text(3000);
   Response shared;

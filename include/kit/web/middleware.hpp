@@ -36,8 +36,9 @@ struct GzipOptions {
   std::size_t minimum_size = 500;  // smaller bodies go as they are (Starlette's default)
   int level = 9;
 };
-// gzip_middleware: compresses in-memory bodies when the client accepts gzip; adds
-// Vary: Accept-Encoding.
+// gzip_middleware: compresses in-memory bodies of at least minimum_size bytes when the client
+// accepts gzip (not FileBody ones, not a 206 or one with Content-Range, not one that already
+// has a Content-Encoding); adds Vary: Accept-Encoding and turns a strong ETag weak.
 [[nodiscard]] Middleware gzip_middleware(GzipOptions options = {});
 
 struct SessionOptions {
