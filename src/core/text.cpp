@@ -140,6 +140,32 @@ std::string_view python_strip(std::string_view s) {
   return s.substr(begin, end - begin);
 }
 
+Result<unsigned long long> parse_byte_size(std::string_view s) {
+  const auto bad = [&] {
+    return fail(ErrorKind::invalid_argument, "core.bad_size",
+                "'" + std::string(s) + "' is not a size (like 512, 64k, 1MiB, 2G)");
+  };
+  std::size_t digits = 0;
+  while (digits < s.size() && s[digits] >= '0' && s[digits] <= '9') ++digits;
+  if (digits == 0) return bad();
+  unsigned long long n = 0;
+  for (std::size_t i = 0; i < digits; ++i) {
+    if (n > (~0ULL - 9) / 10) return bad();
+    n = n * 10 + static_cast<unsigned long long>(s[i] - '0');
+  }
+  static constexpr std::pair<std::string_view, unsigned long long> units[] = {
+      {"", 1ULL},        {"b", 1ULL},         {"k", 1ULL << 10},    {"kib", 1ULL << 10},
+      {"kb", 1000ULL},   {"m", 1ULL << 20},   {"mib", 1ULL << 20},  {"mb", 1000000ULL},
+      {"g", 1ULL << 30}, {"gib", 1ULL << 30}, {"gb", 1000000000ULL}};
+  const std::string unit = ascii_lower(s.substr(digits));
+  for (const auto& [name, factor] : units) {
+    if (unit != name) continue;
+    if (n > ~0ULL / factor) return bad();
+    return n * factor;
+  }
+  return bad();
+}
+
 std::string base64_encode(std::string_view bytes) {
   static constexpr char alphabet[] =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";

@@ -106,8 +106,7 @@ class WsConnection final : public WebSocket,
   void shutdown() override { close(1001, "server shutting down"); }
   [[nodiscard]] const Request& request() const override { return request_; }
 
-  asio::awaitable<void> run(BeastRequest upgrade) {
-    auto self = shared_from_this();
+  asio::awaitable<void> run(std::shared_ptr<WsConnection> self, BeastRequest upgrade) {
     if (route_.on_open) route_.on_open(self);  // subscribed before the 101 goes out
     ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
     ws_.read_message_max(std::size_t{1} << 20);
@@ -195,8 +194,11 @@ class HttpConnection final : public Tracked, public std::enable_shared_from_this
 
   [[nodiscard]] auto executor_for_spawn() { return stream_.get_executor(); }
 
-  asio::awaitable<void> run() {
-    auto self = shared_from_this();
+  // run(self): `self` is a parameter so that the coroutine's frame owns the connection from
+  // its start (co_spawn starts it later, after the caller's pointer is gone).
+  asio::awaitable<void> run(
+      std::shared_ptr<HttpConnection> self) {  // NOLINT(performance-unnecessary-value-param)
+    (void)self;
     const ServerOptions& o = server_.options;
     beast::flat_buffer buffer;
     bool first = true;
@@ -354,7 +356,7 @@ class HttpConnection final : public Tracked, public std::enable_shared_from_this
     auto ws =
         std::make_shared<WsConnection>(server_, std::move(stream_), std::move(*request), *route);
     server_.track(ws);
-    co_await ws->run(std::move(message));
+    co_await ws->run(ws, std::move(message));
   }
 
   Server::Impl& server_;
@@ -384,7 +386,15 @@ asio::awaitable<void> Server::Impl::accept_loop() {
     socket.set_option(tcp::no_delay(true), ec);
     auto connection = std::make_shared<HttpConnection>(*this, std::move(socket));
     track(connection);
-    asio::co_spawn(connection->executor_for_spawn(), connection->run(), asio::detached);
+    asio::co_spawn(connection->executor_for_spawn(), connection->run(connection),
+                   [this](const std::exception_ptr& e) {
+                     if (!e) return;
+                     try {
+                       std::rethrow_exception(e);
+                     } catch (const std::exception& ex) {
+                       log(fmt::format("connection failed: {}", ex.what()));
+                     }
+                   });
   }
 }
 

@@ -36,6 +36,10 @@ namespace kit::core {
 // parse_int(s): a whole decimal integer, optional leading '-' or '+'; nothing else allowed.
 [[nodiscard]] Result<long long> parse_int(std::string_view s);
 
+// parse_byte_size(s): "512", "64k", "1MiB", "2M", "1G": binary multiples (K, KiB = 1024), and
+// kB/MB/GB as powers of 1000; error core.bad_size.
+[[nodiscard]] Result<unsigned long long> parse_byte_size(std::string_view s);
+
 // split_lines(text): lines without their "\n" or "\r\n"; a final line without "\n" counts.
 [[nodiscard]] std::vector<std::string_view> split_lines(std::string_view text);
 
