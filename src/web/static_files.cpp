@@ -203,11 +203,13 @@ struct StaticState {
 
 // The body of a 200 or a 206: `length` bytes of `file` from `offset`.
 //
-// The seam for kit::cache::FileCache (StaticOptions::cache, plugged in by the lead): a file
-// small enough for the cache goes out as its shared buffer (Response::shared_body; a range as a
-// copy of its slice, or through the buffer with an offset), keyed by the real path, size,
-// mtime and inode in `file.st`; past the budget, or with no cache, it is streamed from the open
-// descriptor as below.
+// The seam for kit::cache::FileCache (StaticOptions::cache; plugged in by the lead): with a
+// cache, `state.options.cache->open(file.real)` (the real path, already checked to be inside
+// the folder) gives a FileHandle; in_memory() -> Response::shared_body = handle.bytes for the
+// whole file (a range: a copy of its slice in Response::body), else a FileBody on handle.fd.
+// The ETag and Last-Modified above come from `file.st`: take them from the handle instead
+// (handle.etag) so that one tag names one version, whichever path served it. Without a cache,
+// the file is streamed from the descriptor opened here.
 void attach_body(const StaticState& /*state*/, OpenFile& file, std::uint64_t offset,
                  std::uint64_t length, Response& response) {
   FileBody body;
