@@ -13,9 +13,11 @@
 
 #include <chrono>
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "kit/core/clock.hpp"
 #include "kit/web/app.hpp"
 
 namespace kit::web {
@@ -34,21 +36,28 @@ struct GzipOptions {
   std::size_t minimum_size = 500;  // smaller bodies go as they are (Starlette's default)
   int level = 9;
 };
-// gzip_middleware: compresses in-memory bodies when the client accepts gzip; adds
-// Vary: Accept-Encoding.
+// gzip_middleware: compresses in-memory bodies of at least minimum_size bytes when the client
+// accepts gzip (not FileBody ones, not a 206 or one with Content-Range, not one that already
+// has a Content-Encoding); adds Vary: Accept-Encoding and turns a strong ETag weak.
 [[nodiscard]] Middleware gzip_middleware(GzipOptions options = {});
 
 struct SessionOptions {
-  std::string secret_key;  // signs the cookie (HMAC-SHA256 through kit::hash)
+  std::string secret_key;  // signs the cookie (HMAC-SHA256 through kit::hash); empty: every
+                           // request answers 500 (a server that cannot sign must not run)
   std::string cookie_name = "session";
-  std::chrono::seconds max_age{14 * 24 * 3600};
+  std::chrono::seconds max_age{14 * 24 * 3600};  // 0: a browser-session cookie, no expiry
   std::string path = "/";
   std::string same_site = "lax";
-  bool https_only = false;
+  bool https_only = false;  // adds `secure`
+  // The wall clock that stamps and ages cookies (tests pass a ManualClock); none: the system's.
+  std::shared_ptr<kit::core::Clock> clock;
 };
-// session_middleware: a signed cookie holding a JSON object; handlers read and change
-// request.state["session"]; a changed session is sent back, an emptied one is cleared.
-// A cookie with a bad signature or past max_age is an empty session.
+// session_middleware: Starlette's SessionMiddleware semantics with kit's own signed format
+// (not itsdangerous'). Handlers read and change request.state["session"], the session as the
+// JSON text of an object ("{}" when new). A non-empty session is sent back on every response
+// (its max_age starts again), an emptied one is cleared; state["session"] left as text that is
+// not a JSON object changes nothing. A cookie with a bad signature or past max_age is an empty
+// session.
 [[nodiscard]] Middleware session_middleware(SessionOptions options);
 
 }  // namespace kit::web
