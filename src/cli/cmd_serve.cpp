@@ -9,6 +9,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -18,6 +19,7 @@
 #include <fmt/core.h>
 
 #include "command.hpp"
+#include "kit/cache/file_cache.hpp"
 #include "kit/config/dirs.hpp"
 #include "kit/core/output.hpp"
 #include "kit/core/process.hpp"
@@ -95,6 +97,8 @@ int run_serve(const ServeOptions& o) {
   LineLog access(log_file);
   LineLog errors(stderr);
 
+  if (o.static_dir && !std::filesystem::is_directory(*o.static_dir))
+    return usage(fmt::format("--static {}: not a folder", *o.static_dir));
   const auto path = database_path(o);
   if (!path) return core::report_error("serve", path.error());
   auto store = web::open_sqlite_task_store(*path);
@@ -107,7 +111,23 @@ int run_serve(const ServeOptions& o) {
   app.on_background_error = [&errors](std::string_view e) {
     errors.write(fmt::format("kit serve: background task failed: {}", e));
   };
+  if (!o.cors_origins.empty()) {
+    web::CorsOptions cors;
+    cors.allow_origins = o.cors_origins;
+    cors.allow_methods = {"GET", "POST", "PUT", "DELETE"};
+    cors.allow_headers = {"content-type"};
+    app.use(web::cors_middleware(std::move(cors)));
+  }
+  app.use(web::gzip_middleware());
   web::add_task_api(app, *store);
+  if (o.static_dir) {
+    cache::FileCacheOptions cached;
+    cached.budget_bytes = static_cast<std::size_t>(*cache_size);
+    web::StaticOptions files;
+    files.directory = *o.static_dir;
+    files.cache = std::make_shared<cache::FileCache>(std::move(cached));
+    app.mount("/static", web::static_files(std::move(files)));
+  }
 
   // A descriptor per client: allow as many clients as the hard limit lets us.
   if (rlimit limit{}; ::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {

@@ -25,6 +25,8 @@
 #include "kit/core/text.hpp"
 #include "kit/hash.hpp"
 #include "kit/web/static_files.hpp"
+
+#include "kit/cache/file_cache.hpp"
 #include "range.hpp"
 
 namespace kit::web {
@@ -210,8 +212,20 @@ struct StaticState {
 // The ETag and Last-Modified above come from `file.st`: take them from the handle instead
 // (handle.etag) so that one tag names one version, whichever path served it. Without a cache,
 // the file is streamed from the descriptor opened here.
-void attach_body(const StaticState& /*state*/, OpenFile& file, std::uint64_t offset,
+void attach_body(const StaticState& state, OpenFile& file, std::uint64_t offset,
                  std::uint64_t length, Response& response) {
+  if (state.options.cache) {
+    // A small file comes from memory, one buffer shared by every response that sends it.
+    auto handle = state.options.cache->open(file.real);
+    if (handle && handle->in_memory() &&
+        handle->size == static_cast<std::uint64_t>(file.st.st_size)) {
+      if (offset == 0 && length == handle->size)
+        response.shared_body = handle->bytes;
+      else
+        response.body = handle->bytes->substr(offset, length);
+      return;
+    }
+  }
   FileBody body;
   body.fd = file.fd->get();
   body.offset = offset;

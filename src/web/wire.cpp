@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <boost/beast/http/error.hpp>
 
+#include "kit/cache/file_cache.hpp"
 #include "kit/core/text.hpp"
 
 namespace kit::web::detail {
@@ -64,11 +65,7 @@ std::string http_date() {
   const std::time_t now = std::time(nullptr);
   std::lock_guard lock(mutex);
   if (now != cached_second) {
-    std::tm tm{};
-    ::gmtime_r(&now, &tm);
-    char buf[64];
-    const std::size_t n = std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-    cached.assign(buf, n);
+    cached = cache::http_date(std::chrono::system_clock::from_time_t(now));
     cached_second = now;
   }
   return cached;
