@@ -1,5 +1,5 @@
 # kit — the front door. `make run` and `make test` set up a fresh Debian machine by themselves.
-ARGS ?= cal
+ARGS ?= serve
 JOBS ?= $(shell nproc)
 CMAKE_GEN := -G Ninja
 FUZZ_SECONDS ?= 60

@@ -316,8 +316,12 @@ void App::Impl::dispatch(Request& req, Responder respond) const {
   }
   // Starlette's redirect_slashes: the other spelling of the path matches some route.
   if (req.path != "/") {
-    std::string other =
-        req.path.ends_with('/') ? req.path.substr(0, req.path.size() - 1) : req.path + "/";
+    // Starlette strips every trailing slash (rstrip("/")), or adds one.
+    std::string other = req.path;
+    if (other.ends_with('/'))
+      other.erase(other.find_last_not_of('/') + 1);
+    else
+      other += '/';
     for (const auto& r : routes) {
       Params params;
       if (!match(r.tokens, 0, other, params)) continue;

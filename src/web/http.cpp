@@ -97,22 +97,25 @@ std::vector<std::string_view> QueryParams::get_all(std::string_view name) const 
 }
 
 Result<Json> Request::json() const {
-  // Python's json has no depth limit but its recursion stops near 1,000; 512 keeps dump() and
-  // the handlers' recursion shallow.
+  // Python's json stops near 1,000 levels (its recursion limit): kit allows as many.
+  constexpr int max_depth = 1000;
+  // A NUL is never valid JSON text (nlohmann's string input would end there).
+  if (body.find('\0') != std::string::npos)
+    return fail(ErrorKind::malformed_input, "web.bad_json", "Invalid JSON: a NUL byte");
   bool too_deep = false;
   const Json::parser_callback_t limit = [&](int depth, Json::parse_event_t, Json&) {
-    if (depth > 512) too_deep = true;
+    if (depth > max_depth) too_deep = true;
     return !too_deep;
   };
   try {
-    Json value = Json::parse(body, limit, true, false);
+    Json value = Json::parse(body.begin(), body.end(), limit, true, false);
     if (!too_deep) return value;
   } catch (const std::exception& e) {
     if (!too_deep)
       return fail(ErrorKind::malformed_input, "web.bad_json",
                   std::string("Invalid JSON: ") + e.what());
   }
-  return fail(ErrorKind::malformed_input, "web.bad_json", "Invalid JSON: nested deeper than 512");
+  return fail(ErrorKind::malformed_input, "web.bad_json", "Invalid JSON: nested deeper than 1000");
 }
 
 std::optional<std::int64_t> Request::param_int(std::string_view name) const {

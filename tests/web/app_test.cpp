@@ -75,7 +75,7 @@ TEST(WebApp, JsonBodies) {
   EXPECT_EQ(client.post("/items", "{bad").status, 400);
   EXPECT_EQ(client.post("/items", "").status, 400);
   EXPECT_EQ(client.post("/items", "[1, NaN]").status, 400);
-  EXPECT_EQ(client.post("/items", std::string(600, '[') + std::string(600, ']')).status, 400);
+  EXPECT_EQ(client.post("/items", std::string(1100, '[') + std::string(1100, ']')).status, 400);
 }
 
 TEST(WebApp, MiddlewareRunsOutermostFirst) {
