@@ -138,9 +138,8 @@ class KitServer:
 
     def __init__(self, server_cmd):
         self.argv = [*server_cmd, "--db", ":memory:", "-p", "0", "--access-log", "off"]
-        env = dict(os.environ, ASAN_OPTIONS=os.environ.get("ASAN_OPTIONS", "detect_leaks=0"))
         self.proc = subprocess.Popen(self.argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, env=env)
+                                     stderr=subprocess.PIPE)
         self.err = []
         threading.Thread(target=self._drain, args=(self.proc.stderr, self.err), daemon=True).start()
         line = self._first_line()
@@ -829,6 +828,7 @@ class Differ:
         self.applied = collections.Counter()  # rule -> calls it covered
         self.failures = []  # (index, call, lines)
         self.previous = None  # the status of the previous answer (--self-test)
+        self.ref_seconds = 0.0  # spent in the reference
 
     def start_kit(self):
         if self.kit is not None:
@@ -844,7 +844,9 @@ class Differ:
         next_id = self.ref.seed._next_id
         task_id = (route(decoded_path(call.target)) or (None, None))[-1]
         before = copy.deepcopy(tasks.get(task_id)) if isinstance(task_id, int) else None
+        t0 = time.perf_counter()
         ref = self.ref.send(req)
+        self.ref_seconds += time.perf_counter() - t0
         if self.args.self_test and self.previous == 500 and self.kit.conn is not None:
             self.kit.conn.close()  # uvicorn closes the connection after a 500: don't race it
             self.kit.conn = None
@@ -986,7 +988,8 @@ def main():
         code = differ.kit.stop() if differ.kit is not None else None
 
     print(f"serve_vs_starlette: seed {args.seed}, {len(calls)} calls in "
-          f"{time.monotonic() - started:.1f}s against {shlex.join(args.server_cmd)}")
+          f"{time.monotonic() - started:.1f}s ({differ.ref_seconds:.1f}s in the reference) "
+          f"against {shlex.join(args.server_cmd)}")
     print("rule                     applied   differed   what")
     for name, rule in RULES.items():
         print(f"  {name:22} {differ.applied[name]:7} {differ.fired[name]:10}   {rule.why}")
