@@ -18,6 +18,7 @@ import pathlib
 import queue
 import random
 import re
+import select
 import shlex
 import shutil
 import signal
@@ -345,32 +346,64 @@ def bad_databases(tmp):
     header.write_bytes(b"SQLite format 3\x00" + random.Random(19).randbytes(8192))
     bad_start("a DB file with a SQLite header and garbage after it", ["--db", header])
 
-    ro = tmp / "ro"
+    # Read-only: a directory where the DB cannot be created, and an existing DB (made by a
+    # first run) whose file and directory became read-only.
+    ro, ro_file = tmp / "ro", tmp / "ro-file"
     ro.mkdir()
-    argv = [*SERVE, "--db", str(ro / "tasks.db"), "-p", "0"]
+    ro_file.mkdir()
+    s = Server("--db", ro_file / "tasks.db", "--access-log", "off")
+    if s.up:
+        expect(s, "POST", "/tasks", b'{"title": "made before chmod"}', 201, log=False)
+    s.stop()
+    as_user = []
     if os.geteuid() == 0:
-        # root writes into a 0555 directory: run kit as nobody (the directory is root's).
+        # root writes into a 0555 directory: run kit as nobody (the directories are root's).
         if shutil.which("setpriv") is None:
             return check("a read-only DB directory: setpriv is needed to test it as root", False)
         os.chmod(tmp, 0o755)
-        argv = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *argv]
-    ro.chmod(0o555)
-    bad_start("a read-only DB directory", argv=argv)
-    ro.chmod(0o755)
+        as_user = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+    for f in ro_file.iterdir():
+        f.chmod(0o444)
+    for d in (ro, ro_file):
+        d.chmod(0o555)
+    bad_start("a read-only DB directory (no DB yet)",
+              argv=[*as_user, *SERVE, "--db", str(ro / "tasks.db"), "-p", "0"])
+    bad_start("a read-only DB file in a read-only directory",
+              argv=[*as_user, *SERVE, "--db", str(ro_file / "tasks.db"), "-p", "0"])
+    for d in (ro, ro_file):
+        d.chmod(0o755)
 
 
 def bad_start(what, args=(), argv=None):
+    """Starting must fail: exit 2, `kit serve: ...` on stderr, no Listening line (a server
+    that prints one instead is stopped at once)."""
     argv = argv or [*SERVE, *map(str, args), "-p", "0"]
+    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=ENV)
+    fd, out, deadline = proc.stdout.fileno(), b"", time.monotonic() + WAIT
+    while time.monotonic() < deadline and b"\n" not in out:
+        if not select.select([fd], [], [], max(0, deadline - time.monotonic()))[0]:
+            break
+        chunk = os.read(fd, 4096)
+        if not chunk:
+            break
+        out += chunk
+    if proc.poll() is None and (b"\n" in out or time.monotonic() >= deadline):
+        proc.kill()  # listening (or hung) where it should have failed
     try:
-        p = subprocess.run(argv, capture_output=True, text=True, timeout=WAIT, env=ENV,
-                           stdin=subprocess.DEVNULL, errors="replace")
-    except subprocess.TimeoutExpired as e:
-        return check(f"{what}: {shlex.join(argv)} still running after {WAIT}s "
-                     f"(stdout {e.stdout!r})", False)
-    check(f"{what}: exit {p.returncode}, want 2; stderr {p.stderr!r}", p.returncode == 2)
-    check(f"{what}: stderr {p.stderr!r}, want 'kit serve: ...'",
-          p.stderr.startswith("kit serve: ") and p.stderr.endswith("\n"))
-    check(f"{what}: stdout {p.stdout!r}, want no Listening line", "Listening" not in p.stdout)
+        code = proc.wait(timeout=WAIT)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        code = proc.wait()
+    out += proc.stdout.read()
+    err = proc.stderr.read().decode("utf-8", "replace")
+    proc.stdout.close()
+    proc.stderr.close()
+    check(f"{what}: {shlex.join(argv)}: exit {code}, want 2; stdout {out[:200]!r}, "
+          f"stderr {err!r}", code == 2)
+    check(f"{what}: stderr {err!r}, want 'kit serve: ...'",
+          err.startswith("kit serve: ") and err.endswith("\n"))
+    check(f"{what}: stdout {out[:200]!r}, want no Listening line", b"Listening" not in out)
 
 
 def env_db(tmp):
