@@ -90,10 +90,11 @@ def load_seed(name="serve_seed_app"):
 
 # ----- the stand-in server: the seed on uvicorn, behind the seed's own TimingMiddleware
 
-def run_standin(argv):
+def run_standin(argv, contract=False):
     """Serves the seed as `kit serve` would be started: the `Listening on` line, the access log
     lines of the seed's TimingMiddleware (stdout, a file, or off), SIGTERM -> exit 0. The
-    other kit serve options (--db, --max-body, ...) are accepted and ignored."""
+    other kit serve options (--db, --max-body, ...) are accepted and ignored.
+    contract: serve contract_app() instead of the seed."""
     import uvicorn
     from starlette.middleware.base import BaseHTTPMiddleware
 
@@ -119,16 +120,113 @@ def run_standin(argv):
                       f"{elapsed_ms:.2f}ms", file=log, flush=True)
             return response
 
-    seed = load_seed()
-    seed.app.add_middleware(TimingMiddleware)
+    app = contract_app() if contract else load_seed().app
+    app.add_middleware(TimingMiddleware)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((args.host, args.port))
     sock.listen(1024)  # connections wait in the backlog until uvicorn's loop runs
     print(f"Listening on http://{args.host}:{sock.getsockname()[1]}", flush=True)
-    config = uvicorn.Config(seed.app, access_log=False, log_level="warning", lifespan="off")
+    config = uvicorn.Config(app, access_log=False, log_level="warning", lifespan="off")
     uvicorn.Server(config).run(sockets=[sock])
     return 0
+
+
+def contract_app():
+    """The contract (HELPERS.md) written on Starlette: the seed's app with every divergence
+    rule applied. Served by --contract-server, a kit that follows the contract exactly, so a
+    run against it must pass: it checks the rules, the resync and the comparisons themselves."""
+    from starlette.applications import Starlette
+    from starlette.exceptions import HTTPException
+    from starlette.responses import JSONResponse, PlainTextResponse
+    from starlette.routing import Route
+
+    tasks, next_id = {}, [1]
+
+    async def body_of(request):
+        value = parse_body(await request.body())  # RecursionError: BAD_JSON
+        if value is BAD_JSON or value is NAN:
+            return None, JSONResponse(error("Invalid JSON"), status_code=400)
+        if not isinstance(value, dict):
+            return None, JSONResponse(error("JSON object expected"), status_code=422)
+        return value, None
+
+    async def list_tasks(request):
+        params = request.query_params
+        for name in ("limit", "offset"):
+            if name in params and not re.fullmatch(r"[0-9]+", params[name]):
+                return JSONResponse(error(f"{name} must be a non-negative integer"), 422)
+        status = params.get("status")
+        items = [t for t in tasks.values() if not status or t["status"] == status]
+        items = items[int(params.get("offset", "0")):]
+        if "limit" in params:
+            items = items[:int(params["limit"])]
+        return JSONResponse({"tasks": items, "count": len(items)})
+
+    async def create_task(request):
+        body, bad = await body_of(request)
+        if bad:
+            return bad
+        title = body.get("title")
+        if title and not isinstance(title, str):
+            return JSONResponse(error("title must be a string"), status_code=422)
+        title = (title or "").strip()
+        if not title:
+            return JSONResponse(error("title is required"), status_code=422)
+        task = {"id": next_id[0], "title": title, "status": "pending"}
+        tasks[next_id[0]] = task
+        next_id[0] += 1
+        return JSONResponse(task, status_code=201)
+
+    async def get_task(request):
+        task = tasks.get(request.path_params["task_id"])
+        if task is None:
+            return JSONResponse(error("Task not found"), status_code=404)
+        return JSONResponse(task)
+
+    async def update_task(request):
+        task_id = request.path_params["task_id"]
+        if task_id not in tasks:
+            return JSONResponse(error("Task not found"), status_code=404)
+        body, bad = await body_of(request)
+        if bad:
+            return bad
+        if "status" in body and not isinstance(body["status"], str):
+            return JSONResponse(error("status must be a string"), status_code=422)
+        if "title" in body:
+            if not isinstance(body["title"], str):
+                return JSONResponse(error("title must be a string"), status_code=422)
+            if not body["title"].strip():
+                return JSONResponse(error("title is required"), status_code=422)
+        if "status" in body:
+            tasks[task_id]["status"] = body["status"]
+        if "title" in body:
+            tasks[task_id]["title"] = body["title"].strip()
+        return JSONResponse(tasks[task_id])
+
+    async def delete_task(request):
+        task_id = request.path_params["task_id"]
+        if task_id not in tasks:
+            return JSONResponse(error("Task not found"), status_code=404)
+        return JSONResponse({"deleted": tasks.pop(task_id)})
+
+    async def method_not_allowed(request, exc):
+        r = route(request.url.path)
+        allow = "GET, HEAD, POST" if r and r[0] == "tasks" else "GET, HEAD, PUT, DELETE"
+        return PlainTextResponse("Method Not Allowed", status_code=405, headers={"Allow": allow})
+
+    async def http_error(request, exc):
+        if exc.status_code == 405:
+            return await method_not_allowed(request, exc)
+        return PlainTextResponse(exc.detail, status_code=exc.status_code, headers=exc.headers)
+
+    return Starlette(routes=[
+        Route("/tasks", list_tasks, methods=["GET"]),
+        Route("/tasks", create_task, methods=["POST"]),
+        Route("/tasks/{task_id:int}", get_task, methods=["GET"]),
+        Route("/tasks/{task_id:int}", update_task, methods=["PUT"]),
+        Route("/tasks/{task_id:int}", delete_task, methods=["DELETE"]),
+    ], exception_handlers={HTTPException: http_error})
 
 
 # ----- the two sides
@@ -173,7 +271,7 @@ class KitServer:
     def stderr(self):
         return b"".join(self.err).decode("utf-8", "replace")
 
-    def request(self, method, target, body):
+    def request(self, method, target, body, ctype="application/json"):
         """(status, {lower-case header: value}, body bytes) on the keep-alive connection."""
         closed = False
         if self.conn is not None and self.conn.sock is not None:
@@ -186,7 +284,8 @@ class KitServer:
         conn = self.conn
         conn.putrequest(method, target, skip_accept_encoding=True)
         if body is not None:
-            conn.putheader("Content-Type", "application/json")
+            if ctype:
+                conn.putheader("Content-Type", ctype)
             conn.putheader("Content-Length", str(len(body)))
         conn.endheaders(body)
         resp = conn.getresponse()
@@ -232,11 +331,13 @@ class Reference:
         self.seed.tasks.clear()
         self.seed._next_id = 1
 
-    def build(self, method, target, body):
+    def build(self, method, target, body, ctype="application/json"):
         """The httpx request, and the request target it carries (what kit is sent too)."""
         headers = {}
         if body is not None:
-            headers = {"content-type": "application/json", "content-length": str(len(body))}
+            headers = {"content-length": str(len(body))}
+            if ctype:
+                headers["content-type"] = ctype
         url = self.httpx.URL("http://testserver", raw_path=target.encode("ascii"))
         req = self.httpx.Request(method, url, headers=headers, content=body)
         return req, req.url.raw_path.decode("ascii")
@@ -315,6 +416,8 @@ class Call:
 
     def __init__(self, method, target, body=None, deep=None, note=""):
         self.method, self.target, self.body, self.deep, self.note = method, target, body, deep, note
+        # The body's Content-Type: the seed never looks at it, so neither may kit.
+        self.ctype = "application/json"
 
     def __str__(self):
         s = f"{self.method} {self.target}"
@@ -326,7 +429,7 @@ class Call:
     def curl(self, base):
         parts = ["curl", "-si", "-X", self.method]
         if self.body is not None:
-            parts += ["-H", "Content-Type: application/json", "--data-binary", "@-"]
+            parts += ["-H", f"Content-Type: {self.ctype}", "--data-binary", "@-"]
         line = shlex.join(parts) + f' "{base}"' + shlex.quote(self.target)
         return line + (f"  <<< {self.body[:200]!r}" if self.body is not None else "")
 
@@ -649,7 +752,11 @@ class Generator:
         kinds = [("list", 18), ("post", 18), ("post-bad", 14), ("put", 20), ("delete", 4 + n / 8),
                  ("get-one", 5), ("methods", 6), ("paths", 6), ("limit", 4)]
         kind = rng.choices([k for k, _ in kinds], [w for _, w in kinds])[0]
-        return getattr(self, "gen_" + kind.replace("-", "_"))()
+        call = getattr(self, "gen_" + kind.replace("-", "_"))()
+        if call.body is not None and rng.random() < 0.06:
+            call.ctype = rng.choice(["", "text/plain", "application/x-www-form-urlencoded",
+                                     "application/json; charset=utf-8"])
+        return call
 
     def gen_list(self):
         rng = self.rng
@@ -838,7 +945,7 @@ class Differ:
     def one(self, call):
         """Runs a call on both sides: a list of problems (empty: explained)."""
         tasks = self.ref.seed.tasks
-        req, call.target = self.ref.build(call.method, call.target, call.body)
+        req, call.target = self.ref.build(call.method, call.target, call.body, call.ctype)
         expect = contract(call, tasks)
         # What the resync needs: the state the call may change.
         next_id = self.ref.seed._next_id
@@ -851,7 +958,7 @@ class Differ:
             self.kit.conn.close()  # uvicorn closes the connection after a 500: don't race it
             self.kit.conn = None
         try:
-            got = self.kit.request(call.method, call.target, call.body)
+            got = self.kit.request(call.method, call.target, call.body, call.ctype)
         except (OSError, http.client.HTTPException) as e:
             self.kit.conn = None
             return [f"no answer from kit: {e!r}"], ref, None
@@ -955,8 +1062,8 @@ class Differ:
 
 
 def main():
-    if len(sys.argv) > 1 and sys.argv[1] == "--standin-server":
-        return run_standin(sys.argv[2:])
+    if len(sys.argv) > 1 and sys.argv[1] in ("--standin-server", "--contract-server"):
+        return run_standin(sys.argv[2:], contract=sys.argv[1] == "--contract-server")
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--kit", help="the kit binary")
     parser.add_argument("--server-cmd", help="instead of `KIT serve` (a shell-quoted command)")

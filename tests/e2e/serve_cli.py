@@ -380,6 +380,9 @@ def bad_start(what, args=(), argv=None):
     argv = argv or [*SERVE, *map(str, args), "-p", "0"]
     proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, env=ENV)
+    errs = []
+    drain = threading.Thread(target=lambda: errs.append(proc.stderr.read()), daemon=True)
+    drain.start()
     fd, out, deadline = proc.stdout.fileno(), b"", time.monotonic() + WAIT
     while time.monotonic() < deadline and b"\n" not in out:
         if not select.select([fd], [], [], max(0, deadline - time.monotonic()))[0]:
@@ -396,7 +399,8 @@ def bad_start(what, args=(), argv=None):
         proc.kill()
         code = proc.wait()
     out += proc.stdout.read()
-    err = proc.stderr.read().decode("utf-8", "replace")
+    drain.join(WAIT)
+    err = b"".join(errs).decode("utf-8", "replace")
     proc.stdout.close()
     proc.stderr.close()
     check(f"{what}: {shlex.join(argv)}: exit {code}, want 2; stdout {out[:200]!r}, "
