@@ -23,13 +23,17 @@ Any other difference fails the run: it prints the first ones and a minimal repro
 shortest replay on fresh servers that still shows it: the call alone, then the call after the
 creates and the calls on its id, then the whole prefix).
 
-usage: serve_vs_starlette.py --kit PATH [--seed N] [--count N] [--server-cmd CMD]
-       serve_vs_starlette.py --standin-server [kit serve options]   (the seed on uvicorn)
+usage: serve_vs_starlette.py --kit PATH [--seed N] [--count N] [--server-cmd CMD] [--self-test]
+       serve_vs_starlette.py --standin-server [kit serve options]    (the seed on uvicorn)
+       serve_vs_starlette.py --contract-server [kit serve options]   (the contract on uvicorn)
 
---server-cmd replaces `KIT serve` (the options above are appended), e.g. the stand-in:
-  --server-cmd "/usr/bin/python3 tests/diff/serve_vs_starlette.py --standin-server"
-which is the seed plus the seed's TimingMiddleware on uvicorn: it shows the seed's divergences,
-so every rule fires against it (and fails: the stand-in is the seed, not the contract).
+--server-cmd replaces `KIT serve` (the options above are appended). Two stand-ins check this
+harness without kit, both behind the seed's TimingMiddleware on uvicorn:
+  --server-cmd "/usr/bin/python3 tests/diff/serve_vs_starlette.py --standin-server" --self-test
+    the seed itself: every answer must be the reference's (the rules are only counted; without
+    --self-test every rule fires and fails, which shows they do);
+  --server-cmd "/usr/bin/python3 tests/diff/serve_vs_starlette.py --contract-server"
+    the contract written on Starlette (contract_app): every difference must be explained.
 
 Exit status: 0 when every difference is explained by a rule, 1 otherwise, 2 on a usage or
 start-up error.
@@ -583,7 +587,8 @@ def judge(call, ref, got, expect, timing=True):
         if rstatus == 307:
             want = urllib.parse.urlsplit(rheaders.get("location", ""))
             have = urllib.parse.urlsplit(headers.get("location", ""))
-            if (have.path, have.query) != (want.path, want.query):
+            unquote = urllib.parse.unquote  # Starlette's Location has the decoded path
+            if (unquote(have.path), have.query) != (unquote(want.path), want.query):
                 problems.append(f"Location {headers.get('location')!r}, want the path and query of "
                                 f"{rheaders.get('location')!r}")
             return problems
