@@ -251,7 +251,17 @@ def crud_and_log(tmp):
     a = expect(s, "HEAD", "/tasks", None, 200, head=True)
     if a is not None:
         check_equal("HEAD /tasks: body", a.body, b"")
-    s.stop()
+    # The log has the decoded path, as the seed's request.url.path.
+    a = curl(s, "GET", "/%74asks/%31?status=x")
+    check(f"GET /%74asks/%31: {a!r}, want 200", a is not None and a.status == 200)
+    s.expect_log("GET", "/tasks/1", 200)
+    # SIGTERM with an idle keep-alive connection open (it has had one answer): still exit 0.
+    idle = socket.create_connection(("127.0.0.1", s.port), timeout=WAIT)
+    idle.sendall(b"GET /tasks HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+    check("the idle connection's first answer", idle.recv(65536).startswith(b"HTTP/1.1 200"))
+    s.expect_log("GET", "/tasks", 200)
+    s.stop("SIGTERM with an idle keep-alive connection")
+    idle.close()
 
     # Restart on the same file: the tasks as they were; id 3 is never given again.
     s = Server("--db", db, "--access-log", "-")
