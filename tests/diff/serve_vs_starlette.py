@@ -73,6 +73,7 @@ import select  # noqa: E402
 import shlex  # noqa: E402
 import signal  # noqa: E402
 import socket  # noqa: E402
+import string  # noqa: E402
 import subprocess  # noqa: E402
 import threading  # noqa: E402
 import time  # noqa: E402
@@ -426,7 +427,9 @@ class Call:
     def __str__(self):
         s = f"{self.method} {self.target}"
         if self.body is not None:
-            b = self.body if len(self.body) <= 200 else self.body[:200] + b"...(%d bytes)" % len(self.body)
+            b = self.body
+            if len(b) > 200:
+                b = b[:200] + b"...(%d bytes)" % len(self.body)
             s += f" body={b!r}"
         return s + (f"  [{self.note}]" if self.note else "")
 
@@ -500,7 +503,8 @@ def contract(call, tasks):
                 return None
             for name in ("limit", "offset"):
                 if name in params and not re.fullmatch(r"[0-9]+", params[name]):
-                    return Expect("limit-offset", [(422, error(f"{name} must be a non-negative integer"))])
+                    message = f"{name} must be a non-negative integer"
+                    return Expect("limit-offset", [(422, error(message))])
             status = params.get("status")
             items = [t for t in tasks.values() if not status or t["status"] == status]
             offset = int(params.get("offset", "0"))
@@ -595,7 +599,8 @@ def judge(call, ref, got, expect, timing=True):
         rtype = rheaders.get("content-type", "")
         if rtype == "application/json":
             if headers.get("content-type") != "application/json":
-                problems.append(f"content-type {headers.get('content-type')!r}, want application/json")
+                problems.append(f"content-type {headers.get('content-type')!r}, "
+                                "want application/json")
             if not head and body != rbody:
                 problems.append(json_difference(body, rbody))
         elif rtype.startswith("text/plain"):
@@ -675,7 +680,8 @@ class Generator:
         if r < 0.5:
             t = rng.choice(WORDS)
         elif r < 0.6:
-            t = "".join(rng.choice("abcdefghij klmnop😀é\u00a0") for _ in range(rng.randint(1000, 20000)))
+            n = rng.randint(1000, 20000)
+            t = "".join(rng.choice("abcdefghij klmnop😀é\u00a0") for _ in range(n))
         else:
             t = rng.choice(WORDS) + " " + str(rng.randint(0, 10**6))
         if rng.random() < 0.4:  # whitespace around, removed by strip()
@@ -715,7 +721,7 @@ class Generator:
             return urllib.parse.quote(v, safe="")
         if r < 0.7:
             return urllib.parse.quote_plus(v, safe="")
-        return self.percent(v, safe="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
+        return self.percent(v, safe=string.ascii_letters + string.digits + "-._~")
 
     def some_id(self):
         """An existing id, a deleted one, one never given, or an odd spelling of one."""
@@ -778,7 +784,8 @@ class Generator:
         elif r < 0.65:
             q = "?status=" + self.encode_value(status)
         elif r < 0.75:  # repeated: the last one wins
-            q = "?status=" + self.encode_value(rng.choice(STATUSES)) + "&status=" + self.encode_value(status)
+            q = ("?status=" + self.encode_value(rng.choice(STATUSES)) +
+                 "&status=" + self.encode_value(status))
         elif r < 0.85:  # other parameters around it
             q = "?x=1&status=" + self.encode_value(status) + rng.choice(["", "&", "&y", "&z=%zz"])
         else:
@@ -838,7 +845,8 @@ class Generator:
                 b"nul", b"[1,]", b'{"title": "a\tb"}', b'{"title": "a\nb"}',
                 b'{"title": "ab\xffcd"}', b'{"title": "\xc0\x80"}', b'{"title": "\xe2\x82"}',
                 b'{"title": "\x80"}', b'{"title": "x", "n": 01}', b'{"title": "x", "n": +1}',
-                b'{"title": "x", "n": .5}', b'{"title": "x", "n": 1.}', b'{"title": "x", "n": 0x10}',
+                b'{"title": "x", "n": .5}', b'{"title": "x", "n": 1.}',
+                b'{"title": "x", "n": 0x10}',
                 b'{"title": "x", "n": -}', b'{"title": "x", "n": 1e}', b'{"title": "\\x41"}',
                 b'{"title": "\\u12"}', b'{"title": "x"]', b"\x00", b"true false",
                 b'{"title": "x", "n": infinity}', b'{"title": "x", "n": nan}',
@@ -925,7 +933,9 @@ class Generator:
                 "/tasks.json", "/favicon.ico", "/tasksx", "//tasks", "/tasks/%EF%BC%91",
                 "/tasks/1e3", "/tasks/0x1", "/nothing/here", "/tasks%2F" + i, "/%74asks/x"])
         method = rng.choice(["GET", "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD"])
-        body = self.encode({"title": "from " + path}) if method in ("POST", "PUT", "PATCH") else None
+        body = None
+        if method in ("POST", "PUT", "PATCH"):
+            body = self.encode({"title": "from " + path})
         return Call(method, path, body, note="path")
 
 
@@ -936,7 +946,7 @@ class Differ:
         self.args = args
         self.ref = Reference()
         self.kit = None
-        self.fired = collections.Counter()  # rule -> calls where kit's answer differs from the seed's
+        self.fired = collections.Counter()  # rule -> calls where kit's answer is not the seed's
         self.applied = collections.Counter()  # rule -> calls it covered
         self.failures = []  # (index, call, lines)
         self.previous = None  # the status of the previous answer (--self-test)
@@ -1125,13 +1135,15 @@ def main():
             if differ.kit is not None:
                 differ.kit.stop()
         if repro is None:
-            print(f"  not reproduced by a replay; rerun with --seed {args.seed} --count {index + 1}")
+            print(f"  not reproduced by a replay; rerun with --seed {args.seed} "
+                  f"--count {index + 1}")
         else:
             print(f"  {len(repro)} calls, on `kit serve --db :memory:` (BASE: its address):")
             for c in repro[-40:]:
                 print(f"    {c.curl('$BASE')}")
             if len(repro) > 40:
-                print(f"    (the {len(repro) - 40} calls before: --seed {args.seed} --count {index + 1})")
+                print(f"    (the {len(repro) - 40} calls before: --seed {args.seed} "
+                      f"--count {index + 1})")
     differ.ref.close()
     return 1
 

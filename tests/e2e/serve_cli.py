@@ -312,9 +312,11 @@ def limits(tmp):
         check(f"Content-Length {length} over --max-body 2KiB, no body sent: {got[:300]!r}, "
               "want 413", status == 413)
     a = curl(s, "POST", "/tasks", b'{"title": "' + b"x" * 3000 + b'"}')
-    check(f"a 3000-byte body over --max-body 2KiB: {a!r}, want 413", a is not None and a.status == 413)
+    check(f"a 3000-byte body over --max-body 2KiB: {a!r}, want 413",
+          a is not None and a.status == 413)
     a = curl(s, "POST", "/tasks", b'{"title": "' + b"y" * 1500 + b'"}')
-    check(f"a 1500-byte body under --max-body 2KiB: {a!r}, want 201", a is not None and a.status == 201)
+    check(f"a 1500-byte body under --max-body 2KiB: {a!r}, want 201",
+          a is not None and a.status == 201)
     # Headers over 8 KiB.
     status, got, _ = raw_request(s, ("GET /tasks HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " +
                                      "a" * 9000 + "\r\n\r\n").encode())
