@@ -276,6 +276,13 @@ class KitServer:
     def stderr(self):
         return b"".join(self.err).decode("utf-8", "replace")
 
+    def excerpt(self, lines=30):
+        """The start of a sanitizer report (or the end of stderr), each line cut at 160."""
+        text = self.stderr()
+        at = text.find("ERROR: ")
+        chosen = text[at:].splitlines()[:lines] if at >= 0 else text.splitlines()[-lines:]
+        return "\n".join("  " + (x if len(x) <= 160 else x[:160] + "...") for x in chosen)
+
     def request(self, method, target, body, ctype="application/json"):
         """(status, {lower-case header: value}, body bytes) on the keep-alive connection."""
         closed = False
@@ -1050,7 +1057,7 @@ class Differ:
             if self.kit.proc.poll() is not None:
                 self.failures.append((index, call, [f"kit exited with {self.kit.proc.returncode}"]))
                 print(f"kit exited ({self.kit.proc.returncode}) after call #{index}: {call}\n"
-                      f"stderr: {self.kit.stderr()[-3000:]}")
+                      f"stderr:\n{self.kit.excerpt()}")
                 break
 
     def replay(self, calls):
@@ -1117,7 +1124,7 @@ def main():
         print(f"  {name:22} {differ.applied[name]:7} {differ.fired[name]:10}   {rule.why}")
     if code != 0:
         differ.failures.append((len(calls), None, [f"SIGTERM: exit {code}, want 0"]))
-        print(f"kit serve: SIGTERM -> exit {code}, want 0; stderr: {differ.kit.stderr()[-3000:]}")
+        print(f"kit serve: SIGTERM -> exit {code}, want 0; stderr:\n{differ.kit.excerpt()}")
     if not differ.failures:
         print(f"OK: every difference is explained ({sum(differ.fired.values())} by rules)")
         differ.ref.close()

@@ -93,11 +93,17 @@ class Server:
             check(f"{shlex.join(self.argv)}: still running {WAIT}s after SIGTERM", False)
             return
         check(f"{shlex.join(self.argv)}: {what} -> exit {code}, want 0; stderr "
-              f"{''.join(self.err)[-2000:]!r}", code == 0)
+              f"{excerpt(''.join(self.err))!r}", code == 0)
 
     @property
     def up(self):
         return self.port is not None
+
+
+def excerpt(text, size=2000):
+    """The start of a sanitizer report in stderr, else its end."""
+    at = text.find("ERROR: ")
+    return text[at:at + size] if at >= 0 else text[-size:]
 
 
 class Answer:
@@ -416,7 +422,7 @@ def bad_start(what, args=(), argv=None):
     proc.stdout.close()
     proc.stderr.close()
     check(f"{what}: {shlex.join(argv)}: exit {code}, want 2; stdout {out[:200]!r}, "
-          f"stderr {err!r}", code == 2)
+          f"stderr {excerpt(err)!r}", code == 2)
     check(f"{what}: stderr {err!r}, want 'kit serve: ...'",
           err.startswith("kit serve: ") and err.endswith("\n"))
     check(f"{what}: stdout {out[:200]!r}, want no Listening line", b"Listening" not in out)
