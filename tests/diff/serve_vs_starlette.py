@@ -1037,12 +1037,13 @@ class Differ:
         gen = Generator(rng, self.ref)
         self.start_kit()
         shown = 0
+        epoch = 0  # the index of the first call on the current (fresh) stores
         for index in range(self.args.count):
             call = gen.next()
             calls_out.append(call)
             problems, ref, got = self.one(call)
             if problems:
-                self.failures.append((index, call, problems))
+                self.failures.append((index, call, problems, epoch))
                 if shown < self.args.max_reports:
                     shown += 1
                     print(f"MISMATCH call #{index}: {call}")
@@ -1054,8 +1055,17 @@ class Differ:
                 if len(self.failures) >= self.args.max_failures:
                     print(f"(stopping after {len(self.failures)} unexplained differences)")
                     break
+                if call.method not in ("GET", "HEAD") and self.kit.proc.poll() is None:
+                    # The stores may differ now: every later call would differ too. Both
+                    # sides start again from empty, so each difference shown is its own.
+                    self.ref.reset()
+                    self.start_kit()
+                    epoch = index + 1
+                    if shown <= self.args.max_reports:
+                        print("  (both sides restarted from empty)")
             if self.kit.proc.poll() is not None:
-                self.failures.append((index, call, [f"kit exited with {self.kit.proc.returncode}"]))
+                self.failures.append((index, call, [f"kit exited with {self.kit.proc.returncode}"],
+                                      epoch))
                 print(f"kit exited ({self.kit.proc.returncode}) after call #{index}: {call}\n"
                       f"stderr:\n{self.kit.excerpt()}")
                 break
@@ -1069,9 +1079,11 @@ class Differ:
             problems, _, _ = self.one(call)
         return problems
 
-    def minimal(self, calls, index):
-        """The shortest of three replays that still shows the difference at calls[index]."""
-        call = calls[index]
+    def minimal(self, calls, index, epoch):
+        """The shortest of three replays that still shows the difference at calls[index], on
+        stores that were fresh at calls[epoch]."""
+        call, calls = calls[index], calls[epoch:]
+        index -= epoch
         target_id = (route(decoded_path(call.target)) or (None, None))[-1]
         related = [c for c in calls[:index]
                    if c.method == "POST" or
@@ -1123,18 +1135,18 @@ def main():
     for name, rule in RULES.items():
         print(f"  {name:22} {differ.applied[name]:7} {differ.fired[name]:10}   {rule.why}")
     if code != 0:
-        differ.failures.append((len(calls), None, [f"SIGTERM: exit {code}, want 0"]))
+        differ.failures.append((len(calls), None, [f"SIGTERM: exit {code}, want 0"], 0))
         print(f"kit serve: SIGTERM -> exit {code}, want 0; stderr:\n{differ.kit.excerpt()}")
     if not differ.failures:
         print(f"OK: every difference is explained ({sum(differ.fired.values())} by rules)")
         differ.ref.close()
         return 0
     print(f"FAILED: {len(differ.failures)} unexplained differences")
-    index, call, _ = differ.failures[0]
+    index, call, _, epoch = differ.failures[0]
     if call is not None:
         print(f"minimal reproduction of call #{index} (replaying on fresh servers):")
         try:
-            repro = differ.minimal(calls, index)
+            repro = differ.minimal(calls, index, epoch)
         except RuntimeError as e:
             repro = None
             print(f"  (replay failed: {e})")
