@@ -160,7 +160,8 @@ def curl(server, method, path, body=None, head=False):
         k, _, v = line.partition(":")
         headers[k.strip().lower()] = v.strip()
     answer = Answer(status, headers, raw[head_end + 4:])
-    check(f"{method} {path}: X-Process-Time {headers.get('x-process-time')!r}, want like 0.42ms",
+    check(f"{method} {path} -> {status}: X-Process-Time {headers.get('x-process-time')!r}, "
+          "want like 0.42ms (every response carries it)",
           PROCESS_TIME.fullmatch(headers.get("x-process-time", "")) is not None)
     return answer
 
