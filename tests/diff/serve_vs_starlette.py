@@ -857,7 +857,8 @@ class Generator:
                 b'{"title": "x", "n": -}', b'{"title": "x", "n": 1e}', b'{"title": "\\x41"}',
                 b'{"title": "\\u12"}', b'{"title": "x"]', b"\x00", b"true false",
                 b'{"title": "x", "n": infinity}', b'{"title": "x", "n": nan}',
-                b'{"title": "x" /* c */}', b'{"title": "x"}\x00',
+                b'{"title": "x" /* c */}', b'{"title": "x"}\x00', b'{"title": "x"}\x00garbage',
+                b'{"title": "a\x00b"}',
                 b"{\"title\": " + title[:max(1, len(title) // 2)]]), None
         if r < 0.4:  # NaN and Infinity, which Python accepts
             return rng.choice([b"NaN", b"Infinity", b'{"title": NaN}', b'{"title": -Infinity}',
@@ -1142,6 +1143,15 @@ def main():
         differ.ref.close()
         return 0
     print(f"FAILED: {len(differ.failures)} unexplained differences")
+    kinds = collections.OrderedDict()  # one line per kind: the start of the first problem
+    for index, call, problems, _ in differ.failures:
+        key = problems[0][:70]
+        if key not in kinds:
+            kinds[key] = [0, index, call]
+        kinds[key][0] += 1
+    for key, (count, index, call) in list(kinds.items())[:15]:
+        shown = str(call)[:120] if call is not None else "(end of run)"
+        print(f"  {count:5} x {key}\n          first: call #{index}: {shown}")
     index, call, _, epoch = differ.failures[0]
     if call is not None:
         print(f"minimal reproduction of call #{index} (replaying on fresh servers):")
