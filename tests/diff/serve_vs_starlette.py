@@ -19,9 +19,10 @@ seed changed its state before answering differently (PUT applies "status" before
 a bad title; NaN in a body is accepted), kit changes nothing, and the reference is put back
 as it was before the call (resync, below).
 
-Any other difference fails the run: it prints the first ones and a minimal reproduction (the
-shortest replay on fresh servers that still shows it: the call alone, then the call after the
-creates and the calls on its id, then the whole prefix).
+Any other difference fails the run: it prints the first ones, a count by kind and a minimal
+reproduction (the shortest replay on fresh servers that still shows it: the call alone, then the
+call after the creates and the calls on its id, then the whole prefix). After a difference on a
+write both sides start again from empty stores, so that one bug does not fail every later call.
 
 usage: serve_vs_starlette.py --kit PATH [--seed N] [--count N] [--server-cmd CMD] [--self-test]
        serve_vs_starlette.py --standin-server [kit serve options]    (the seed on uvicorn)
