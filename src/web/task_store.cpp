@@ -10,6 +10,7 @@
 
 #include <fmt/core.h>
 
+#include "kit/scope.hpp"
 #include "kit/web/tasks.hpp"
 
 namespace kit::web {
@@ -145,8 +146,16 @@ class SqliteTaskStore final : public TaskStore {
       if (const auto it = tasks_.find(id); it != tasks_.end()) return it->second;  // writer only
       return std::nullopt;
     };
+    const auto refuse_all = [&](const std::string& why) {
+      const Error error = make_error(ErrorKind::io, "web.db", fmt::format("{}: {}", path_, why));
+      for (auto& op : batch) answer_error(op, error);
+    };
+    // One transaction for the whole batch: committed only when every write went in, rolled
+    // back by kit::scope::Transaction on any other way out.
+    auto transaction = scope::begin([&] { db_->exec("BEGIN IMMEDIATE"); },
+                                    [&] { db_->exec("COMMIT"); }, [&] { db_->exec("ROLLBACK"); });
+    if (!transaction) return refuse_all(transaction.error().message);
     try {
-      SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
       for (auto& op : batch) {
         if (auto* c = std::get_if<CreateOp>(&op)) {
           SQLite::Statement insert(*db_, "INSERT INTO tasks (title, status) VALUES (?, 'pending')");
@@ -179,13 +188,11 @@ class SqliteTaskStore final : public TaskStore {
           answers.push_back([done = r->done, t] { done(t); });
         }
       }
-      transaction.commit();
     } catch (const std::exception& e) {
-      const Error error =
-          make_error(ErrorKind::io, "web.db", fmt::format("{}: {}", path_, e.what()));
-      for (auto& op : batch) answer_error(op, error);
-      return;
+      return refuse_all(e.what());
     }
+    if (auto committed = transaction->commit(); !committed)
+      return refuse_all(committed.error().message);
     {
       std::unique_lock lock(tasks_mutex_);
       for (auto& [id, t] : staged) {
