@@ -24,7 +24,6 @@ DURATION=${DURATION:-10s}
 PY=${PYTHON:-/usr/bin/python3}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-source "$here/../lib/compare.sh"
 tmp=$(mktemp -d)
 pids=()
 cleanup() {
@@ -148,8 +147,8 @@ compare() {
   wrk -t2 -c64 -d2s "$@" "http://127.0.0.1:$kit_port$path" > /dev/null  # warm-up, not counted
   wrk -t2 -c64 -d2s "$@" "http://127.0.0.1:$seed_port$path" > /dev/null
   for ((i = 0; i < RUNS; i++)); do
-    k=($(run_wrk "http://127.0.0.1:$kit_port$path" "$@"))
-    s=($(run_wrk "http://127.0.0.1:$seed_port$path" "$@"))
+    read -ra k < <(run_wrk "http://127.0.0.1:$kit_port$path" "$@")
+    read -ra s < <(run_wrk "http://127.0.0.1:$seed_port$path" "$@")
     kr+=("${k[0]}"); kp+=("${k[1]}"); sr+=("${s[0]}"); sp+=("${s[1]}")
     rr+=("$(awk -v a="${k[0]}" -v b="${s[0]}" 'BEGIN {print a / b}')")
     pr+=("$(awk -v a="${s[1]}" -v b="${k[1]}" 'BEGIN {print a / b}')")
