@@ -369,8 +369,11 @@ sys.stdin.read()
     # (the files given to nobody, the folder open to it).
     as_user = {}
     if os.geteuid() == 0:
+        home = scratch / "home"  # nobody's own, so that only the DB's mode is in the way
+        home.mkdir()
+        os.chown(home, NOBODY, NOBODY)
         as_user = {"user": NOBODY, "group": NOBODY, "extra_groups": [],
-                   "env": dict(os.environ, HOME=str(scratch))}
+                   "env": dict(os.environ, HOME=str(home))}
     for name, file_mode, dir_mode in (("read-only file", 0o444, 0o755),
                                       ("read-only directory", 0o644, 0o555)):
         d = scratch / name.replace(" ", "-")

@@ -254,9 +254,12 @@ def exchange(port, data, want, *, close=False, shut=False, none_ok=False):
     statuses allowed; close: the server must close after it (framing lost); shut: half-close
     after sending (a truncated request); none_ok: a close without a response is allowed."""
     with connect(port) as s:
-        s.sendall(data)
-        if shut:
-            s.shutdown(socket.SHUT_WR)
+        try:
+            s.sendall(data)
+            if shut:
+                s.shutdown(socket.SHUT_WR)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the server may answer and close before reading it all: read what it said
         try:
             r, rest, closed = read_response(s, b"")
         except socket.timeout:
@@ -264,7 +267,9 @@ def exchange(port, data, want, *, close=False, shut=False, none_ok=False):
         except ValueError as e:
             return [None], [str(e)]
         if r is None:
-            return [None], ([] if none_ok else ["closed without a response"])
+            # A reset here can also mean the server closed with unread input and the kernel's
+            # RST overtook its answer (no lingering close): the client never sees the status.
+            return [None], ([] if none_ok else ["closed or reset without a response"])
         problems = []
         if r.status not in want:
             problems.append(f"status {r.status}, want one of {sorted(want)}: {r!r}")
