@@ -150,6 +150,7 @@ class Writer(threading.Thread):
                     led.deleted[op[1]] = led.present.pop(op[1])
                 else:
                     led.problems.append(f"{method} {target}: {resp.status} {data[:200]!r}")
+                    led.lock.notify_all()
                     return
                 led.acks += 1
                 led.lock.notify_all()
@@ -211,7 +212,8 @@ def verify(port, ledger, max_before, what):
 def kill_rounds(args, cmd, db):
     ledger = Ledger()
     rng = random.Random(args.seed)
-    max_seen = 0
+    max_seen = 0  # the highest id seen so far
+    floor = 0  # the highest id seen before the last round began (its in-flight POSTs are above)
     for rnd in range(args.rounds):
         server = Server([*cmd, "-p", "0", "--db", str(db), "--access-log", "off"])
         if not check(f"round {rnd}: the server listens (first line {server.first!r}, stderr "
@@ -219,8 +221,9 @@ def kill_rounds(args, cmd, db):
             server.stop(signal.SIGKILL)
             return
         if rnd:
-            max_seen = max(max_seen, verify(server.port, ledger, max_seen,
+            max_seen = max(max_seen, verify(server.port, ledger, floor,
                                             f"round {rnd} restart") or 0)
+        floor = max_seen
         target = rng.randrange(args.min_acks, args.max_acks)
         stop = threading.Event()
         with ledger.lock:
@@ -254,7 +257,7 @@ def kill_rounds(args, cmd, db):
     if not check(f"last restart: the server listens ({server.first!r})", server.port is not None):
         server.stop(signal.SIGKILL)
         return
-    verify(server.port, ledger, max_seen, "last kill restart")
+    max_seen = max(max_seen, verify(server.port, ledger, floor, "last kill restart") or 0)
     check_equal("SIGTERM: exit status", server.stop(), 0)
     server = Server([*cmd, "-p", "0", "--db", str(db), "--access-log", "off"])
     if check(f"after SIGTERM: the server listens ({server.first!r})", server.port is not None):
