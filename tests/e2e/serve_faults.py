@@ -44,6 +44,11 @@ import harness  # noqa: E402
 from harness import check, check_equal  # noqa: E402
 
 WAIT = 30  # seconds: the bound of every wait
+
+
+def brief(text, head=1500, tail=500):
+    """A long stderr (a sanitizer report) cut to its start, which names the error, and end."""
+    return text if len(text) <= head + tail else f"{text[:head]} [...] {text[-tail:]}"
 NOBODY = 65534
 
 
@@ -99,6 +104,7 @@ class Ledger:
         self.present, self.deleted = {}, {}
         self.inflight = []  # ("post", title) or ("delete", title, id)
         self.acks = 0  # acknowledgements this round
+        self.running = 0  # writers still writing
         self.round_ids = []  # ids acknowledged this round
         self.problems = []
 
@@ -132,7 +138,9 @@ class Writer(threading.Thread):
             except (OSError, http.client.HTTPException):
                 with self.ledger.lock:
                     self.ledger.inflight.append(op)
-                return  # the server is gone (the kill) or failed: either is checked later
+                    self.ledger.running -= 1
+                    self.ledger.lock.notify_all()
+                return  # the server is gone (the kill, or a crash: checked before the kill)
             with self.ledger.lock:
                 led = self.ledger
                 if op[0] == "post" and resp.status == 201:
@@ -150,6 +158,7 @@ class Writer(threading.Thread):
                     led.deleted[op[1]] = led.present.pop(op[1])
                 else:
                     led.problems.append(f"{method} {target}: {resp.status} {data[:200]!r}")
+                    led.running -= 1
                     led.lock.notify_all()
                     return
                 led.acks += 1
@@ -158,10 +167,15 @@ class Writer(threading.Thread):
 
 def listing(port):
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=WAIT)
-    conn.request("GET", "/tasks")
-    resp = conn.getresponse()
-    data = resp.read()
-    conn.close()
+    try:
+        conn.request("GET", "/tasks")
+        resp = conn.getresponse()
+        data = resp.read()
+    except (OSError, http.client.HTTPException) as e:
+        check(f"GET /tasks: {type(e).__name__}: {e}", False)
+        return None
+    finally:
+        conn.close()
     if not check(f"GET /tasks: {resp.status} {data[:200]!r}", resp.status == 200):
         return None
     return json.loads(data)["tasks"]
@@ -226,19 +240,24 @@ def kill_rounds(args, cmd, db):
         floor = max_seen
         target = rng.randrange(args.min_acks, args.max_acks)
         stop = threading.Event()
-        with ledger.lock:
-            ledger.acks, ledger.round_ids = 0, []
         writers = [Writer(n, rnd, server.port, rng.randrange(2**32), ledger, stop)
                    for n in range(args.writers)]
+        with ledger.lock:
+            ledger.acks, ledger.round_ids, ledger.running = 0, [], len(writers)
         for w in writers:
             w.start()
         with ledger.lock:
-            reached = ledger.lock.wait_for(lambda: ledger.acks >= target or ledger.problems,
-                                           timeout=WAIT * 4)
+            ledger.lock.wait_for(lambda: ledger.acks >= target or ledger.problems
+                                 or not ledger.running, timeout=WAIT * 4)
         check(f"round {rnd}: {target} acknowledgements within {WAIT * 4}s (got {ledger.acks})",
-              reached)
+              ledger.acks >= target)
+        crashed = server.proc.poll()
         server.proc.kill()  # SIGKILL mid-stream: the writers are still writing
         server.proc.wait(WAIT)
+        if not check(f"round {rnd}: the server ran until the kill (it ended with {crashed}, "
+                     f"stderr {brief(server.stderr())!r})", crashed is None):
+            stop.set()
+            return
         stop.set()
         for w in writers:
             w.join(WAIT)
@@ -264,7 +283,7 @@ def kill_rounds(args, cmd, db):
         verify(server.port, ledger, max_seen, "after SIGTERM")
     check_equal("SIGTERM again: exit status", server.stop(), 0)
     err = server.stderr()
-    check(f"no sanitizer report on stderr: {err[-3000:]!r}", "Sanitizer" not in err)
+    check(f"no sanitizer report on stderr: {brief(err)!r}", "Sanitizer" not in err)
 
 
 # --- start-up faults --------------------------------------------------------------------------
@@ -295,13 +314,19 @@ def make_db(cmd, db, titles):
         server.stop(signal.SIGKILL)
         return False
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=WAIT)
-    for t in titles:
-        conn.request("POST", "/tasks", body=json.dumps({"title": t}),
-                     headers={"Content-Type": "application/json"})
-        resp = conn.getresponse()
-        resp.read()
-        check(f"make {db.name}: POST {t}: {resp.status}", resp.status == 201)
-    conn.close()
+    try:
+        for t in titles:
+            conn.request("POST", "/tasks", body=json.dumps({"title": t}),
+                         headers={"Content-Type": "application/json"})
+            resp = conn.getresponse()
+            resp.read()
+            check(f"make {db.name}: POST {t}: {resp.status}", resp.status == 201)
+    except (OSError, http.client.HTTPException) as e:
+        server.stop(signal.SIGKILL)
+        return check(f"make {db.name}: {type(e).__name__}: {e} (stderr "
+                     f"{brief(server.stderr())!r})", False)
+    finally:
+        conn.close()
     return check_equal(f"make {db.name}: SIGTERM exit status", server.stop(), 0)
 
 

@@ -36,6 +36,11 @@ import harness  # noqa: E402
 from harness import check, check_equal  # noqa: E402
 
 WAIT = 30  # seconds: the bound of every wait
+
+
+def brief(text, head=1500, tail=500):
+    """A long stderr (a sanitizer report) cut to its start, which names the error, and end."""
+    return text if len(text) <= head + tail else f"{text[:head]} [...] {text[-tail:]}"
 MAX_BODY = 1 << 20  # --max-body 1MiB
 PRELOAD = 100
 
@@ -536,11 +541,14 @@ def main():
     port = server.port
     try:
         run(args, server, port, lua)
+    except OSError as e:  # the server went away: the checks so far and its stderr say why
+        check(f"{type(e).__name__}: {e} (server exit {server.proc.poll()}, stderr "
+              f"{brief(''.join(server.err))!r})", False)
     finally:
         code = server.stop()
         check_equal("SIGTERM after the flood: exit status", code, 0)
         err = "".join(server.err)
-        check(f"no sanitizer report on stderr: {err[-3000:]!r}", "Sanitizer" not in err)
+        check(f"no sanitizer report on stderr: {brief(err)!r}", "Sanitizer" not in err)
         for p in scratch.iterdir():
             p.unlink()
         scratch.rmdir()
