@@ -52,11 +52,15 @@ def brief(text, head=1500, tail=500):
 NOBODY = 65534
 
 
+SERVERS = []  # every server started: none outlives the script, whatever happens
+
+
 class Server:
     """A server process; stdout and stderr read on threads. port is None unless it listens."""
 
     def __init__(self, argv, **popen):
         self.argv = argv
+        SERVERS.append(self)
         self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                      text=True, encoding="utf-8", errors="replace", **popen)
         self.lines, self.err = queue.Queue(), []
@@ -446,6 +450,10 @@ def main():
         kill_rounds(args, cmd, scratch / "tasks.db")
         startup_faults(cmd, scratch, args.seed)
     finally:
+        for server in SERVERS:
+            if server.proc.poll() is None:
+                server.proc.kill()
+                server.proc.wait()
         shutil.rmtree(scratch, ignore_errors=True)
     return harness.report("serve_faults", start)
 

@@ -85,11 +85,15 @@ end
 """
 
 
+SERVERS = []  # every server started: none outlives the script, whatever happens
+
+
 class Server:
     """kit serve (or the stand-in) on a free port; stdout and stderr read on threads."""
 
     def __init__(self, argv, env=None):
         self.argv = argv
+        SERVERS.append(self)
         self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                      env=env, text=True, encoding="utf-8", errors="replace")
         self.lines, self.err = queue.Queue(), []
@@ -545,7 +549,7 @@ def main():
         check(f"{type(e).__name__}: {e} (server exit {server.proc.poll()}, stderr "
               f"{brief(''.join(server.err))!r})", False)
     finally:
-        code = server.stop()
+        code = server.stop()  # SIGTERM, then SIGKILL past WAIT
         check_equal("SIGTERM after the flood: exit status", code, 0)
         err = "".join(server.err)
         check(f"no sanitizer report on stderr: {brief(err)!r}", "Sanitizer" not in err)
