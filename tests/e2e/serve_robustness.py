@@ -272,18 +272,18 @@ def exchange(port, data, want, *, close=False, shut=False, none_ok=False):
         try:
             r, rest, closed = read_response(s, b"")
         except socket.timeout:
-            return [None], [f"no response and no close within {WAIT}s"]
+            return [None], [f"{data[:60]!r}: no response and no close within {WAIT}s"]
         except ValueError as e:
-            return [None], [str(e)]
+            return [None], [f"{data[:60]!r}: {e}"]
         if r is None:
             # A reset here can also mean the server closed with unread input and the kernel's
             # RST overtook its answer (no lingering close): the client never sees the status.
-            return [None], ([] if none_ok else ["closed or reset without a response"])
+            return [None], ([] if none_ok else [f"{data[:60]!r}: closed or reset, no response"])
         problems = []
         if r.status not in want:
-            problems.append(f"status {r.status}, want one of {sorted(want)}: {r!r}")
+            problems.append(f"{data[:60]!r}: {r.status}, want one of {sorted(want)}: {r!r}")
         if close and not closed and not closes(s, rest):
-            problems.append(f"{r.status}: the connection stays open after lost framing")
+            problems.append(f"{data[:60]!r}: {r.status}, the connection stays open after it")
         return [r.status], problems
 
 
