@@ -104,7 +104,7 @@ done
 kit_start "$tmp/kit.db"
 preload "$kit_port"
 
-echo "$(nproc) cores, $(uname -r), kit $("$KIT" --version 2>/dev/null | head -1)"
+echo "$(nproc) cores, $(uname -r), $("$KIT" --version 2>/dev/null | head -1)"
 echo "seed: tasks_api.py on uvicorn $("$PY" -c 'import uvicorn; print(uvicorn.__version__)')" \
   "+ starlette $("$PY" -c 'import starlette; print(starlette.__version__)')," \
   "$("$PY" --version), --workers 2, --loop $loop --http $httpimpl, no access log"
