@@ -1,8 +1,6 @@
 // Range, HTTP-date and ETag list parsing for static files (see range.hpp).
 #include "range.hpp"
 
-#include "kit/cache/file_cache.hpp"
-
 #include <array>
 #include <chrono>
 #include <cstdio>
@@ -161,8 +159,15 @@ ByteRange parse_range(std::string_view header, std::uint64_t size) {
 }
 
 std::string format_http_date(std::int64_t seconds_since_epoch) {
-  return cache::http_date(std::chrono::system_clock::from_time_t(
-      static_cast<std::time_t>(seconds_since_epoch)));  // the one formatter (kit::cache)
+  const auto t = static_cast<std::time_t>(seconds_since_epoch);
+  std::tm tm{};
+  if (gmtime_r(&t, &tm) == nullptr) return {};
+  char buffer[64];
+  const int n = std::snprintf(buffer, sizeof buffer, "%s, %02d %s %04d %02d:%02d:%02d GMT",
+                              kDays[static_cast<std::size_t>(tm.tm_wday)].data(), tm.tm_mday,
+                              kMonths[static_cast<std::size_t>(tm.tm_mon)].data(),
+                              tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  return n > 0 ? std::string(buffer, static_cast<std::size_t>(n)) : std::string();
 }
 
 std::optional<std::int64_t> parse_http_date(std::string_view text) {

@@ -214,7 +214,7 @@ class HttpConnection final : public Tracked, public std::enable_shared_from_this
                                        asio::redirect_error(use_awaitable, ec));
       idle_ = false;
       if (ec) {
-        co_await refuse(ec);
+        co_await refuse(ec, buffer);
         break;
       }
       auto& message = parser.get();
@@ -237,7 +237,7 @@ class HttpConnection final : public Tracked, public std::enable_shared_from_this
         stream_.expires_after(o.header_timeout);
         co_await http::async_read(stream_, buffer, parser, asio::redirect_error(use_awaitable, ec));
         if (ec) {
-          co_await refuse(ec);
+          co_await refuse(ec, buffer);
           break;
         }
       }
@@ -321,8 +321,10 @@ class HttpConnection final : public Tracked, public std::enable_shared_from_this
   }
 
   // refuse(ec): a request the parser would not take: answered when someone is there to hear.
-  asio::awaitable<void> refuse(const beast::error_code& ec) {
-    const int status = detail::status_for(ec);
+  asio::awaitable<void> refuse(const beast::error_code& ec, const beast::flat_buffer& received) {
+    const auto bytes = received.cdata();
+    const int status = detail::status_for(
+        ec, std::string_view(static_cast<const char*>(bytes.data()), bytes.size()));
     if (status == 0) co_return;
     co_await answer_and_close(status, ec.message());
   }

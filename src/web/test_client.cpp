@@ -93,7 +93,7 @@ std::string TestClient::raw(std::string_view bytes) {
       out += r.body;
     };
     if (ec) {
-      close_with(detail::status_for(ec));
+      close_with(detail::status_for(ec, bytes));
       break;
     }
     const unsigned version = parser.get().version();

@@ -45,12 +45,29 @@ std::optional<Request> to_request(http::request<http::string_body>&& message, st
   return r;
 }
 
-int status_for(const boost::beast::error_code& ec) {
+namespace {
+
+// A request line ending in a well-formed "HTTP/d.d" (Beast refuses every version but 1.x with
+// the same error as a garbled one).
+bool well_formed_version(std::string_view received) {
+  const std::size_t eol = received.find("\r\n");
+  if (eol == std::string_view::npos) return false;
+  const std::string_view line = received.substr(0, eol);
+  const std::size_t space = line.rfind(' ');
+  if (space == std::string_view::npos) return false;
+  const std::string_view v = line.substr(space + 1);
+  const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  return v.size() == 8 && v.starts_with("HTTP/") && digit(v[5]) && v[6] == '.' && digit(v[7]);
+}
+
+}  // namespace
+
+int status_for(const boost::beast::error_code& ec, std::string_view received) {
   if (ec.category() != http::make_error_code(http::error::bad_method).category())
     return 0;  // the socket's own errors: the client left, a timeout
   if (ec == http::error::header_limit) return 431;
   if (ec == http::error::body_limit) return 413;
-  if (ec == http::error::bad_version) return 505;  // "HTTP/2.0": a version we do not speak
+  if (ec == http::error::bad_version) return well_formed_version(received) ? 505 : 400;
   if (ec == http::error::end_of_stream || ec == http::error::partial_message) return 0;
   return 400;
 }

@@ -21,9 +21,10 @@ namespace kit::web::detail {
 [[nodiscard]] std::optional<Request> to_request(
     boost::beast::http::request<boost::beast::http::string_body>&& message, std::string client);
 
-// status_for(parse error): the status to answer a request the parser refused with (431, 413,
-// 400), or 0 when there is nobody to answer (the client left, a timeout).
-[[nodiscard]] int status_for(const boost::beast::error_code& ec);
+// status_for(parse error, received): the status to answer a request the parser refused with
+// (431, 413, 505 for a well-formed version other than 1.x, 400), or 0 when there is nobody to
+// answer (the client left, a timeout). `received`: the bytes read so far (the request line).
+[[nodiscard]] int status_for(const boost::beast::error_code& ec, std::string_view received);
 
 // head(response, ...): the status line and header fields, with Content-Length (the body's size,
 // also for HEAD), Date and Connection as needed.

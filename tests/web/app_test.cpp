@@ -196,6 +196,8 @@ TEST(WebApp, RawRequestsThroughTheServersParser) {
                        "chunked\r\n\r\n")
                   .starts_with("HTTP/1.1 400 "));
   EXPECT_TRUE(client.raw("GET / HTTP/2.0\r\n\r\n").starts_with("HTTP/1.1 505 "));
+  EXPECT_TRUE(client.raw("GET / HTTQ/1.1\r\n\r\n").starts_with("HTTP/1.1 400 "));
+  EXPECT_TRUE(client.raw("GET / HTTP/1.1 extra\r\n\r\n").starts_with("HTTP/1.1 400 "));
   EXPECT_TRUE(client.raw("garbage\r\n\r\n").starts_with("HTTP/1.1 400 "));
   EXPECT_EQ(client.raw("GET / HTTP/1.1\r\nHost: x\r\n"), "");  // truncated: nobody to answer
   const std::string two = client.raw("GET /items/1 HTTP/1.1\r\n\r\nGET /items/2 HTTP/1.1\r\n\r\n");
