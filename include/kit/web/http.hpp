@@ -79,7 +79,8 @@ struct Request {
   // Set by middleware for handlers after it (SessionMiddleware: "session" -> JSON text).
   std::map<std::string, std::string, std::less<>> state;
 
-  // json(): the body as strict JSON (RFC 8259, UTF-8, depth <= 1000, as Python's recursion allows). Error web.bad_json.
+  // json(): the body as strict JSON (RFC 8259, UTF-8, depth <= 1000, as Python's recursion allows).
+  // Error web.bad_json.
   [[nodiscard]] Result<Json> json() const;
   // param_int("id"): an {id:int} parameter; none when absent or past 64 bits (the route still
   // matched: /tasks/99999999999999999999 is a task that does not exist, as in Starlette).
