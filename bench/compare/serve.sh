@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# kit serve beside the seed's Task Manager API (bench/compare/serve_seed_app.py: the tutorial's
+# kit serve beside the seed's Task Manager API (tests/diff/serve_seed_app.py: the tutorial's
 # tasks_api.py, unchanged) on Debian's uvicorn 0.17.6 + starlette 0.26.1 with --workers 2, in one
 # run, alternating, access logs off on both sides, both holding the same 100 tasks (the seed's
 # workers each get them at import through a wrapper module; kit gets them by POST):
@@ -92,7 +92,7 @@ httpimpl=h11
 "$PY" -c 'import uvloop' 2>/dev/null && loop=uvloop
 "$PY" -c 'import httptools' 2>/dev/null && httpimpl=httptools
 seed_port=$(free_port)
-PYTHONPATH="$here" "$PY" -m uvicorn seed_preloaded:app --app-dir "$tmp" --host 127.0.0.1 \
+PYTHONPATH="$here/../../tests/diff" "$PY" -m uvicorn seed_preloaded:app --app-dir "$tmp" --host 127.0.0.1 \
   --port "$seed_port" --workers 2 --no-access-log --log-level warning --loop "$loop" \
   --http "$httpimpl" > "$tmp/seed.log" 2>&1 &
 pids+=($!)

@@ -6,11 +6,12 @@
 //                  [--access-log -|FILE|off]
 #include <poll.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
@@ -21,6 +22,7 @@
 #include "command.hpp"
 #include "kit/cache/file_cache.hpp"
 #include "kit/config/dirs.hpp"
+#include "kit/core/file.hpp"
 #include "kit/core/output.hpp"
 #include "kit/core/process.hpp"
 #include "kit/core/text.hpp"
@@ -48,24 +50,26 @@ int usage(std::string message) {
       "serve", make_error(ErrorKind::invalid_argument, "serve.usage", std::move(message)));
 }
 
-// A log written a whole line at a time and flushed at once (a pipe reader sees each line as it
-// happens); shared by the server's threads.
+// A log written a whole line at a time, each line one write(2): a pipe reader sees each line as
+// it happens, and lines from the server's threads never interleave. No descriptor: no log.
 class LineLog {
  public:
-  explicit LineLog(std::FILE* out) : out_(out) {}
-  ~LineLog() {
-    if (out_ && out_ != stdout && out_ != stderr) std::fclose(out_);
-  }
-  void write(std::string_view line) {
-    if (!out_) return;
-    std::lock_guard lock(mutex_);
-    fmt::print(out_, "{}\n", line);
-    std::fflush(out_);
+  explicit LineLog(core::FileDescriptor fd) : fd_(std::move(fd)) {}
+  void write(std::string_view line) const {
+    if (!fd_.valid()) return;
+    std::string text;
+    text.reserve(line.size() + 1);
+    text.append(line).push_back('\n');
+    for (std::string_view rest = text; !rest.empty();) {
+      const ssize_t n = ::write(fd_.get(), rest.data(), rest.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return;  // a log that cannot be written is not worth stopping the server for
+      rest.remove_prefix(static_cast<std::size_t>(n));
+    }
   }
 
  private:
-  std::mutex mutex_;
-  std::FILE* out_;
+  core::FileDescriptor fd_;
 };
 
 Result<std::string> database_path(const ServeOptions& o) {
@@ -86,16 +90,14 @@ int run_serve(const ServeOptions& o) {
   const auto cache_size = core::parse_byte_size(o.cache_size);
   if (!cache_size) return usage("--cache-size: " + cache_size.error().message);
 
-  std::FILE* log_file = o.access_log == "-" ? stdout : nullptr;
-  if (o.access_log != "-" && o.access_log != "off") {
-    log_file = std::fopen(o.access_log.c_str(), "a");
-    if (!log_file)
-      return core::report_error(
-          "serve", make_error(ErrorKind::io, "serve.log",
-                              fmt::format("{}: {}", o.access_log, std::strerror(errno))));
+  core::FileDescriptor log_fd;
+  if (o.access_log != "off") {
+    auto opened = core::open_for_appending(o.access_log);
+    if (!opened) return core::report_error("serve", opened.error());
+    log_fd = std::move(*opened);
   }
-  LineLog access(log_file);
-  LineLog errors(stderr);
+  const LineLog access(std::move(log_fd));
+  const LineLog errors(core::FileDescriptor::borrow(STDERR_FILENO));
 
   if (o.static_dir && !std::filesystem::is_directory(*o.static_dir))
     return usage(fmt::format("--static {}: not a folder", *o.static_dir));

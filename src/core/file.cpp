@@ -63,6 +63,15 @@ Result<FileDescriptor> open_for_reading(const std::string& path) {
   return FileDescriptor(fd);
 }
 
+Result<FileDescriptor> open_for_appending(const std::string& path) {
+  if (path == "-") return FileDescriptor::borrow(STDOUT_FILENO);
+  const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0)
+    return fail(ErrorKind::io, "core.open",
+                fmt::format("cannot open '{}': {}", path, std::strerror(errno)));
+  return FileDescriptor(fd);
+}
+
 Result<std::string> read_all(int fd, const std::string& name) {
   std::string data;
   std::size_t used = 0;

@@ -278,3 +278,28 @@ TEST(LineReader, RandomLinesAcrossBlocksFromAPipe) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(FileDescriptor, OpenForAppendingAddsToTheEndAndBorrowsStdout) {
+  TempFile file("first\n");
+  {
+    auto opened = kit::core::open_for_appending(file.path());
+    ASSERT_TRUE(opened.has_value());
+    ASSERT_EQ(::write(opened->get(), "second\n", 7), 7);
+  }
+  auto again = kit::core::read_file(file.path());
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(*again, "first\nsecond\n");
+  {
+    auto out = kit::core::open_for_appending("-");
+    ASSERT_TRUE(out.has_value());
+    EXPECT_EQ(out->get(), STDOUT_FILENO);
+  }
+  EXPECT_NE(::fcntl(STDOUT_FILENO, F_GETFD), -1);  // borrowed: still open
+  const auto missing = kit::core::open_for_appending("/nonexistent/kit-dir/log");
+  ASSERT_FALSE(missing.has_value());
+  EXPECT_EQ(missing.error().code, "core.open");
+}
+
+}  // namespace

@@ -67,6 +67,11 @@ class FileDescriptor {
 // until a writer comes, as any reader of a FIFO does).
 [[nodiscard]] Result<FileDescriptor> open_for_reading(const std::string& path);
 
+// open_for_appending(path): "-" is standard output (borrowed); else the file opened to append
+// (created 0644 when missing), so that whole-line writes from several threads never interleave
+// (O_APPEND). Error core.open.
+[[nodiscard]] Result<FileDescriptor> open_for_appending(const std::string& path);
+
 // read_file(path): the whole file ("-" is standard input).
 [[nodiscard]] Result<std::string> read_file(const std::string& path);
 
